@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text;
+using Faas.Watchdog.Config;
+using Faas.Watchdog.Http;
+using Faas.Watchdog.Logging;
+using Faas.Watchdog.Processes;
+using Microsoft.AspNetCore.Http;
+
+namespace Faas.Watchdog.Modes;
+
+/// <summary>
+/// One process per request with the whole output buffered: 200 with the output on exit code 0, 500 with
+/// stderr otherwise, 504 at the deadline. With <c>combine_output</c> stderr follows stdout in the body.
+/// </summary>
+public sealed class SerializingMode(WatchdogConfig config, WatchdogLog log) : IFunctionMode
+{
+    public async Task InvokeAsync(HttpContext context, InvocationDeadline deadline)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var process = FunctionProcess.Start(config.FunctionProcess, CgiEnvironment.For(context.Request), ownGroup: true);
+        using var kill = deadline.Token.Register(process.Kill);
+
+        var stdout = new MemoryStream();
+        var stderrText = new StringBuilder();
+        var stdin = StdinFeeder.FeedAsync(context.Request.Body, process.StandardInput, deadline.Token);
+        var stderr = LinePump.PumpAsync(process.StandardError, FunctionStream.Stderr, log, config.LogBufferSize, stderrText);
+        try
+        {
+            await process.StandardOutput.CopyToAsync(stdout, deadline.Token);
+            await stderr;
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+        }
+
+        await process.WaitForExitAsync(CancellationToken.None);
+        await stdin;
+
+        if (deadline.Expired)
+        {
+            await PlainText.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"function timed out after {deadline.Limit.TotalSeconds:0.###}s");
+            return;
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (process.ExitCode != 0)
+        {
+            var reason = stderrText.Length > 0 ? stderrText.ToString().TrimEnd() : $"function exited with code {process.ExitCode}";
+            await PlainText.WriteAsync(context, StatusCodes.Status500InternalServerError, reason);
+            return;
+        }
+
+        if (config.CombineOutput)
+        {
+            stdout.Write(Encoding.UTF8.GetBytes(stderrText.ToString()));
+        }
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = config.ContentType;
+        response.ContentLength = stdout.Length;
+        DurationHeader.Set(response, started);
+        await response.Body.WriteAsync(stdout.GetBuffer().AsMemory(0, (int)stdout.Length), context.RequestAborted);
+    }
+}

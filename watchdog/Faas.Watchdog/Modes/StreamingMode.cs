@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Faas.Watchdog.Config;
+using Faas.Watchdog.Http;
+using Faas.Watchdog.Logging;
+using Faas.Watchdog.Processes;
+using Microsoft.AspNetCore.Http;
+
+namespace Faas.Watchdog.Modes;
+
+/// <summary>
+/// One process per request: the request body is its stdin and its stdout is streamed to the client as it is
+/// produced. stderr goes to the log, or into the body with <c>combine_output</c>. At the deadline the whole
+/// process group is killed: 504 if nothing was sent yet, otherwise the connection is cut.
+/// </summary>
+public sealed class StreamingMode(WatchdogConfig config, WatchdogLog log) : IFunctionMode
+{
+    public async Task InvokeAsync(HttpContext context, InvocationDeadline deadline)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var process = FunctionProcess.Start(config.FunctionProcess, CgiEnvironment.For(context.Request), ownGroup: true);
+        using var kill = deadline.Token.Register(process.Kill);
+        using var output = new StreamedResponse(context.Response, config.ContentType, started);
+
+        var stdin = StdinFeeder.FeedAsync(context.Request.Body, process.StandardInput, deadline.Token);
+        var stderr = config.CombineOutput
+            ? output.CopyFromAsync(process.StandardError, deadline.Token)
+            : LinePump.PumpAsync(process.StandardError, FunctionStream.Stderr, log, config.LogBufferSize);
+        try
+        {
+            await output.CopyFromAsync(process.StandardOutput, deadline.Token);
+            await stderr;
+        }
+        catch (Exception error) when (error is OperationCanceledException or IOException)
+        {
+            process.Kill();
+        }
+
+        await process.WaitForExitAsync(CancellationToken.None);
+        await stdin;
+
+        if (deadline.Expired)
+        {
+            await PlainText.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"function timed out after {deadline.Limit.TotalSeconds:0.###}s");
+        }
+        else if (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        else if (process.ExitCode != 0 && !output.Started)
+        {
+            await PlainText.WriteAsync(context, StatusCodes.Status500InternalServerError, $"function exited with code {process.ExitCode}");
+        }
+        else
+        {
+            output.StartIfNeeded();
+        }
+    }
+}

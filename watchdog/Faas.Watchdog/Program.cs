@@ -1,0 +1,39 @@
+using System.Collections;
+using Faas.Watchdog.Config;
+using Faas.Watchdog.Server;
+
+// Exit codes: 0 after a graceful stop, 1 when the function process died (http mode), 2 for bad configuration.
+if (args is ["-version" or "--version"])
+{
+    Console.WriteLine($"watchdog {typeof(WatchdogHost).Assembly.GetName().Version}");
+    return 0;
+}
+
+var environment = Environment.GetEnvironmentVariables()
+    .Cast<DictionaryEntry>()
+    .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value ?? string.Empty, StringComparer.Ordinal);
+
+WatchdogConfig config;
+try
+{
+    config = WatchdogConfigParser.Parse(environment);
+}
+catch (ConfigException error)
+{
+    Console.Error.WriteLine($"watchdog: {error.Message}");
+    return 2;
+}
+
+if (args is ["-run-healthcheck" or "--run-healthcheck"])
+{
+    // For exec probes and Docker HEALTHCHECK: healthy while the lock file exists.
+    return File.Exists(config.LockFilePath) ? 0 : 1;
+}
+
+if (args.Length > 0)
+{
+    Console.Error.WriteLine($"watchdog: unknown argument \"{args[0]}\": expected -version or -run-healthcheck; configuration comes from environment variables");
+    return 2;
+}
+
+return await new WatchdogHost(config).RunAsync();

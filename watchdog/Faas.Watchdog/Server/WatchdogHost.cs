@@ -1,0 +1,99 @@
+using System.Runtime.InteropServices;
+using Faas.Watchdog.Config;
+using Faas.Watchdog.Health;
+using Faas.Watchdog.Logging;
+using Faas.Watchdog.Metrics;
+using Faas.Watchdog.Modes;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Faas.Watchdog.Server;
+
+/// <summary>
+/// Runs the watchdog: Kestrel used directly with no generic host (start-up time is the point), the mode,
+/// readiness, and the shutdown sequence. SIGTERM: report unhealthy, keep serving for
+/// <c>healthcheck_interval</c> so routers notice, stop accepting, drain in-flight requests up to
+/// <c>write_timeout</c>, then stop the function.
+/// </summary>
+public sealed class WatchdogHost(WatchdogConfig config)
+{
+    private readonly WatchdogLog _log = new(config.PrefixLogs);
+    private readonly Lifetime _lifetime = new();
+
+    public async Task<int> RunAsync()
+    {
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+
+        var mode = CreateMode();
+        var health = new ReplicaHealth(config.LockFilePath, config.SuppressLock);
+        var limiter = new ConcurrencyLimiter(config.MaxInflight);
+        var application = new WatchdogApplication(config, mode, health, limiter, new WatchdogMetrics(), _log);
+
+        using var server = CreateServer();
+        await server.StartAsync(application, CancellationToken.None);
+
+        var startup = mode.StartAsync(CancellationToken.None);
+        var first = await Task.WhenAny(startup, _lifetime.Stopping);
+        if (first == startup)
+        {
+            await startup;
+            if (!_lifetime.Stopping.IsCompleted)
+            {
+                health.MarkFunctionReady();
+            }
+        }
+
+        var stop = await _lifetime.Stopping;
+        health.MarkShuttingDown();
+        if (stop.Drain)
+        {
+            await Task.Delay(config.HealthcheckInterval);
+            _log.Info($"draining: {limiter.Inflight} request(s) in flight");
+        }
+
+        using (var drainDeadline = new CancellationTokenSource(stop.Drain ? config.WriteTimeout : TimeSpan.Zero))
+        {
+            await server.StopAsync(drainDeadline.Token);
+        }
+
+        await mode.StopAsync();
+        (mode as IDisposable)?.Dispose();
+        return stop.ExitCode;
+    }
+
+    private void OnStopSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        _lifetime.RequestGracefulStop();
+    }
+
+    private IFunctionMode CreateMode() => config.Mode switch
+    {
+        WatchdogMode.Streaming => new StreamingMode(config, _log),
+        WatchdogMode.Serializing => new SerializingMode(config, _log),
+        WatchdogMode.Http => new HttpMode(config, _log, _lifetime),
+        WatchdogMode.Static => new StaticMode(config),
+        _ => throw new InvalidOperationException($"unknown mode {config.Mode}"),
+    };
+
+    private KestrelServer CreateServer()
+    {
+        var options = new KestrelServerOptions
+        {
+            AddServerHeader = false,
+            ApplicationServices = new ServiceCollection().BuildServiceProvider(),
+        };
+        options.Limits.MaxRequestBodySize = null;
+        options.Limits.RequestHeadersTimeout = config.ReadTimeout;
+        options.Limits.MinRequestBodyDataRate = null;
+        options.Listen(config.ListenAddress, config.Port);
+        options.Listen(config.ListenAddress, config.MetricsPort);
+
+        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance);
+        return new KestrelServer(Options.Create(options), transport, NullLoggerFactory.Instance);
+    }
+}
