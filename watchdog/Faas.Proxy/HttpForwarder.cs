@@ -112,11 +112,6 @@ public static class HttpForwarder
             }
         }
 
-        if (request.Content is not null && incoming.ContentLength is null)
-        {
-            request.Content.Headers.ContentLength = null;
-        }
-
         options.TransformRequest?.Invoke(context, request);
         return request;
     }

@@ -1,0 +1,34 @@
+using System.Net;
+using Faas.TestUpstream;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+// Usage: test-upstream PORT   (also reads READY_AFTER_MS: /ready answers 503 until then)
+if (args.Length != 1 || !int.TryParse(args[0], out var port))
+{
+    Console.Error.WriteLine("usage: test-upstream PORT");
+    return 2;
+}
+
+var options = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = new ServiceCollection().BuildServiceProvider() };
+options.Limits.MaxRequestBodySize = null;
+options.Listen(IPAddress.Loopback, port);
+using var server = new KestrelServer(Options.Create(options),
+    new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance), NullLoggerFactory.Instance);
+
+var stop = new TaskCompletionSource();
+using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.TrySetResult();
+});
+
+var readyAfter = int.TryParse(Environment.GetEnvironmentVariable("READY_AFTER_MS"), out var ms) ? ms : 0;
+await server.StartAsync(new UpstreamApplication(TimeSpan.FromMilliseconds(readyAfter)), CancellationToken.None);
+Console.WriteLine($"test-upstream listening on 127.0.0.1:{port}");
+await stop.Task;
+await server.StopAsync(CancellationToken.None);
+return 0;
