@@ -41,7 +41,7 @@ internal sealed class UpstreamApplication(TimeSpan readyAfter) : IHttpApplicatio
                 var headers = request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString());
                 headers[":path"] = request.Path + request.QueryString;
                 headers[":method"] = request.Method;
-                await response.WriteAsync(JsonSerializer.Serialize(headers));
+                await response.WriteAsync(JsonSerializer.Serialize(headers, UpstreamJson.Default.DictionaryStringString));
                 break;
             case "/slow":
                 await Task.Delay(Query(request, "ms", 1000), context.RequestAborted);
@@ -121,3 +121,6 @@ internal sealed class UpstreamApplication(TimeSpan readyAfter) : IHttpApplicatio
         }
     }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class UpstreamJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,9 @@
+namespace Faas.Bench;
+
+/// <summary>How long each wrk run lasts and how many alternating rounds; from BENCH_DURATION and BENCH_ROUNDS.</summary>
+public sealed record BenchSettings(TimeSpan Duration, int Rounds)
+{
+    public static BenchSettings FromEnvironment() => new(
+        TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_DURATION"), out var seconds) ? seconds : 5),
+        int.TryParse(Environment.GetEnvironmentVariable("BENCH_ROUNDS"), out var rounds) ? rounds : 3);
+}

@@ -1,0 +1,55 @@
+using Faas.Bench.Tools;
+using Faas.Testing;
+
+namespace Faas.Bench.Scenarios;
+
+/// <summary>A process under measurement, listening on a loopback port, stopped by PID on dispose.</summary>
+public sealed class Target(ChildProcess process, int port, IDisposable? owned = null) : IAsyncDisposable
+{
+    public int Pid => process.Pid;
+
+    public string Url => $"http://127.0.0.1:{port}";
+
+    public async ValueTask DisposeAsync()
+    {
+        await process.DisposeAsync();
+        owned?.Dispose();
+    }
+}
+
+/// <summary>Starts the published binaries the scenarios measure.</summary>
+public static class Targets
+{
+    public static async Task<Target> StartUpstreamAsync()
+    {
+        var port = FreePort.Next();
+        var process = ChildProcess.Start(Binaries.TestUpstream, [port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await TestHttp.WaitForOkAsync($"http://127.0.0.1:{port}/", TimeSpan.FromSeconds(20), () => process.Output);
+        return new Target(process, port);
+    }
+
+    public static Task<Target> StartWatchdogHttpAsync()
+    {
+        var upstreamPort = FreePort.Next();
+        return StartWatchdogAsync(new()
+        {
+            ["mode"] = "http",
+            ["fprocess"] = $"{Binaries.TestUpstream} {upstreamPort}",
+            ["upstream_url"] = $"http://127.0.0.1:{upstreamPort}",
+        });
+    }
+
+    public static async Task<Target> StartWatchdogAsync(Dictionary<string, string> environment)
+    {
+        var temp = new TempDirectory("faas-bench-");
+        var port = FreePort.Next();
+        environment["port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["metrics_port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["listen_address"] = "127.0.0.1";
+        environment["healthcheck_interval"] = "0";
+        environment["TMPDIR"] = temp.Path;
+        var process = ChildProcess.Start(Binaries.Watchdog, [], environment);
+        await TestHttp.WaitForOkAsync($"http://127.0.0.1:{port}/_/health", TimeSpan.FromSeconds(20), () => process.Output);
+        return new Target(process, port, temp);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Faas.Bench.Tools;
+
+/// <summary>The published (self-contained, ReadyToRun) executables that benchmarks measure: what users run.</summary>
+public static class Binaries
+{
+    public static string Directory => Path.Combine(Faas.Testing.RepoPaths.Root, "out");
+
+    public static string Watchdog => Require("watchdog");
+
+    public static string TestUpstream => Require("test-upstream");
+
+    private static string Require(string name)
+    {
+        var path = Path.Combine(Directory, name);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run 'make publish' (make bench does)");
+    }
+}
