@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +14,8 @@ namespace Faas.Proxy;
 /// </summary>
 public static class HttpForwarder
 {
+    private const int BufferSize = 64 * 1024;
+
     /// <summary>A pooled client for forwarding: no proxy, no redirects, no cookies, no decompression, no trace headers.</summary>
     public static HttpMessageInvoker CreateInvoker(TimeSpan connectTimeout) => new(new SocketsHttpHandler
     {
@@ -68,7 +71,7 @@ public static class HttpForwarder
     private static async Task<HttpRequestMessage?> CreateRequestAsync(HttpContext context, Uri destination, ForwardOptions options, bool isUpgrade, CancellationToken cancellationToken)
     {
         var incoming = context.Request;
-        var request = new HttpRequestMessage(new HttpMethod(incoming.Method), destination)
+        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), destination)
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
@@ -106,9 +109,14 @@ public static class HttpForwarder
                 continue;
             }
 
-            if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values))
+            var added = values.Count == 1
+                ? request.Headers.TryAddWithoutValidation(name, values[0])
+                : request.Headers.TryAddWithoutValidation(name, values.ToArray());
+            if (!added && request.Content is not null)
             {
-                request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
+                _ = values.Count == 1
+                    ? request.Content.Headers.TryAddWithoutValidation(name, values[0])
+                    : request.Content.Headers.TryAddWithoutValidation(name, values.ToArray());
             }
         }
 
@@ -167,13 +175,21 @@ public static class HttpForwarder
         try
         {
             var upstream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = new byte[64 * 1024];
-            var body = context.Response.Body;
-            int read;
-            while ((read = await upstream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
             {
-                await body.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                // Each write reaches the client at once (Kestrel's response stream flushes on write), so
+                // server-sent events and other slow bodies stream without an explicit flush.
+                var body = context.Response.Body;
+                int read;
+                while ((read = await upstream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await body.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
             return ForwardResult.Success;

@@ -21,6 +21,12 @@ public static class ProxyPathScenario
         };
         var loads = new (string Name, int Threads, int Connections)[] { ("saturated", 2, 50), ("unsaturated", 1, 1) };
 
+        // Warm-up, not counted: these scenarios measure steady-state throughput; start-up has its own scenario.
+        foreach (var (_, url, _) in paths)
+        {
+            await Wrk.RunAsync(url, 2, 50, settings.WarmUp);
+        }
+
         var runs = new Dictionary<(string Path, string Load), List<WrkResult>>();
         for (var round = 0; round < settings.Rounds; round++)
         {

@@ -8,6 +8,7 @@ public static class WatchdogStreamingScenario
     public static async Task RunAsync(BenchReport report, BenchSettings settings)
     {
         await using var watchdog = await Targets.StartWatchdogAsync(new() { ["fprocess"] = "cat", ["mode"] = "streaming" });
+        await Wrk.RunAsync(watchdog.Url + "/", 2, 50, settings.WarmUp);
         foreach (var (load, threads, connections) in new[] { ("saturated", 2, 50), ("unsaturated", 1, 1) })
         {
             var results = new List<WrkResult>();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using Faas.Proxy;
 using Faas.Watchdog.Config;
@@ -7,6 +6,7 @@ using Faas.Watchdog.Logging;
 using Faas.Watchdog.Processes;
 using Faas.Watchdog.Server;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Faas.Watchdog.Modes;
 
@@ -21,7 +21,12 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
 
     private readonly HttpMessageInvoker _invoker = HttpForwarder.CreateInvoker(TimeSpan.FromSeconds(5));
     private readonly Uri _upstream = config.UpstreamUrl!;
-    private readonly ForwardOptions _forwardOptions = new() { BufferRequestBody = config.BufferHttp };
+    private readonly string _upstreamPrefix = config.UpstreamUrl!.GetLeftPart(UriPartial.Authority);
+    private readonly ForwardOptions _forwardOptions = new()
+    {
+        BufferRequestBody = config.BufferHttp,
+        TransformResponse = static (context, _) => DurationHeader.Set(context.Response, context.Features.GetRequiredFeature<InvocationStart>().Timestamp),
+    };
     private FunctionProcess? _child;
     private volatile bool _stopping;
 
@@ -38,14 +43,8 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
 
     public async Task InvokeAsync(HttpContext context, InvocationDeadline deadline)
     {
-        var started = Stopwatch.GetTimestamp();
         var request = context.Request;
-        var destination = new Uri(_upstream, request.Path.Value + request.QueryString.Value);
-        context.Response.OnStarting(() =>
-        {
-            DurationHeader.Set(context.Response, started);
-            return Task.CompletedTask;
-        });
+        var destination = new Uri(_upstreamPrefix + request.Path.Value + request.QueryString.Value, UriKind.Absolute);
 
         var result = await HttpForwarder.ForwardAsync(context, destination, _invoker, _forwardOptions, deadline.Token);
         switch (result)

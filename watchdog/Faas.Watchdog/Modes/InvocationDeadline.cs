@@ -10,29 +10,26 @@ namespace Faas.Watchdog.Modes;
 /// </summary>
 public sealed class InvocationDeadline : IDisposable
 {
-    private readonly CancellationTokenSource? _timer;
-    private readonly CancellationTokenSource _linked;
+    private readonly CancellationTokenSource _source;
+    private readonly CancellationToken _requestAborted;
 
     private InvocationDeadline(TimeSpan limit, CancellationToken requestAborted)
     {
         Limit = limit;
+        _requestAborted = requestAborted;
+        _source = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         if (limit > TimeSpan.Zero)
         {
-            _timer = new CancellationTokenSource(limit);
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _timer.Token);
-        }
-        else
-        {
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+            _source.CancelAfter(limit);
         }
     }
 
     /// <summary>The limit in force; <see cref="TimeSpan.Zero"/> when there is none.</summary>
     public TimeSpan Limit { get; }
 
-    public CancellationToken Token => _linked.Token;
+    public CancellationToken Token => _source.Token;
 
-    public bool Expired => _timer?.IsCancellationRequested == true;
+    public bool Expired => _source.IsCancellationRequested && !_requestAborted.IsCancellationRequested;
 
     public static InvocationDeadline For(HttpContext context, WatchdogConfig config)
     {
@@ -47,9 +44,5 @@ public sealed class InvocationDeadline : IDisposable
         return new InvocationDeadline(limit, context.RequestAborted);
     }
 
-    public void Dispose()
-    {
-        _linked.Dispose();
-        _timer?.Dispose();
-    }
+    public void Dispose() => _source.Dispose();
 }

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using Faas.Watchdog.Config;
 using Faas.Watchdog.Http;
 using Faas.Watchdog.Logging;
 using Faas.Watchdog.Processes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Faas.Watchdog.Modes;
 
@@ -16,7 +16,7 @@ public sealed class StreamingMode(WatchdogConfig config, WatchdogLog log) : IFun
 {
     public async Task InvokeAsync(HttpContext context, InvocationDeadline deadline)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = context.Features.GetRequiredFeature<InvocationStart>().Timestamp;
         using var process = FunctionProcess.Start(config.FunctionProcess, CgiEnvironment.For(context.Request), ownGroup: true);
         using var kill = deadline.Token.Register(process.Kill);
         using var output = new StreamedResponse(context.Response, config.ContentType, started);

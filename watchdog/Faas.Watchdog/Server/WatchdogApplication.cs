@@ -56,6 +56,7 @@ public sealed class WatchdogApplication(
         }
 
         var started = Stopwatch.GetTimestamp();
+        context.Features.Set(new InvocationStart(started));
         metrics.InFlight.Inc();
         try
         {
