@@ -10,9 +10,9 @@ public sealed class ForwardOptions
     /// <summary>Read the whole request body first and send it with a Content-Length (for upstreams that cannot take chunked bodies).</summary>
     public bool BufferRequestBody { get; init; }
 
-    /// <summary>Adds or changes headers on the upstream request after the client's headers were copied.</summary>
-    public Action<HttpContext, HttpRequestMessage>? TransformRequest { get; init; }
+    /// <summary>Headers to add to the upstream request; each replaces a client header of the same name.</summary>
+    public Func<HttpContext, IReadOnlyList<KeyValuePair<string, string>>>? AddRequestHeaders { get; init; }
 
-    /// <summary>Adds or changes headers on the client's response before the first byte is sent.</summary>
-    public Action<HttpContext, HttpResponseMessage>? TransformResponse { get; init; }
+    /// <summary>Called after the upstream's status and headers were copied, before the first byte goes to the client.</summary>
+    public Action<HttpContext>? OnResponseStarting { get; init; }
 }

@@ -1,6 +1,5 @@
-using System.Buffers;
-using System.Net;
-using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Faas.Proxy.Upstream;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -10,233 +9,210 @@ namespace Faas.Proxy;
 /// Relays one HTTP request to an upstream and its response back, streaming both bodies, dropping
 /// hop-by-hop headers and passing WebSocket (and other) upgrades through as a raw two-way byte stream.
 /// It never writes an error itself: it returns a <see cref="ForwardResult"/> and leaves the answer to the
-/// caller, who alone knows whether to retry, which status to use and how to word it.
+/// caller, who alone knows whether to retry elsewhere, which status to use and how to word it.
 /// </summary>
 public static class HttpForwarder
 {
-    private const int BufferSize = 64 * 1024;
-
-    /// <summary>A pooled client for forwarding: no proxy, no redirects, no cookies, no decompression, no trace headers.</summary>
-    public static HttpMessageInvoker CreateInvoker(TimeSpan connectTimeout) => new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-        ConnectTimeout = connectTimeout,
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-        ActivityHeadersPropagator = null,
-        EnableMultipleHttp2Connections = true,
-    }, disposeHandler: true);
-
-    /// <param name="destination">The upstream URL for this request, path and query included.</param>
     /// <param name="cancellationToken">Cancelled at the caller's deadline or when the client goes away.</param>
-    public static async Task<ForwardResult> ForwardAsync(HttpContext context, Uri destination, HttpMessageInvoker invoker, ForwardOptions options, CancellationToken cancellationToken)
+    public static async Task<ForwardResult> ForwardAsync(HttpContext context, UpstreamTarget target, UpstreamClient client, ForwardOptions options, CancellationToken cancellationToken)
     {
-        var upgradeFeature = context.Features.Get<IHttpUpgradeFeature>();
-        var isUpgrade = upgradeFeature?.IsUpgradableRequest == true;
-        using var request = await CreateRequestAsync(context, destination, options, isUpgrade, cancellationToken).ConfigureAwait(false);
-        if (request is null)
-        {
-            return ForwardResult.Aborted;
-        }
+        var request = context.Request;
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        var isUpgrade = upgrade?.IsUpgradableRequest == true;
+        var canHaveBody = !isUpgrade && (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0);
 
-        HttpResponseMessage response;
-        try
+        ReadOnlyMemory<byte>? bufferedBody = null;
+        if (canHaveBody && options.BufferRequestBody)
         {
-            response = await invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is HttpRequestException or OperationCanceledException or IOException)
-        {
-            return Classify(error, context, request.Content, cancellationToken);
-        }
-
-        using (response)
-        {
-            if (response.StatusCode == HttpStatusCode.SwitchingProtocols && isUpgrade)
+            bufferedBody = await BufferBodyAsync(request, cancellationToken);
+            if (bufferedBody is null)
             {
-                return await RelayUpgradeAsync(context, response, upgradeFeature!, options).ConfigureAwait(false);
+                return ForwardResult.Aborted;
+            }
+        }
+
+        var exchange = new Exchange(context, target, options, isUpgrade ? upgrade : null, bufferedBody)
+        {
+            Framing = !canHaveBody ? RequestBody.None
+                : bufferedBody is not null || request.ContentLength is not null ? RequestBody.ContentLength
+                : RequestBody.Chunked,
+            Length = bufferedBody?.Length ?? request.ContentLength,
+        };
+        var pool = client.PoolFor(target.Host, target.Port);
+        for (var attempt = 0; ; attempt++)
+        {
+            UpstreamConnection connection;
+            try
+            {
+                connection = await pool.RentAsync(fresh: attempt > 0, cancellationToken);
+            }
+            catch (Exception error) when (error is SocketException or OperationCanceledException)
+            {
+                return context.RequestAborted.IsCancellationRequested ? ForwardResult.Aborted
+                    : cancellationToken.IsCancellationRequested ? ForwardResult.Timeout
+                    : ForwardResult.ConnectFailed;
             }
 
-            CopyResponseHeaders(context, response, options);
-            if (HttpMethods.IsHead(context.Request.Method))
+            if (await exchange.RunAsync(connection, pool, cancellationToken) is { } result)
             {
+                return result;
+            }
+        }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>?> BufferBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        try
+        {
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+            return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        }
+        catch (Exception error) when (error is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// One request/response exchange on one connection. Null means a reused keep-alive connection turned out
+    /// stale before anything was exchanged, so the request may be sent again on a new connection.
+    /// </summary>
+    private sealed class Exchange(HttpContext context, UpstreamTarget target, ForwardOptions options, IHttpUpgradeFeature? upgrade, ReadOnlyMemory<byte>? bufferedBody)
+    {
+        private bool _bodyStarted;
+
+        public required RequestBody Framing { get; init; }
+
+        public required long? Length { get; init; }
+
+        public async Task<ForwardResult?> RunAsync(UpstreamConnection connection, ConnectionPool pool, CancellationToken cancellationToken)
+        {
+            var abort = cancellationToken.Register(static c => ((UpstreamConnection)c!).Abort(), connection);
+            using var bodyCancel = Framing != RequestBody.None && bufferedBody is null ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+            Task? sendBody = null;
+            ResponseHead head;
+            try
+            {
+                using (var writer = new RequestHeadWriter())
+                {
+                    var added = options.AddRequestHeaders?.Invoke(context) ?? [];
+                    RequestSender.WriteHead(writer, context, target, Framing, Length, added, upgrade is not null);
+                    await connection.SendAsync(writer.Written, cancellationToken);
+                }
+
+                if (bufferedBody is { } body)
+                {
+                    await connection.SendAsync(body, cancellationToken);
+                }
+                else if (bodyCancel is not null)
+                {
+                    sendBody = RequestSender.SendBodyAsync(connection, context.Request.Body, Framing, () => _bodyStarted = true, bodyCancel.Token);
+                }
+
+                head = await connection.ReadHeadAsync(HttpMethods.IsHead(context.Request.Method), cancellationToken);
+            }
+            catch (Exception error) when (IsTransportFailure(error))
+            {
+                abort.Dispose();
+                connection.Dispose();
+                await ObserveAsync(sendBody);
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    return ForwardResult.Aborted;
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return ForwardResult.Timeout;
+                }
+
+                return connection.IsReused && !connection.ReceivedResponseBytes && !_bodyStarted && error is not UpstreamProtocolException
+                    ? null
+                    : ForwardResult.UpstreamFailed;
+            }
+
+            if (head.StatusCode == 101)
+            {
+                abort.Dispose();
+                if (upgrade is null)
+                {
+                    connection.Dispose();
+                    return ForwardResult.UpstreamFailed;
+                }
+
+                ResponseRelay.CopyHead(context, head, keepUpgrade: true);
+                options.OnResponseStarting?.Invoke(context);
+                await ResponseRelay.TunnelAsync(context, upgrade, connection);
                 return ForwardResult.Success;
             }
 
-            return await RelayBodyAsync(context, response, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<HttpRequestMessage?> CreateRequestAsync(HttpContext context, Uri destination, ForwardOptions options, bool isUpgrade, CancellationToken cancellationToken)
-    {
-        var incoming = context.Request;
-        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), destination)
-        {
-            Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-        };
-
-        var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? incoming.ContentLength > 0;
-        if (canHaveBody && !isUpgrade)
-        {
-            if (options.BufferRequestBody)
+            ResponseRelay.CopyHead(context, head, keepUpgrade: false);
+            options.OnResponseStarting?.Invoke(context);
+            try
             {
-                var buffered = new MemoryStream();
-                try
+                await ResponseRelay.CopyBodyAsync(connection, context.Response, cancellationToken);
+            }
+            catch (Exception error) when (IsTransportFailure(error) || error is InvalidOperationException)
+            {
+                abort.Dispose();
+                connection.Dispose();
+                await ObserveAsync(sendBody);
+                if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
                 {
-                    await incoming.Body.CopyToAsync(buffered, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception error) when (error is IOException or OperationCanceledException or BadHttpRequestException)
-                {
-                    request.Dispose();
-                    return null;
+                    context.Response.Clear();
+                    return cancellationToken.IsCancellationRequested ? ForwardResult.Timeout : ForwardResult.UpstreamFailed;
                 }
 
-                request.Content = new ByteArrayContent(buffered.GetBuffer(), 0, (int)buffered.Length);
+                context.Abort();
+                return ForwardResult.Aborted;
+            }
+
+            abort.Dispose();
+            var bodySent = true;
+            if (sendBody is not null)
+            {
+                if (!sendBody.IsCompleted)
+                {
+                    // The upstream answered without reading the whole request body: this connection is spent.
+                    await bodyCancel!.CancelAsync();
+                }
+
+                bodySent = await ObserveAsync(sendBody);
+            }
+
+            if (bodySent && connection.CanBeReused)
+            {
+                pool.Return(connection);
             }
             else
             {
-                request.Content = new StreamingRequestContent(incoming.Body, incoming.ContentLength);
-            }
-        }
-
-        foreach (var (name, values) in incoming.Headers)
-        {
-            if (name.StartsWith(':') || string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase) ||
-                (HopByHopHeaders.Contains(name) && !(isUpgrade && IsUpgradeHeader(name))))
-            {
-                continue;
-            }
-
-            var added = values.Count == 1
-                ? request.Headers.TryAddWithoutValidation(name, values[0])
-                : request.Headers.TryAddWithoutValidation(name, values.ToArray());
-            if (!added && request.Content is not null)
-            {
-                _ = values.Count == 1
-                    ? request.Content.Headers.TryAddWithoutValidation(name, values[0])
-                    : request.Content.Headers.TryAddWithoutValidation(name, values.ToArray());
-            }
-        }
-
-        options.TransformRequest?.Invoke(context, request);
-        return request;
-    }
-
-    private static bool IsUpgradeHeader(string name) =>
-        string.Equals(name, "Upgrade", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "Connection", StringComparison.OrdinalIgnoreCase);
-
-    private static ForwardResult Classify(Exception error, HttpContext context, HttpContent? content, CancellationToken cancellationToken)
-    {
-        if (context.RequestAborted.IsCancellationRequested)
-        {
-            return ForwardResult.Aborted;
-        }
-
-        if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
-        {
-            return ForwardResult.Timeout;
-        }
-
-        var bodyStarted = content is StreamingRequestContent streaming && streaming.Started;
-        if (error is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } && !bodyStarted)
-        {
-            return ForwardResult.ConnectFailed;
-        }
-
-        return ForwardResult.UpstreamFailed;
-    }
-
-    private static void CopyResponseHeaders(HttpContext context, HttpResponseMessage response, ForwardOptions options)
-    {
-        var outgoing = context.Response;
-        outgoing.StatusCode = (int)response.StatusCode;
-        CopyHeaders(response.Headers.NonValidated, outgoing, keepUpgrade: false);
-        CopyHeaders(response.Content.Headers.NonValidated, outgoing, keepUpgrade: false);
-        options.TransformResponse?.Invoke(context, response);
-    }
-
-    private static void CopyHeaders(HttpHeadersNonValidated headers, HttpResponse outgoing, bool keepUpgrade)
-    {
-        foreach (var (name, values) in headers)
-        {
-            if (HopByHopHeaders.Contains(name) && !(keepUpgrade && IsUpgradeHeader(name)))
-            {
-                continue;
-            }
-
-            outgoing.Headers[name] = values.Count == 1 ? values.ToString() : values.ToArray();
-        }
-    }
-
-    private static async Task<ForwardResult> RelayBodyAsync(HttpContext context, HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var upstream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-            try
-            {
-                // Each write reaches the client at once (Kestrel's response stream flushes on write), so
-                // server-sent events and other slow bodies stream without an explicit flush.
-                var body = context.Response.Body;
-                int read;
-                while ((read = await upstream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    await body.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
+                connection.Dispose();
             }
 
             return ForwardResult.Success;
         }
-        catch (Exception error) when (error is HttpRequestException or OperationCanceledException or IOException)
+
+        private static bool IsTransportFailure(Exception error) =>
+            error is IOException or SocketException or OperationCanceledException or ObjectDisposedException;
+
+        /// <summary>Waits for the body sender; true if it sent the whole body.</summary>
+        private static async Task<bool> ObserveAsync(Task? sendBody)
         {
-            if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            if (sendBody is null)
             {
-                return error is OperationCanceledException ? ForwardResult.Timeout : ForwardResult.UpstreamFailed;
+                return true;
             }
 
-            context.Abort();
-            return ForwardResult.Aborted;
-        }
-    }
-
-    private static async Task<ForwardResult> RelayUpgradeAsync(HttpContext context, HttpResponseMessage response, IHttpUpgradeFeature upgradeFeature, ForwardOptions options)
-    {
-        CopyHeaders(response.Headers.NonValidated, context.Response, keepUpgrade: true);
-        options.TransformResponse?.Invoke(context, response);
-        var upstream = await response.Content.ReadAsStreamAsync(CancellationToken.None).ConfigureAwait(false);
-        await using var client = await upgradeFeature.UpgradeAsync().ConfigureAwait(false);
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var toUpstream = Pump(client, upstream, done);
-        var toClient = Pump(upstream, client, done);
-        await Task.WhenAny(toUpstream, toClient).ConfigureAwait(false);
-        await done.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(toUpstream, toClient).ConfigureAwait(false);
-        await upstream.DisposeAsync().ConfigureAwait(false);
-        return ForwardResult.Success;
-    }
-
-    private static async Task Pump(Stream source, Stream destination, CancellationTokenSource done)
-    {
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            int read;
-            while ((read = await source.ReadAsync(buffer, done.Token).ConfigureAwait(false)) > 0)
+            try
             {
-                await destination.WriteAsync(buffer.AsMemory(0, read), done.Token).ConfigureAwait(false);
-                await destination.FlushAsync(done.Token).ConfigureAwait(false);
+                await sendBody;
+                return true;
             }
-        }
-        catch (Exception error) when (error is IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            // One side closed: the tunnel is over.
+            catch (Exception error) when (IsTransportFailure(error) || error is BadHttpRequestException)
+            {
+                return false;
+            }
         }
     }
 }

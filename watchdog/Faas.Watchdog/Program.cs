@@ -36,4 +36,5 @@ if (args.Length > 0)
     return 2;
 }
 
+SocketTuning.Apply(config, environment);
 return await new WatchdogHost(config).RunAsync();

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Faas.Proxy;
+using Faas.Proxy.Upstream;
 using Faas.Watchdog.Config;
 using Faas.Watchdog.Http;
 using Faas.Watchdog.Logging;
@@ -19,13 +20,12 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
 {
     private static readonly TimeSpan ChildStopGrace = TimeSpan.FromSeconds(5);
 
-    private readonly HttpMessageInvoker _invoker = HttpForwarder.CreateInvoker(TimeSpan.FromSeconds(5));
+    private readonly UpstreamClient _client = new();
     private readonly Uri _upstream = config.UpstreamUrl!;
-    private readonly string _upstreamPrefix = config.UpstreamUrl!.GetLeftPart(UriPartial.Authority);
     private readonly ForwardOptions _forwardOptions = new()
     {
         BufferRequestBody = config.BufferHttp,
-        TransformResponse = static (context, _) => DurationHeader.Set(context.Response, context.Features.GetRequiredFeature<InvocationStart>().Timestamp),
+        OnResponseStarting = static context => DurationHeader.Set(context.Response, context.Features.GetRequiredFeature<InvocationStart>().Timestamp),
     };
     private FunctionProcess? _child;
     private volatile bool _stopping;
@@ -43,10 +43,8 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
 
     public async Task InvokeAsync(HttpContext context, InvocationDeadline deadline)
     {
-        var request = context.Request;
-        var destination = new Uri(_upstreamPrefix + request.Path.Value + request.QueryString.Value, UriKind.Absolute);
-
-        var result = await HttpForwarder.ForwardAsync(context, destination, _invoker, _forwardOptions, deadline.Token);
+        var target = new UpstreamTarget(_upstream.Host, _upstream.Port, RequestTarget(context));
+        var result = await HttpForwarder.ForwardAsync(context, target, _client, _forwardOptions, deadline.Token);
         switch (result)
         {
             case ForwardResult.Timeout when deadline.Expired:
@@ -72,8 +70,17 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
 
     public void Dispose()
     {
-        _invoker.Dispose();
+        _client.Dispose();
         _child?.Dispose();
+    }
+
+    /// <summary>The request-target exactly as the client sent it (percent-encoding kept), behind the upstream's own base path.</summary>
+    private string RequestTarget(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        var target = raw is not null && raw.StartsWith('/') ? raw : context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
+        var basePath = _upstream.AbsolutePath.TrimEnd('/');
+        return basePath.Length == 0 ? target : basePath + target;
     }
 
     private async Task WatchChildAsync(FunctionProcess child)
@@ -112,11 +119,10 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
                 return true;
             }
 
-            using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(_upstream, config.ReadyPath));
-            using var response = await _invoker.SendAsync(probe, cancellationToken);
-            return response.IsSuccessStatusCode;
+            var status = await _client.GetStatusAsync(_upstream.Host, _upstream.Port, config.ReadyPath, cancellationToken);
+            return status is >= 200 and < 300;
         }
-        catch (Exception error) when (error is SocketException or HttpRequestException)
+        catch (Exception error) when (error is SocketException or IOException)
         {
             return false;
         }

@@ -47,6 +47,11 @@ public sealed class FunctionProcess : IDisposable
             info.ArgumentList.Add(argument);
         }
 
+        if (Server.SocketTuning.InlineCompletionsAddedByWatchdog)
+        {
+            info.Environment.Remove(Server.SocketTuning.InlineCompletionsVariable);
+        }
+
         foreach (var (name, value) in extraEnvironment)
         {
             info.Environment[name] = value;

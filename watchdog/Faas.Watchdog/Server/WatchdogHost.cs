@@ -93,9 +93,9 @@ public sealed class WatchdogHost(WatchdogConfig config)
         options.Listen(config.ListenAddress, config.Port);
         options.Listen(config.ListenAddress, config.MetricsPort);
 
-        // Inline scheduling runs request continuations on the socket I/O thread instead of queueing them to the
-        // thread pool: fewer hops per proxied request. Safe because no handler blocks a thread.
-        var transportOptions = new SocketTransportOptions { UnsafePreferInlineScheduling = true };
+        // In http mode request continuations run on the socket I/O thread instead of being queued to the thread
+        // pool (see SocketTuning). The fork modes start processes, which blocks briefly, so they keep the pool.
+        var transportOptions = new SocketTransportOptions { UnsafePreferInlineScheduling = config.Mode == WatchdogMode.Http };
         var transport = new SocketTransportFactory(Options.Create(transportOptions), NullLoggerFactory.Instance);
         return new KestrelServer(Options.Create(options), transport, NullLoggerFactory.Instance);
     }
