@@ -2,11 +2,20 @@ using Faas.Bench.Tools;
 
 namespace Faas.Bench.Scenarios;
 
-/// <summary><c>watchdog-streaming</c>: a trivial process (<c>cat</c>) forked per request.</summary>
+/// <summary>
+/// <c>watchdog-streaming</c>: a trivial process (<c>cat</c>) forked per request; beside it, the machine's floor,
+/// the time the shell itself needs to fork and exec <c>cat</c>.
+/// </summary>
 public static class WatchdogStreamingScenario
 {
+    private const int ForkFloorRuns = 200;
+
     public static async Task RunAsync(BenchReport report, BenchSettings settings)
     {
+        var floor = await ForkFloorMillisecondsAsync();
+        report.AddCommand($"sh -c 'for i in $(seq {ForkFloorRuns}); do cat </dev/null; done'  (fork floor: elapsed / {ForkFloorRuns})");
+        report.AddRow(new() { ["load"] = "floor: sh forks cat", ["p50 ms"] = floor });
+
         await using var watchdog = await Targets.StartWatchdogAsync(new() { ["fprocess"] = "cat", ["mode"] = "streaming" });
         await Wrk.RunAsync(watchdog.Url + "/", 2, 50, settings.WarmUp);
         foreach (var (load, threads, connections) in new[] { ("saturated", 2, 50), ("unsaturated", 1, 1) })
@@ -30,5 +39,13 @@ public static class WatchdogStreamingScenario
                 ["RSS MB after load"] = ProcessMemory.RssMegabytes(watchdog.Pid),
             });
         }
+    }
+
+    private static async Task<double> ForkFloorMillisecondsAsync()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var shell = Faas.Testing.ChildProcess.Start("/bin/sh", ["-c", $"for i in $(seq {ForkFloorRuns}); do cat </dev/null; done"]);
+        await shell.WaitForExitAsync(TimeSpan.FromMinutes(1));
+        return clock.Elapsed.TotalMilliseconds / ForkFloorRuns;
     }
 }

@@ -6,7 +6,7 @@ namespace Faas.Watchdog.Tests.Config;
 public class WatchdogConfigParserTests
 {
     private static WatchdogConfig Parse(params (string Name, string Value)[] variables) =>
-        WatchdogConfigParser.Parse(variables.ToDictionary(v => v.Name, v => v.Value));
+        WatchdogConfigParser.Parse(variables.Append((Name: "PATH", Value: "/usr/bin:/bin")).ToDictionary(v => v.Name, v => v.Value));
 
     [Fact]
     public void Defaults_match_of_watchdog()
@@ -14,7 +14,7 @@ public class WatchdogConfigParserTests
         var config = Parse(("fprocess", "cat"));
 
         Assert.Equal(WatchdogMode.Streaming, config.Mode);
-        Assert.Equal(["cat"], config.FunctionProcess);
+        Assert.Equal(["/usr/bin/cat"], config.FunctionProcess);
         Assert.Equal(8080, config.Port);
         Assert.Equal(8081, config.MetricsPort);
         Assert.Equal(IPAddress.Any, config.ListenAddress);
@@ -35,10 +35,10 @@ public class WatchdogConfigParserTests
     [Fact]
     public void Aliases_of_of_watchdog_are_accepted()
     {
-        var config = Parse(("function_process", "node index.js"), ("mode", "http"),
+        var config = Parse(("function_process", "sh index.sh"), ("mode", "http"),
             ("http_upstream_url", "http://127.0.0.1:3000"), ("http_buffer_req_body", "true"));
 
-        Assert.Equal(["node", "index.js"], config.FunctionProcess);
+        Assert.Equal(["/usr/bin/sh", "index.sh"], config.FunctionProcess);
         Assert.Equal(new Uri("http://127.0.0.1:3000"), config.UpstreamUrl);
         Assert.True(config.BufferHttp);
     }
@@ -64,7 +64,7 @@ public class WatchdogConfigParserTests
     {
         var config = Parse(("fprocess", "sh -c 'echo hello world'"));
 
-        Assert.Equal(["sh", "-c", "echo hello world"], config.FunctionProcess);
+        Assert.Equal(["/usr/bin/sh", "-c", "echo hello world"], config.FunctionProcess);
     }
 
     [Theory]
@@ -79,15 +79,24 @@ public class WatchdogConfigParserTests
     [InlineData("ready_path", "ready", "a path starting with /")]
     [InlineData("fprocess", "sh -c 'unterminated", "balanced quotes")]
     [InlineData("metrics_port", "8080", "a port different from port")]
+    [InlineData("fprocess", "no-such-program --flag", "'no-such-program' is not an executable file or on PATH")]
     public void Bad_values_name_the_variable_the_value_and_the_accepted_form(string variable, string value, string accepted)
     {
-        var environment = new Dictionary<string, string> { ["fprocess"] = "cat", [variable] = value };
+        var environment = new Dictionary<string, string> { ["fprocess"] = "cat", ["PATH"] = "/usr/bin:/bin", [variable] = value };
 
         var error = Assert.Throws<ConfigException>(() => WatchdogConfigParser.Parse(environment));
 
         Assert.Equal(variable, error.Variable);
         Assert.Contains($"{variable}=\"{value}\"", error.Message);
         Assert.Contains(accepted, error.Message);
+    }
+
+    [Fact]
+    public void Fprocess_program_is_resolved_on_PATH_once()
+    {
+        var config = Parse(("fprocess", "env -i"));
+
+        Assert.Equal(["/usr/bin/env", "-i"], config.FunctionProcess);
     }
 
     [Fact]
@@ -101,7 +110,7 @@ public class WatchdogConfigParserTests
     [Fact]
     public void Upstream_url_is_required_in_http_mode()
     {
-        var error = Assert.Throws<ConfigException>(() => Parse(("mode", "http"), ("fprocess", "server")));
+        var error = Assert.Throws<ConfigException>(() => Parse(("mode", "http"), ("fprocess", "sh server.sh")));
 
         Assert.Equal("upstream_url", error.Variable);
     }

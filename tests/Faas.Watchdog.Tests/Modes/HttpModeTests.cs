@@ -64,7 +64,7 @@ public class HttpModeTests
         await using var watchdog = await StartAsync();
         const long size = 64L * 1024 * 1024;
 
-        using var content = new StreamContent(new PatternStream(size));
+        using var content = new StreamContent(UnknownLengthStream.Pattern(size));
         using var response = await TestHttp.Client.PostAsync(watchdog.Url + "/size", content);
 
         Assert.Equal(size.ToString(System.Globalization.CultureInfo.InvariantCulture), await response.Content.ReadAsStringAsync());
@@ -75,7 +75,7 @@ public class HttpModeTests
     {
         await using var watchdog = await StartAsync(("buffer_http", "true"));
 
-        using var content = new StreamContent(new PatternStream(1000));
+        using var content = new StreamContent(UnknownLengthStream.Pattern(1000));
         using var response = await TestHttp.Client.PostAsync(watchdog.Url + "/headers", content);
         var seen = JsonSerializer.Deserialize<Dictionary<string, string>>(await response.Content.ReadAsStringAsync())!;
 

@@ -24,7 +24,7 @@ public static class WatchdogConfigParser
             throw new ConfigException("write_timeout", Get("write_timeout"), "a duration greater than zero");
         }
 
-        var functionProcess = ParseFunctionProcess(Get("fprocess", "function_process"), required: mode != WatchdogMode.Static);
+        var functionProcess = ParseFunctionProcess(Get("fprocess", "function_process"), Get("PATH"), required: mode != WatchdogMode.Static);
         var upstream = ParseUpstream(Get("upstream_url", "http_upstream_url"), required: mode == WatchdogMode.Http);
         var port = ParsePort("port", Get("port"), 8080);
         var metricsPort = ParsePort("metrics_port", Get("metrics_port"), 8081);
@@ -74,7 +74,7 @@ public static class WatchdogConfigParser
         _ => throw new ConfigException("mode", value, "one of streaming, serializing, http, static"),
     };
 
-    private static IReadOnlyList<string> ParseFunctionProcess(string? value, bool required)
+    private static IReadOnlyList<string> ParseFunctionProcess(string? value, string? searchPath, bool required)
     {
         if (value is null)
         {
@@ -86,7 +86,9 @@ public static class WatchdogConfigParser
             throw new ConfigException("fprocess", value, "a command line with balanced quotes");
         }
 
-        return arguments;
+        var program = ExecutableSearch.Resolve(arguments[0], searchPath)
+            ?? throw new ConfigException("fprocess", value, $"a program that exists: '{arguments[0]}' is not an executable file or on PATH");
+        return [program, .. arguments.Skip(1)];
     }
 
     private static Uri? ParseUpstream(string? value, bool required)

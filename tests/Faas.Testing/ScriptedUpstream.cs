@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Faas.Testing;
+
+/// <summary>
+/// A real TCP server on loopback that answers each connection with a script, byte for byte: for testing how
+/// a client copes with exact (and broken) HTTP framing that a well-behaved server would never send.
+/// </summary>
+public sealed class ScriptedUpstream : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Func<ScriptedConnection, Task> _script;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+    private int _connections;
+
+    public ScriptedUpstream(Func<ScriptedConnection, Task> script)
+    {
+        _script = script;
+        _listener.Start();
+        _acceptLoop = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Every request head received, in order.</summary>
+    public List<string> RequestHeads { get; } = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (Exception error) when (error is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            Interlocked.Increment(ref _connections);
+            _ = Task.Run(async () =>
+            {
+                using (client)
+                {
+                    try
+                    {
+                        await _script(new ScriptedConnection(client, this));
+                    }
+                    catch (Exception error) when (error is IOException or SocketException or ObjectDisposedException)
+                    {
+                    }
+                }
+            });
+        }
+    }
+
+    /// <summary>One accepted connection: read request heads and bodies, write raw bytes.</summary>
+    public sealed class ScriptedConnection(TcpClient client, ScriptedUpstream server)
+    {
+        private readonly NetworkStream _stream = client.GetStream();
+        private readonly List<byte> _pending = [];
+
+        /// <summary>Reads up to the end of the next request head; null if the client closed the connection.</summary>
+        public async Task<string?> ReadHeadAsync()
+        {
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var text = Encoding.Latin1.GetString([.. _pending]);
+                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                if (end >= 0)
+                {
+                    _pending.RemoveRange(0, end + 4);
+                    var head = text[..end];
+                    lock (server.RequestHeads)
+                    {
+                        server.RequestHeads.Add(head);
+                    }
+
+                    return head;
+                }
+
+                var read = await _stream.ReadAsync(buffer);
+                if (read == 0)
+                {
+                    return null;
+                }
+
+                _pending.AddRange(buffer.AsSpan(0, read).ToArray());
+            }
+        }
+
+        /// <summary>Reads exactly <paramref name="count"/> bytes of body.</summary>
+        public async Task<byte[]> ReadBytesAsync(int count)
+        {
+            var buffer = new byte[4096];
+            while (_pending.Count < count)
+            {
+                var read = await _stream.ReadAsync(buffer);
+                if (read == 0)
+                {
+                    throw new IOException("client closed before the body ended");
+                }
+
+                _pending.AddRange(buffer.AsSpan(0, read).ToArray());
+            }
+
+            var body = _pending.GetRange(0, count).ToArray();
+            _pending.RemoveRange(0, count);
+            return body;
+        }
+
+        /// <summary>Reads until <paramref name="terminator"/> has been received, returning everything before it.</summary>
+        public async Task<string> ReadUntilAsync(string terminator)
+        {
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var text = Encoding.Latin1.GetString([.. _pending]);
+                var end = text.IndexOf(terminator, StringComparison.Ordinal);
+                if (end >= 0)
+                {
+                    _pending.RemoveRange(0, end + terminator.Length);
+                    return text[..end];
+                }
+
+                var read = await _stream.ReadAsync(buffer);
+                if (read == 0)
+                {
+                    throw new IOException("client closed before the terminator");
+                }
+
+                _pending.AddRange(buffer.AsSpan(0, read).ToArray());
+            }
+        }
+
+        public async Task WriteAsync(string raw)
+        {
+            await _stream.WriteAsync(Encoding.Latin1.GetBytes(raw));
+            await _stream.FlushAsync();
+        }
+
+        public void Close() => client.Close();
+    }
+}
