@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace Faas.Testing;
 
@@ -8,7 +7,7 @@ namespace Faas.Testing;
 /// A real process started by a test, its output captured line by line. Disposing it stops it by its PID
 /// (SIGTERM, then SIGKILL after a grace period), so no test leaves a process behind.
 /// </summary>
-public sealed partial class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -54,7 +53,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
         return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}"));
     }
 
-    public void Signal(int signal) => _ = Kill(Pid, signal);
+    public void Signal(int signal) => Faas.Posix.Signals.Send(Pid, signal);
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
@@ -101,7 +100,4 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
         _process.Dispose();
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
 }

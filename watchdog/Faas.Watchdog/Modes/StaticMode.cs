@@ -1,6 +1,6 @@
 using Faas.Watchdog.Config;
 using Faas.Watchdog.Http;
-using Faas.Watchdog.Processes;
+using Faas.Posix;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.StaticFiles;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Faas.Posix;
 
 namespace Faas.Watchdog.Processes;
 
@@ -8,8 +9,6 @@ namespace Faas.Watchdog.Processes;
 /// </summary>
 public sealed class FunctionProcess : IDisposable
 {
-    private static readonly string? SetsidPath = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
-
     private readonly Process _process;
     private readonly bool _ownGroup;
 
@@ -33,8 +32,7 @@ public sealed class FunctionProcess : IDisposable
 
     public static FunctionProcess Start(IReadOnlyList<string> command, IEnumerable<KeyValuePair<string, string>> extraEnvironment, bool ownGroup, string? workingDirectory = null)
     {
-        var useSetsid = ownGroup && SetsidPath is not null;
-        var info = new ProcessStartInfo(useSetsid ? SetsidPath! : command[0])
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -42,10 +40,12 @@ public sealed class FunctionProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? string.Empty,
         };
-        foreach (var argument in useSetsid ? command : command.Skip(1))
+        foreach (var argument in command.Skip(1))
         {
             info.ArgumentList.Add(argument);
         }
+
+        var useSetsid = ownGroup && ProcessGroup.UseNewGroup(info);
 
         if (Server.SocketTuning.InlineCompletionsAddedByWatchdog)
         {

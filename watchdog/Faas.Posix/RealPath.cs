@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Faas.Watchdog.Processes;
+namespace Faas.Posix;
 
 /// <summary>realpath(3): the path with every symlink resolved, to check a file is really inside a root.</summary>
-internal static partial class RealPath
+public static partial class RealPath
 {
     private const int PathMax = 4096;
 

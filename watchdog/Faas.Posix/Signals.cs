@@ -1,17 +1,17 @@
 using System.Runtime.InteropServices;
 
-namespace Faas.Watchdog.Processes;
+namespace Faas.Posix;
 
-/// <summary>kill(2), which .NET does not expose for process groups.</summary>
-internal static partial class Signals
+/// <summary>kill(2), including to whole process groups.</summary>
+public static partial class Signals
 {
     public const int SigTerm = 15;
     public const int SigKill = 9;
 
     /// <summary>Sends <paramref name="signal"/> to every process in the group led by <paramref name="leaderPid"/>.</summary>
-    public static bool SendToGroup(int leaderPid, int signal) => Kill(-leaderPid, signal) == 0;
+    public static bool SendToGroup(int leaderPid, int signal) => leaderPid > 0 && Kill(-leaderPid, signal) == 0;
 
-    public static bool Send(int pid, int signal) => Kill(pid, signal) == 0;
+    public static bool Send(int pid, int signal) => pid > 0 && Kill(pid, signal) == 0;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -1,0 +1,269 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Faas.Provider.Local.Bundles;
+using Faas.Provider.Local.Endpoints;
+using Faas.Provider.Local.Replicas;
+using Faas.Provider.Local.Secrets;
+using Faas.Provider.Local.State;
+using Faas.Provider.Validation;
+using Faas.Provider.Wire;
+
+namespace Faas.Provider.Local;
+
+/// <summary>
+/// The local backend: every replica is a watchdog process on a loopback port, supervised and restarted when
+/// it crashes. Definitions, secrets and replica counts live under the state directory, so a restarted
+/// provider brings every function back as it was. Needs nothing but this machine.
+/// </summary>
+public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDisposable
+{
+    private readonly LocalProviderOptions _options;
+    private readonly StateDirectory _state;
+    private readonly FunctionStore _functions;
+    private readonly SecretStore _secrets;
+    private readonly BundleStore _bundles;
+    private readonly EndpointFeed _feed = new();
+    private readonly ConcurrentDictionary<FunctionKey, FunctionRuntime> _runtimes = new();
+    private readonly SemaphoreSlim _registry = new(1, 1);
+
+    private LocalProvider(LocalProviderOptions options)
+    {
+        _options = options;
+        _state = new StateDirectory(options.StateDirectory);
+        _functions = new FunctionStore(_state);
+        _secrets = new SecretStore(_state);
+        _bundles = new BundleStore(_state, options.MaxBundleBytes);
+    }
+
+    public ProviderInfo Info { get; } = new()
+    {
+        Provider = "faas-local",
+        Orchestration = "local",
+        Version = new VersionInfo { Release = typeof(LocalProvider).Assembly.GetName().Version?.ToString() },
+    };
+
+    /// <summary>Opens the state directory, reaps replicas a previous run left behind, and brings every stored function back.</summary>
+    public static async Task<LocalProvider> StartAsync(LocalProviderOptions options)
+    {
+        if (!File.Exists(options.WatchdogPath))
+        {
+            throw new FileNotFoundException($"the watchdog executable was not found at {options.WatchdogPath}", options.WatchdogPath);
+        }
+
+        var provider = new LocalProvider(options);
+        OrphanReaper.KillLeftovers(provider._state.RunningReplicas);
+        foreach (var stored in provider._functions.LoadAll())
+        {
+            var runtime = provider.CreateRuntime(stored);
+            provider._runtimes[stored.Key] = runtime;
+            await runtime.ScaleToAsync(stored.Replicas);
+        }
+
+        return provider;
+    }
+
+    public async Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
+    {
+        deployment = DeploymentValidator.Validate(deployment);
+        var key = new FunctionKey(deployment.Service, deployment.Namespace!);
+        await _registry.WaitAsync(cancellationToken);
+        try
+        {
+            if (_runtimes.ContainsKey(key))
+            {
+                throw ProviderException.Conflict($"function {key.Name} already exists in namespace {key.Namespace}");
+            }
+
+            var stored = new StoredFunction(deployment, DateTimeOffset.UtcNow, ScalingLabels.InitialReplicas(deployment.Labels));
+            var runtime = CreateRuntime(stored);
+            _functions.Save(stored);
+            _runtimes[key] = runtime;
+            await runtime.ScaleToAsync(stored.Replicas);
+        }
+        finally
+        {
+            _registry.Release();
+        }
+    }
+
+    public async Task UpdateAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
+    {
+        deployment = DeploymentValidator.Validate(deployment);
+        var runtime = Find(new FunctionKey(deployment.Service, deployment.Namespace!));
+        await runtime.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            ThrowIfDeleted(runtime);
+
+            // The replica count is the autoscaler's and the user's to change, not an update's.
+            var updated = runtime.Stored with { Deployment = deployment };
+            var launch = LaunchFor(deployment);
+            _functions.Save(updated);
+            await runtime.RollToAsync(updated, launch);
+        }
+        finally
+        {
+            runtime.Gate.Release();
+        }
+    }
+
+    public async Task DeleteAsync(string name, string @namespace, CancellationToken cancellationToken)
+    {
+        var key = new FunctionKey(name, DeploymentValidator.NamespaceOrDefault(@namespace));
+        await _registry.WaitAsync(cancellationToken);
+        FunctionRuntime runtime;
+        try
+        {
+            if (!_runtimes.TryRemove(key, out runtime!))
+            {
+                throw NotFound(key);
+            }
+        }
+        finally
+        {
+            _registry.Release();
+        }
+
+        await runtime.Gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            runtime.IsDeleted = true;
+            _functions.Delete(key);
+            await runtime.StopAllAsync();
+            runtime.Log.DeleteFiles();
+            foreach (var slot in Directory.Exists(ReplicaRoot(key)) ? Directory.EnumerateDirectories(ReplicaRoot(key), key.Name + "-*") : [])
+            {
+                Directory.Delete(slot, recursive: true);
+            }
+        }
+        finally
+        {
+            runtime.Gate.Release();
+        }
+    }
+
+    public Task<FunctionStatus> GetAsync(string name, string @namespace, CancellationToken cancellationToken) =>
+        Task.FromResult(Find(new FunctionKey(name, DeploymentValidator.NamespaceOrDefault(@namespace))).Status());
+
+    public Task<IReadOnlyList<FunctionStatus>> ListAsync(string @namespace, CancellationToken cancellationToken)
+    {
+        var ns = DeploymentValidator.NamespaceOrDefault(@namespace);
+        IReadOnlyList<FunctionStatus> list = [.. _runtimes.Values.Where(r => r.Key.Namespace == ns).OrderBy(r => r.Key.Name, StringComparer.Ordinal).Select(r => r.Status())];
+        return Task.FromResult(list);
+    }
+
+    public async Task ScaleAsync(ScaleServiceRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Replicas > int.MaxValue)
+        {
+            throw ProviderException.Invalid($"replicas {request.Replicas} is out of range");
+        }
+
+        var runtime = Find(new FunctionKey(request.ServiceName, DeploymentValidator.NamespaceOrDefault(request.Namespace)));
+        await runtime.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            ThrowIfDeleted(runtime);
+            var replicas = (int)request.Replicas;
+            _functions.Save(runtime.Stored with { Replicas = replicas });
+            await runtime.ScaleToAsync(replicas);
+        }
+        finally
+        {
+            runtime.Gate.Release();
+        }
+    }
+
+    public async IAsyncEnumerable<LogMessage> GetLogsAsync(LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var runtime = Find(new FunctionKey(request.Name, DeploymentValidator.NamespaceOrDefault(request.Namespace)));
+        await foreach (var message in runtime.Log.ReadAsync(request, cancellationToken))
+        {
+            yield return message;
+        }
+    }
+
+    public Task CreateSecretAsync(Secret secret, CancellationToken cancellationToken)
+    {
+        _secrets.Create(secret);
+        return Task.CompletedTask;
+    }
+
+    public Task UpdateSecretAsync(Secret secret, CancellationToken cancellationToken)
+    {
+        _secrets.Update(secret);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Secret>> ListSecretsAsync(string @namespace, CancellationToken cancellationToken) =>
+        Task.FromResult(_secrets.List(DeploymentValidator.NamespaceOrDefault(@namespace)));
+
+    public Task DeleteSecretAsync(string name, string @namespace, CancellationToken cancellationToken)
+    {
+        _secrets.Delete(name, DeploymentValidator.NamespaceOrDefault(@namespace));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> ListNamespacesAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> namespaces = [.. _runtimes.Keys.Select(k => k.Namespace).Append(NameRules.DefaultNamespace).Distinct().Order(StringComparer.Ordinal)];
+        return Task.FromResult(namespaces);
+    }
+
+    public IReadOnlyList<ReplicaEndpoint> GetReadyEndpoints(FunctionKey function) =>
+        _runtimes.TryGetValue(function, out var runtime) ? runtime.ReadyEndpoints : [];
+
+    public IAsyncEnumerable<EndpointsChanged> WatchEndpointsAsync(CancellationToken cancellationToken) => _feed.WatchAsync(cancellationToken);
+
+    public Task<string> StoreBundleAsync(string name, Stream archive, CancellationToken cancellationToken) =>
+        _bundles.StoreBundleAsync(name, archive, cancellationToken);
+
+    /// <summary>Stops every replica (the gateway is exiting): nothing is left running, and state stays for the next start.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_runtimes.Values.Select(runtime => runtime.StopAllAsync()));
+        foreach (var runtime in _runtimes.Values)
+        {
+            runtime.Log.Dispose();
+        }
+    }
+
+    private FunctionRuntime CreateRuntime(StoredFunction stored) =>
+        new(_options, _state, _feed, stored, LaunchFor(stored.Deployment));
+
+    /// <summary>How to start replicas of <paramref name="deployment"/>; Invalid if a secret or the bundle is missing.</summary>
+    private ReplicaLaunch LaunchFor(FunctionDeployment deployment)
+    {
+        var key = new FunctionKey(deployment.Service, deployment.Namespace!);
+        var missing = deployment.Secrets?.FirstOrDefault(secret => !_secrets.Exists(secret, key.Namespace));
+        if (missing is not null)
+        {
+            throw ProviderException.Invalid($"required secret '{missing}' was not found in namespace {key.Namespace}");
+        }
+
+        var bundle = BundleReference.IsBundle(deployment.Image) ? _bundles.Resolve(deployment.Image) : ((string, BundleManifest)?)null;
+        var launch = ReplicaLaunch.For(deployment, bundle, Path.Combine(_state.FunctionDirectory(key), "secrets"));
+        if (!launch.Environment.ContainsKey("fprocess"))
+        {
+            throw ProviderException.Invalid($"function {key.Name} has no command to run: set envProcess (or deploy a bundle)");
+        }
+
+        _secrets.Materialize(deployment.Secrets ?? [], key.Namespace, launch.SecretsDirectory);
+        return launch;
+    }
+
+    private static void ThrowIfDeleted(FunctionRuntime runtime)
+    {
+        if (runtime.IsDeleted)
+        {
+            throw NotFound(runtime.Key);
+        }
+    }
+
+    private string ReplicaRoot(FunctionKey key) => Path.Combine(_state.Replicas, key.Namespace);
+
+    private FunctionRuntime Find(FunctionKey key) => _runtimes.TryGetValue(key, out var runtime) ? runtime : throw NotFound(key);
+
+    private static ProviderException NotFound(FunctionKey key) =>
+        ProviderException.NotFound($"function {key.Name} not found in namespace {key.Namespace}");
+}

@@ -1,0 +1,132 @@
+using Faas.Provider.Local.Endpoints;
+using Faas.Provider.Local.Logs;
+using Faas.Provider.Local.State;
+using Faas.Provider.Wire;
+
+namespace Faas.Provider.Local.Replicas;
+
+/// <summary>
+/// A deployed function's replicas: scaling adds or stops slots, an update rolls to a new version (new replicas
+/// ready before old ones leave), and every change of the ready set is published to the endpoint feed.
+/// Mutations are serialised by <see cref="Gate"/>, which the provider holds around each operation.
+/// </summary>
+public sealed class FunctionRuntime(LocalProviderOptions options, StateDirectory state, EndpointFeed feed, StoredFunction stored, ReplicaLaunch launch)
+{
+    private readonly Lock _slotsLock = new();
+    private readonly List<ReplicaSlot> _slots = [];
+
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>Set (under <see cref="Gate"/>) when the function is deleted, so an operation that was waiting for the gate does nothing.</summary>
+    public bool IsDeleted { get; set; }
+
+    public FunctionKey Key { get; } = stored.Key;
+
+    public StoredFunction Stored { get; private set; } = stored;
+
+    public ReplicaLaunch Launch { get; private set; } = launch;
+
+    public FunctionLog Log { get; } = new(state.Logs(stored.Key), options.LogFileMaxBytes);
+
+    public IReadOnlyList<ReplicaSlot> Slots
+    {
+        get
+        {
+            lock (_slotsLock)
+            {
+                return [.. _slots];
+            }
+        }
+    }
+
+    public IReadOnlyList<ReplicaEndpoint> ReadyEndpoints => [.. Slots.Select(slot => slot.Endpoint).OfType<ReplicaEndpoint>()];
+
+    /// <summary>Starts or stops replicas of the current version until there are <paramref name="replicas"/>.</summary>
+    public async Task ScaleToAsync(int replicas)
+    {
+        Stored = Stored with { Replicas = replicas };
+        var current = Slots.Where(slot => slot.Launch == Launch).ToList();
+        for (var i = current.Count; i < replicas; i++)
+        {
+            AddSlot(Launch);
+        }
+
+        await StopSlotsAsync(current.Skip(replicas).Reverse());
+    }
+
+    /// <summary>
+    /// Rolls to a new version: starts its replicas, waits until each is ready (or has failed for good), then
+    /// stops the old ones. If no new replica became ready, the old ones keep serving.
+    /// </summary>
+    public async Task RollToAsync(StoredFunction updated, ReplicaLaunch newLaunch)
+    {
+        var old = Slots;
+        Stored = updated;
+        Launch = newLaunch;
+        var fresh = Enumerable.Range(0, updated.Replicas).Select(_ => AddSlot(newLaunch)).ToList();
+        using var deadline = new CancellationTokenSource(options.ReadyTimeout + options.StopGrace);
+        await Task.WhenAny(Task.WhenAll(fresh.Select(slot => slot.FirstReady)), Task.Delay(Timeout.Infinite, deadline.Token));
+        if (fresh.Count > 0 && !fresh.Any(slot => slot.IsReady))
+        {
+            return;
+        }
+
+        await StopSlotsAsync(old);
+    }
+
+    public Task StopAllAsync() => StopSlotsAsync(Slots);
+
+    public FunctionStatus Status()
+    {
+        var slots = Slots;
+        var deployment = Stored.Deployment;
+        return new FunctionStatus
+        {
+            Name = deployment.Service,
+            Image = deployment.Image,
+            Namespace = deployment.Namespace,
+            EnvProcess = deployment.EnvProcess,
+            EnvVars = NullIfEmpty(deployment.EnvVars),
+            Constraints = deployment.Constraints is { Count: > 0 } ? deployment.Constraints : null,
+            Secrets = deployment.Secrets is { Count: > 0 } ? deployment.Secrets : null,
+            Labels = NullIfEmpty(deployment.Labels),
+            Annotations = NullIfEmpty(deployment.Annotations),
+            Limits = deployment.Limits,
+            Requests = deployment.Requests,
+            ReadOnlyRootFilesystem = deployment.ReadOnlyRootFilesystem,
+            Replicas = (ulong)Stored.Replicas,
+            AvailableReplicas = (ulong)slots.Count(slot => slot.IsReady && slot.Launch == Launch),
+            CreatedAt = Stored.CreatedAt,
+            Restarts = slots.Sum(slot => slot.Restarts),
+            LastExit = slots.Select(slot => slot.LastExit).LastOrDefault(exit => exit is not null),
+            CrashLooping = slots.Any(slot => slot.ConsecutiveFailures >= options.CrashLoopThreshold),
+        };
+    }
+
+    private ReplicaSlot AddSlot(ReplicaLaunch version)
+    {
+        var slot = new ReplicaSlot(options, state, version, Log, PublishEndpoints);
+        lock (_slotsLock)
+        {
+            _slots.Add(slot);
+        }
+
+        return slot;
+    }
+
+    private async Task StopSlotsAsync(IEnumerable<ReplicaSlot> slots)
+    {
+        var stopping = slots.ToList();
+        lock (_slotsLock)
+        {
+            _slots.RemoveAll(stopping.Contains);
+        }
+
+        PublishEndpoints();
+        await Task.WhenAll(stopping.Select(slot => slot.StopAsync()));
+    }
+
+    private void PublishEndpoints() => feed.Publish(new EndpointsChanged(Key, ReadyEndpoints));
+
+    private static Dictionary<string, string>? NullIfEmpty(Dictionary<string, string>? map) => map is { Count: > 0 } ? map : null;
+}

@@ -1,0 +1,44 @@
+using Faas.Provider.Local.Bundles;
+using Faas.Provider.Wire;
+
+namespace Faas.Provider.Local.Replicas;
+
+/// <summary>
+/// Everything needed to start replicas of one version of a function: the watchdog's environment (the
+/// function's variables, fprocess and mode, from the deployment over the bundle's manifest) and where it runs.
+/// </summary>
+public sealed record ReplicaLaunch(FunctionKey Key, IReadOnlyDictionary<string, string> Environment, string? WorkingDirectory, string SecretsDirectory)
+{
+    /// <summary>Whether the function serves HTTP itself (http mode) and so needs a port of its own per replica.</summary>
+    public bool IsHttpMode => Environment.TryGetValue("mode", out var mode) && mode == "http";
+
+    public static ReplicaLaunch For(FunctionDeployment deployment, (string Directory, BundleManifest Manifest)? bundle, string secretsDirectory)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (bundle?.Manifest is { } manifest)
+        {
+            Set(environment, "fprocess", manifest.Fprocess);
+            Set(environment, "mode", manifest.Mode);
+            Set(environment, "ready_path", manifest.ReadyPath);
+        }
+
+        foreach (var (name, value) in deployment.EnvVars ?? [])
+        {
+            environment[name] = value;
+        }
+
+        Set(environment, "fprocess", deployment.EnvProcess);
+        environment["FAAS_FUNCTION_NAME"] = deployment.Service;
+        environment["FAAS_FUNCTION_NAMESPACE"] = deployment.Namespace!;
+        environment["FAAS_SECRETS_DIR"] = secretsDirectory;
+        return new ReplicaLaunch(new FunctionKey(deployment.Service, deployment.Namespace!), environment, bundle?.Directory, secretsDirectory);
+    }
+
+    private static void Set(Dictionary<string, string> environment, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            environment[name] = value;
+        }
+    }
+}

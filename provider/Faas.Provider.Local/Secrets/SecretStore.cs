@@ -1,0 +1,92 @@
+using System.Text;
+using Faas.Provider.Local.State;
+using Faas.Provider.Validation;
+using Faas.Provider.Wire;
+
+namespace Faas.Provider.Local.Secrets;
+
+/// <summary>
+/// Secrets as files with mode 0600 under <c>secrets/NAMESPACE/NAME</c>. Values are only ever read to hand
+/// them to a function; listing returns names.
+/// </summary>
+public sealed class SecretStore(StateDirectory state)
+{
+    private readonly Lock _lock = new();
+
+    public void Create(Secret secret) => Write(secret, mustExist: false);
+
+    public void Update(Secret secret) => Write(secret, mustExist: true);
+
+    public IReadOnlyList<Secret> List(string @namespace)
+    {
+        var directory = state.Secrets(@namespace);
+        return Directory.Exists(directory)
+            ? [.. Directory.EnumerateFiles(directory).Select(Path.GetFileName).Where(name => !name!.Contains(".tmp-", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+                .Select(name => new Secret { Name = name!, Namespace = @namespace })]
+            : [];
+    }
+
+    public bool Exists(string name, string @namespace) => File.Exists(PathOf(name, @namespace));
+
+    public void Delete(string name, string @namespace)
+    {
+        lock (_lock)
+        {
+            var path = PathOf(name, @namespace);
+            if (!File.Exists(path))
+            {
+                throw ProviderException.NotFound($"secret {name} not found in namespace {@namespace}");
+            }
+
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Copies the named secrets into <paramref name="directory"/> (0700, files 0600) for a function to read.</summary>
+    public void Materialize(IEnumerable<string> names, string @namespace, string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        StateDirectory.EnsureDirectory(directory);
+        foreach (var name in names)
+        {
+            StateDirectory.WriteAtomically(Path.Combine(directory, name), File.ReadAllBytes(PathOf(name, @namespace)));
+        }
+    }
+
+    private void Write(Secret secret, bool mustExist)
+    {
+        var @namespace = DeploymentValidator.NamespaceOrDefault(secret.Namespace);
+        var problem = NameRules.CheckLabel("secret name", secret.Name);
+        if (problem is not null)
+        {
+            throw ProviderException.Invalid(problem);
+        }
+
+        if (secret.Value is null && secret.RawValue is null)
+        {
+            throw ProviderException.Invalid($"secret {secret.Name} has neither value nor rawValue");
+        }
+
+        lock (_lock)
+        {
+            var path = PathOf(secret.Name, @namespace);
+            if (mustExist && !File.Exists(path))
+            {
+                throw ProviderException.NotFound($"secret {secret.Name} not found in namespace {@namespace}");
+            }
+
+            if (!mustExist && File.Exists(path))
+            {
+                throw ProviderException.Conflict($"secret {secret.Name} already exists in namespace {@namespace}");
+            }
+
+            StateDirectory.WriteAtomically(path, secret.RawValue ?? Encoding.UTF8.GetBytes(secret.Value!));
+        }
+    }
+
+    private string PathOf(string name, string @namespace) => Path.Combine(state.Secrets(@namespace), name);
+}

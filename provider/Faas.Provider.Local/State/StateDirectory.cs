@@ -1,0 +1,55 @@
+namespace Faas.Provider.Local.State;
+
+/// <summary>The layout of the state directory, and atomic writes into it. Directories are private (0700), files 0600.</summary>
+public sealed class StateDirectory
+{
+    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public StateDirectory(string root)
+    {
+        Root = Path.GetFullPath(root);
+        EnsureDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public string Functions => Path.Combine(Root, "functions");
+
+    public string FunctionDirectory(FunctionKey key) => Path.Combine(Functions, key.Namespace, key.Name);
+
+    public string Secrets(string @namespace) => Path.Combine(Root, "secrets", @namespace);
+
+    public string Bundles => Path.Combine(Root, "bundles", "sha256");
+
+    public string Logs(FunctionKey key) => Path.Combine(Root, "logs", key.Namespace, key.Name + ".log");
+
+    public string Replicas => Path.Combine(Root, "replicas");
+
+    public string RunningReplicas => Path.Combine(Root, "run");
+
+    public static void EnsureDirectory(string path)
+    {
+        var info = Directory.CreateDirectory(path);
+        info.UnixFileMode = PrivateDirectory;
+    }
+
+    /// <summary>Writes a whole file or nothing: a temporary file, flushed, then renamed over the target.</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
+    {
+        EnsureDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        using (var file = new FileStream(temporary, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = PrivateFile,
+        }))
+        {
+            file.Write(content);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+}

@@ -1,0 +1,21 @@
+namespace Faas.Provider;
+
+/// <summary>What kind of failure a provider reports, so the gateway can answer 404, 409 or 400.</summary>
+public enum ProviderError
+{
+    NotFound,
+    Conflict,
+    Invalid,
+}
+
+/// <summary>A typed provider failure; the message is one line naming the function, field or secret concerned.</summary>
+public sealed class ProviderException(ProviderError kind, string message) : Exception(message)
+{
+    public ProviderError Kind { get; } = kind;
+
+    public static ProviderException NotFound(string message) => new(ProviderError.NotFound, message);
+
+    public static ProviderException Conflict(string message) => new(ProviderError.Conflict, message);
+
+    public static ProviderException Invalid(string message) => new(ProviderError.Invalid, message);
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Serialization;
+
+namespace Faas.Provider.Wire;
+
+/// <summary>
+/// faas-provider <c>FunctionStatus</c>: one function in GET <c>/system/functions</c> and <c>/system/function/NAME</c>.
+/// <c>restarts</c>, <c>lastExit</c> and <c>crashLooping</c> are this project's additions (omitted when empty, so
+/// OpenFaaS clients never see them unless something is wrong).
+/// </summary>
+public sealed record FunctionStatus
+{
+    [JsonPropertyName("name")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string Name { get; init; } = "";
+
+    [JsonPropertyName("image")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string Image { get; init; } = "";
+
+    [JsonPropertyName("namespace")]
+    public string? Namespace { get; init; }
+
+    [JsonPropertyName("envProcess")]
+    public string? EnvProcess { get; init; }
+
+    [JsonPropertyName("envVars")]
+    public Dictionary<string, string>? EnvVars { get; init; }
+
+    [JsonPropertyName("constraints")]
+    public List<string>? Constraints { get; init; }
+
+    [JsonPropertyName("secrets")]
+    public List<string>? Secrets { get; init; }
+
+    [JsonPropertyName("labels")]
+    public Dictionary<string, string>? Labels { get; init; }
+
+    [JsonPropertyName("annotations")]
+    public Dictionary<string, string>? Annotations { get; init; }
+
+    [JsonPropertyName("limits")]
+    public FunctionResources? Limits { get; init; }
+
+    [JsonPropertyName("requests")]
+    public FunctionResources? Requests { get; init; }
+
+    [JsonPropertyName("readOnlyRootFilesystem")]
+    public bool ReadOnlyRootFilesystem { get; init; }
+
+    [JsonPropertyName("invocationCount")]
+    public double InvocationCount { get; init; }
+
+    /// <summary>Desired replicas.</summary>
+    [JsonPropertyName("replicas")]
+    public ulong Replicas { get; init; }
+
+    /// <summary>Replicas ready to serve.</summary>
+    [JsonPropertyName("availableReplicas")]
+    public ulong AvailableReplicas { get; init; }
+
+    [JsonPropertyName("createdAt")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public DateTimeOffset CreatedAt { get; init; }
+
+    [JsonPropertyName("restarts")]
+    public int Restarts { get; init; }
+
+    [JsonPropertyName("lastExit")]
+    public string? LastExit { get; init; }
+
+    [JsonPropertyName("crashLooping")]
+    public bool CrashLooping { get; init; }
+}
