@@ -24,7 +24,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     private readonly BundleStore _bundles;
     private readonly EndpointFeed _feed = new();
     private readonly ConcurrentDictionary<FunctionKey, FunctionRuntime> _runtimes = new();
-    private readonly SemaphoreSlim _registry = new(1, 1);
+    private readonly ConcurrentDictionary<FunctionKey, SemaphoreSlim> _functionLocks = new();
 
     private LocalProvider(LocalProviderOptions options)
     {
@@ -62,12 +62,11 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
         return provider;
     }
 
-    public async Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
+    public Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
         deployment = DeploymentValidator.Validate(deployment);
         var key = new FunctionKey(deployment.Service, deployment.Namespace!);
-        await _registry.WaitAsync(cancellationToken);
-        try
+        return WithFunctionLockAsync(key, async () =>
         {
             if (_runtimes.ContainsKey(key))
             {
@@ -79,55 +78,32 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
             _functions.Save(stored);
             _runtimes[key] = runtime;
             await runtime.ScaleToAsync(stored.Replicas);
-        }
-        finally
-        {
-            _registry.Release();
-        }
+        }, cancellationToken);
     }
 
-    public async Task UpdateAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
+    public Task UpdateAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
         deployment = DeploymentValidator.Validate(deployment);
-        var runtime = Find(new FunctionKey(deployment.Service, deployment.Namespace!));
-        await runtime.Gate.WaitAsync(cancellationToken);
-        try
+        var key = new FunctionKey(deployment.Service, deployment.Namespace!);
+        return WithFunctionLockAsync(key, async () =>
         {
-            ThrowIfDeleted(runtime);
+            var runtime = Find(key);
 
             // The replica count is the autoscaler's and the user's to change, not an update's.
             var updated = runtime.Stored with { Deployment = deployment };
             var launch = LaunchFor(deployment);
             _functions.Save(updated);
             await runtime.RollToAsync(updated, launch);
-        }
-        finally
-        {
-            runtime.Gate.Release();
-        }
+        }, cancellationToken);
     }
 
-    public async Task DeleteAsync(string name, string @namespace, CancellationToken cancellationToken)
+    public Task DeleteAsync(string name, string @namespace, CancellationToken cancellationToken)
     {
         var key = new FunctionKey(name, DeploymentValidator.NamespaceOrDefault(@namespace));
-        await _registry.WaitAsync(cancellationToken);
-        FunctionRuntime runtime;
-        try
+        return WithFunctionLockAsync(key, async () =>
         {
-            if (!_runtimes.TryRemove(key, out runtime!))
-            {
-                throw NotFound(key);
-            }
-        }
-        finally
-        {
-            _registry.Release();
-        }
-
-        await runtime.Gate.WaitAsync(CancellationToken.None);
-        try
-        {
-            runtime.IsDeleted = true;
+            var runtime = Find(key);
+            _runtimes.TryRemove(key, out _);
             _functions.Delete(key);
             await runtime.StopAllAsync();
             runtime.Log.DeleteFiles();
@@ -135,11 +111,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
             {
                 Directory.Delete(slot, recursive: true);
             }
-        }
-        finally
-        {
-            runtime.Gate.Release();
-        }
+        }, cancellationToken);
     }
 
     public Task<FunctionStatus> GetAsync(string name, string @namespace, CancellationToken cancellationToken) =>
@@ -152,26 +124,21 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
         return Task.FromResult(list);
     }
 
-    public async Task ScaleAsync(ScaleServiceRequest request, CancellationToken cancellationToken)
+    public Task ScaleAsync(ScaleServiceRequest request, CancellationToken cancellationToken)
     {
         if (request.Replicas > int.MaxValue)
         {
             throw ProviderException.Invalid($"replicas {request.Replicas} is out of range");
         }
 
-        var runtime = Find(new FunctionKey(request.ServiceName, DeploymentValidator.NamespaceOrDefault(request.Namespace)));
-        await runtime.Gate.WaitAsync(cancellationToken);
-        try
+        var key = new FunctionKey(request.ServiceName, DeploymentValidator.NamespaceOrDefault(request.Namespace));
+        return WithFunctionLockAsync(key, async () =>
         {
-            ThrowIfDeleted(runtime);
+            var runtime = Find(key);
             var replicas = (int)request.Replicas;
             _functions.Save(runtime.Stored with { Replicas = replicas });
             await runtime.ScaleToAsync(replicas);
-        }
-        finally
-        {
-            runtime.Gate.Release();
-        }
+        }, cancellationToken);
     }
 
     public async IAsyncEnumerable<LogMessage> GetLogsAsync(LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -252,11 +219,21 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
         return launch;
     }
 
-    private static void ThrowIfDeleted(FunctionRuntime runtime)
+    /// <summary>
+    /// Runs a change to one function under that function's own lock (held by name, so a delete and a re-deploy of
+    /// the same name never interleave); changes to different functions run in parallel.
+    /// </summary>
+    private async Task WithFunctionLockAsync(FunctionKey key, Func<Task> change, CancellationToken cancellationToken)
     {
-        if (runtime.IsDeleted)
+        var gate = _functionLocks.GetOrAdd(key, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
         {
-            throw NotFound(runtime.Key);
+            await change();
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 

@@ -13,6 +13,11 @@ public static class ProcessGroup
     /// <summary>Rewrites <paramref name="info"/> to run its program under setsid; false if setsid is missing (the process then stays in our group).</summary>
     public static bool UseNewGroup(ProcessStartInfo info)
     {
+        if (!string.IsNullOrEmpty(info.Arguments))
+        {
+            throw new ArgumentException("give the arguments in ArgumentList, not Arguments", nameof(info));
+        }
+
         if (SetsidPath is null)
         {
             return false;
@@ -23,27 +28,20 @@ public static class ProcessGroup
         return true;
     }
 
-    /// <summary>SIGTERM to the group, then SIGKILL to it if the leader has not exited within <paramref name="grace"/>.</summary>
-    public static async Task TerminateAsync(Process leader, TimeSpan grace)
+    /// <summary>
+    /// SIGTERM to the group led by <paramref name="leaderPid"/>, then SIGKILL to the group once the leader has
+    /// exited (whatever it left behind goes too) or <paramref name="grace"/> has passed.
+    /// </summary>
+    /// <param name="leaderExited">Completes when the leader has exited (and been reaped).</param>
+    public static async Task TerminateAsync(int leaderPid, Task leaderExited, TimeSpan grace)
     {
-        if (leader.HasExited)
+        if (!leaderExited.IsCompleted)
         {
-            Signals.SendToGroup(leader.Id, Signals.SigKill);
-            return;
+            Signals.SendToGroup(leaderPid, Signals.SigTerm);
+            await Task.WhenAny(leaderExited, Task.Delay(grace)).ConfigureAwait(false);
         }
 
-        Signals.SendToGroup(leader.Id, Signals.SigTerm);
-        using var timeout = new CancellationTokenSource(grace);
-        try
-        {
-            await leader.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        // Whatever the leader left behind in its group goes too.
-        Signals.SendToGroup(leader.Id, Signals.SigKill);
-        await leader.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        Signals.SendToGroup(leaderPid, Signals.SigKill);
+        await leaderExited.ConfigureAwait(false);
     }
 }

@@ -97,8 +97,11 @@ public sealed class FunctionLog(string path, long maxBytes) : IDisposable
                 follower.Writer.TryComplete();
             }
 
-            File.Delete(path);
-            File.Delete(path + ".1");
+            if (Directory.Exists(Path.GetDirectoryName(path)))
+            {
+                File.Delete(path);
+                File.Delete(path + ".1");
+            }
         }
     }
 

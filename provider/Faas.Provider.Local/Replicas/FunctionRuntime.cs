@@ -8,17 +8,12 @@ namespace Faas.Provider.Local.Replicas;
 /// <summary>
 /// A deployed function's replicas: scaling adds or stops slots, an update rolls to a new version (new replicas
 /// ready before old ones leave), and every change of the ready set is published to the endpoint feed.
-/// Mutations are serialised by <see cref="Gate"/>, which the provider holds around each operation.
+/// Mutations are serialised by the provider, which holds the function's lock around each operation.
 /// </summary>
 public sealed class FunctionRuntime(LocalProviderOptions options, StateDirectory state, EndpointFeed feed, StoredFunction stored, ReplicaLaunch launch)
 {
     private readonly Lock _slotsLock = new();
     private readonly List<ReplicaSlot> _slots = [];
-
-    public SemaphoreSlim Gate { get; } = new(1, 1);
-
-    /// <summary>Set (under <see cref="Gate"/>) when the function is deleted, so an operation that was waiting for the gate does nothing.</summary>
-    public bool IsDeleted { get; set; }
 
     public FunctionKey Key { get; } = stored.Key;
 

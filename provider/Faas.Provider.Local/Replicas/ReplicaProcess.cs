@@ -25,6 +25,7 @@ public sealed class ReplicaProcess : IDisposable
     private ReplicaProcess(Process process, string instance, int port, string pidFile)
     {
         _process = process;
+        Pid = process.Id;
         Instance = instance;
         Port = port;
         _pidFile = pidFile;
@@ -35,7 +36,7 @@ public sealed class ReplicaProcess : IDisposable
 
     public int Port { get; }
 
-    public int Pid => _process.Id;
+    public int Pid { get; }
 
     /// <summary>Completes with the exit code when the watchdog exits.</summary>
     public Task<int> Exited { get; }
@@ -119,7 +120,7 @@ public sealed class ReplicaProcess : IDisposable
     }
 
     /// <summary>SIGTERM to the replica's group (the watchdog drains), SIGKILL after the grace period.</summary>
-    public Task StopAsync(TimeSpan grace) => ProcessGroup.TerminateAsync(_process, grace);
+    public Task StopAsync(TimeSpan grace) => ProcessGroup.TerminateAsync(Pid, Exited, grace);
 
     public void Dispose() => _process.Dispose();
 

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using Faas.Provider.Local.Replicas;
+using Faas.Testing;
+
+namespace Faas.Provider.Local.Tests.Replicas;
+
+public class OrphanReaperTests
+{
+    [Fact]
+    public async Task Leftover_replicas_are_killed_and_unrelated_processes_are_not()
+    {
+        using var run = new TempDirectory();
+        using var orphan = StartSleeper(("FAAS_REPLICA_ID", "orphan-1234"));
+        using var stranger = StartSleeper();
+        await File.WriteAllTextAsync(Path.Combine(run.Path, "orphan-1234"), orphan.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await File.WriteAllTextAsync(Path.Combine(run.Path, "reused-pid"), stranger.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var killed = OrphanReaper.KillLeftovers(run.Path);
+
+        Assert.Equal(1, killed);
+        Assert.True(await ProcessTable.EventuallyAsync(() => orphan.HasExited, TimeSpan.FromSeconds(5)));
+        Assert.False(stranger.HasExited);
+        Assert.Empty(Directory.EnumerateFiles(run.Path));
+        stranger.Kill();
+    }
+
+    private static Process StartSleeper(params (string Name, string Value)[] environment)
+    {
+        var info = new ProcessStartInfo("sleep") { UseShellExecute = false, ArgumentList = { "60" } };
+        Faas.Posix.ProcessGroup.UseNewGroup(info);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return Process.Start(info)!;
+    }
+}

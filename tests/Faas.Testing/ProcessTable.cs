@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace Faas.Testing;
+
+/// <summary>Live processes read from /proc, to prove by PID that nothing a test started is left running.</summary>
+public static class ProcessTable
+{
+    /// <summary>PIDs of live (non-zombie) processes whose environment has a variable <paramref name="name"/> whose value starts with <paramref name="valuePrefix"/>.</summary>
+    public static IReadOnlyList<int> WithEnvironment(string name, string valuePrefix)
+    {
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || !IsAlive(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllText($"/proc/{pid}/environ").Split('\0').Any(entry => entry.StartsWith($"{name}={valuePrefix}", StringComparison.Ordinal)))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; false after <paramref name="timeout"/>.</summary>
+    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return condition();
+    }
+}
