@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["watchdog-http"] = ProxyPathScenario.RunAsync,
     ["watchdog-streaming"] = WatchdogStreamingScenario.RunAsync,
     ["watchdog-start"] = WatchdogStartScenario.RunAsync,
+    ["cold-start-local"] = ColdStartLocalScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

@@ -6,10 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-// Usage: test-upstream PORT   (also reads READY_AFTER_MS: /ready answers 503 until then)
-if (args.Length != 1 || !int.TryParse(args[0], out var port))
+// Usage: test-upstream [PORT]   (else $PORT, as the local backend gives http-mode functions; READY_AFTER_MS: /ready answers 503 until then)
+var portText = args.Length == 1 ? args[0] : Environment.GetEnvironmentVariable("PORT");
+if (!int.TryParse(portText, out var port))
 {
-    Console.Error.WriteLine("usage: test-upstream PORT");
+    Console.Error.WriteLine("usage: test-upstream PORT (or set $PORT)");
     return 2;
 }
 

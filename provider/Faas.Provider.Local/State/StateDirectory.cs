@@ -34,7 +34,11 @@ public sealed class StateDirectory
         info.UnixFileMode = PrivateDirectory;
     }
 
-    /// <summary>Writes a whole file or nothing: a temporary file, flushed, then renamed over the target.</summary>
+    /// <summary>
+    /// Writes a whole file or nothing: a temporary file renamed over the target, so a process killed at any
+    /// moment leaves the old or the new content. No fsync: state must survive a process restart, and the fsync
+    /// cost milliseconds on the scale-from-zero path.
+    /// </summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
     {
         EnsureDirectory(Path.GetDirectoryName(path)!);
@@ -47,7 +51,6 @@ public sealed class StateDirectory
         }))
         {
             file.Write(content);
-            file.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, path, overwrite: true);

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Faas.Bench.Tools;
+using Faas.Provider;
+using Faas.Provider.Local;
+using Faas.Provider.Wire;
+using Faas.Testing;
+
+namespace Faas.Bench.Scenarios;
+
+/// <summary>
+/// <c>cold-start-local</c>: a function at zero replicas on the local backend is scaled to one; measured from the
+/// scale call to the first successful invocation, 20 times, for a streaming function (<c>cat</c>) and an
+/// http-mode C# function (the Kestrel test upstream, published ReadyToRun).
+/// </summary>
+public static class ColdStartLocalScenario
+{
+    private const int Runs = 20;
+
+    public static async Task RunAsync(BenchReport report, BenchSettings settings)
+    {
+        using var state = new TempDirectory("faas-bench-state-");
+        await using var provider = await LocalProvider.StartAsync(new LocalProviderOptions
+        {
+            StateDirectory = state.Path,
+            WatchdogPath = Binaries.Watchdog,
+            DrainDelay = TimeSpan.Zero,
+        });
+        var functions = new (string Name, FunctionDeployment Deployment)[]
+        {
+            ("streaming (cat)", new() { Service = "cold-cat", Image = "local", EnvProcess = "cat" }),
+            ("http C# (Kestrel)", new() { Service = "cold-csharp", Image = "local", EnvProcess = Binaries.TestUpstream, EnvVars = new() { ["mode"] = "http" } }),
+        };
+
+        foreach (var (label, deployment) in functions)
+        {
+            var withZero = deployment with { Labels = new() { ["com.openfaas.scale.min"] = "0" } };
+            await provider.DeployAsync(withZero, CancellationToken.None);
+            var times = new List<double>();
+            for (var run = 0; run < Runs; run++)
+            {
+                times.Add(await ColdStartAsync(provider, deployment.Service));
+                await provider.ScaleAsync(new() { ServiceName = deployment.Service, Replicas = 0 }, CancellationToken.None);
+            }
+
+            var median = Stats.Median(times);
+            Console.WriteLine($"  {label}: median {median:0.0} ms (min {times.Min():0.0}, max {times.Max():0.0})");
+            report.AddRow(new() { ["function"] = label, ["runs"] = Runs, ["scale 0→1 to first 200, median ms"] = median, ["min ms"] = times.Min(), ["max ms"] = times.Max() });
+            if (label.StartsWith("streaming", StringComparison.Ordinal))
+            {
+                report.AddGoal("streaming function cold start under 125 ms (median)", median < 125, $"{median:0.0} ms");
+            }
+        }
+
+        report.AddCommand("LocalProvider.ScaleAsync(1) on a function at 0 replicas, poll GetReadyEndpoints every 1 ms, POST to the replica until 200; 20 runs per function (out/watchdog, out/test-upstream)");
+    }
+
+    private static async Task<double> ColdStartAsync(IFunctionProvider provider, string name)
+    {
+        var key = new FunctionKey(name, "openfaas-fn");
+        var clock = Stopwatch.StartNew();
+        await provider.ScaleAsync(new() { ServiceName = name, Replicas = 1 }, CancellationToken.None);
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (provider.GetReadyEndpoints(key) is [var endpoint, ..])
+            {
+                using var response = await TestHttp.Client.PostAsync($"http://127.0.0.1:{endpoint.Port}/", new StringContent("x"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return clock.Elapsed.TotalMilliseconds;
+                }
+            }
+
+            await Task.Delay(1);
+        }
+
+        throw new TimeoutException($"{name} did not answer within 30 s of scaling up");
+    }
+}
