@@ -23,6 +23,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     private readonly SecretStore _secrets;
     private readonly BundleStore _bundles;
     private readonly EndpointFeed _feed = new();
+    private readonly StandbyPool? _standbys;
     private readonly ConcurrentDictionary<FunctionKey, FunctionRuntime> _runtimes = new();
     private readonly ConcurrentDictionary<FunctionKey, SemaphoreSlim> _functionLocks = new();
 
@@ -33,6 +34,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
         _functions = new FunctionStore(_state);
         _secrets = new SecretStore(_state);
         _bundles = new BundleStore(_state, options.MaxBundleBytes);
+        _standbys = options.StandbyReplicas > 0 ? new StandbyPool(options, _state) : null;
     }
 
     public ProviderInfo Info { get; } = new()
@@ -52,6 +54,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
 
         var provider = new LocalProvider(options);
         OrphanReaper.KillLeftovers(provider._state.RunningReplicas);
+        provider._standbys?.Fill();
         foreach (var stored in provider._functions.LoadAll())
         {
             var runtime = provider.CreateRuntime(stored);
@@ -107,10 +110,6 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
             _functions.Delete(key);
             await runtime.StopAllAsync();
             runtime.Log.DeleteFiles();
-            foreach (var slot in Directory.Exists(ReplicaRoot(key)) ? Directory.EnumerateDirectories(ReplicaRoot(key), key.Name + "-*") : [])
-            {
-                Directory.Delete(slot, recursive: true);
-            }
         }, cancellationToken);
     }
 
@@ -189,6 +188,11 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(_runtimes.Values.Select(runtime => runtime.StopAllAsync()));
+        if (_standbys is not null)
+        {
+            await _standbys.DisposeAsync();
+        }
+
         foreach (var runtime in _runtimes.Values)
         {
             runtime.Log.Dispose();
@@ -196,7 +200,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     }
 
     private FunctionRuntime CreateRuntime(StoredFunction stored) =>
-        new(_options, _state, _feed, stored, LaunchFor(stored.Deployment));
+        new(_options, _state, _feed, _standbys, stored, LaunchFor(stored.Deployment));
 
     /// <summary>How to start replicas of <paramref name="deployment"/>; Invalid if a secret or the bundle is missing.</summary>
     private ReplicaLaunch LaunchFor(FunctionDeployment deployment)
@@ -236,8 +240,6 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
             gate.Release();
         }
     }
-
-    private string ReplicaRoot(FunctionKey key) => Path.Combine(_state.Replicas, key.Namespace);
 
     private FunctionRuntime Find(FunctionKey key) => _runtimes.TryGetValue(key, out var runtime) ? runtime : throw NotFound(key);
 

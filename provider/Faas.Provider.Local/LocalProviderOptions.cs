@@ -28,6 +28,9 @@ public sealed record LocalProviderOptions
     /// <summary>Each function's log file is rotated past this size (one previous file is kept).</summary>
     public long LogFileMaxBytes { get; init; } = 8 * 1024 * 1024;
 
+    /// <summary>Watchdogs kept started ahead of demand, so a replica (scale from zero above all) skips the process start.</summary>
+    public int StandbyReplicas { get; init; } = 1;
+
     /// <summary>Largest bundle archive accepted, and largest total size it may unpack to (×4).</summary>
     public long MaxBundleBytes { get; init; } = 256L * 1024 * 1024;
 }

@@ -19,10 +19,12 @@ public sealed class LocalProviderFixture : IAsyncDisposable
 
     public LocalProvider Provider { get; private set; }
 
-    public LocalProviderOptions Options => OptionsFor(State.Path);
+    public LocalProviderOptions Options { get; private init; } = null!;
 
-    public static LocalProviderOptions OptionsFor(string stateDirectory) => new()
+    /// <summary>Test options. No standbys unless asked for: most tests find a function's processes by its replica ids.</summary>
+    public static LocalProviderOptions OptionsFor(string stateDirectory, int standbys = 0) => new()
     {
+        StandbyReplicas = standbys,
         StateDirectory = stateDirectory,
         WatchdogPath = RepoPaths.Watchdog,
         ReadyTimeout = TimeSpan.FromSeconds(20),
@@ -32,11 +34,15 @@ public sealed class LocalProviderFixture : IAsyncDisposable
         RestartBackoffMax = TimeSpan.FromSeconds(1),
     };
 
-    public static async Task<LocalProviderFixture> StartAsync()
+    public static async Task<LocalProviderFixture> StartAsync(int standbys = 0)
     {
         var state = new TempDirectory("faas-state-");
-        return new LocalProviderFixture(state, await LocalProvider.StartAsync(OptionsFor(state.Path)));
+        var options = OptionsFor(state.Path, standbys);
+        return new LocalProviderFixture(state, await LocalProvider.StartAsync(options)) { Options = options };
     }
+
+    /// <summary>Every live process this fixture's provider started (replicas and standbys all run with a TMPDIR inside its state).</summary>
+    public IReadOnlyList<int> AllProcesses() => ProcessTable.WithEnvironment("TMPDIR", State.Path);
 
     /// <summary>Stops the provider (as a gateway exiting does) and starts a new one on the same state.</summary>
     public async Task RestartAsync()
@@ -61,7 +67,13 @@ public sealed class LocalProviderFixture : IAsyncDisposable
     {
         IReadOnlyList<ReplicaEndpoint> ready = [];
         var reached = await ProcessTable.EventuallyAsync(() => (ready = Provider.GetReadyEndpoints(Key(name))).Count == count, timeout ?? TimeSpan.FromSeconds(30));
-        Assert.True(reached, $"{name}: expected {count} ready replicas, have {ready.Count}");
+        if (!reached)
+        {
+            var status = await Provider.GetAsync(name, "", CancellationToken.None);
+            var logs = await TestLogs.ReadAllAsync(Provider, name);
+            Assert.Fail($"{name}: expected {count} ready replicas, have {ready.Count}; last exit: {status.LastExit}; log: {string.Join(" | ", logs.TakeLast(10).Select(m => m.Text))}");
+        }
+
         return ready;
     }
 

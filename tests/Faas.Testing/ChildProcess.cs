@@ -53,6 +53,14 @@ public sealed class ChildProcess : IAsyncDisposable
         return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}"));
     }
 
+    public async Task WriteLineToStdinAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    public void CloseStdin() => _process.StandardInput.Close();
+
     public void Signal(int signal) => Faas.Posix.Signals.Send(Pid, signal);
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)

@@ -16,6 +16,11 @@ var environment = Environment.GetEnvironmentVariables()
 WatchdogConfig config;
 try
 {
+    if (environment.GetValueOrDefault(Standby.Variable) == "1" && !await Standby.WaitForAssignmentAsync(environment))
+    {
+        return 0;
+    }
+
     config = WatchdogConfigParser.Parse(environment);
 }
 catch (ConfigException error)

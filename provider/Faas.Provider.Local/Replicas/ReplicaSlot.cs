@@ -23,8 +23,11 @@ public sealed class ReplicaSlot
     private ReplicaProcess? _current;
     private volatile bool _ready;
 
-    public ReplicaSlot(LocalProviderOptions options, StateDirectory state, ReplicaLaunch launch, FunctionLog log, Action changed)
+    private readonly StandbyPool? _standbys;
+
+    public ReplicaSlot(LocalProviderOptions options, StateDirectory state, ReplicaLaunch launch, FunctionLog log, StandbyPool? standbys, Action changed)
     {
+        _standbys = standbys;
         _options = options;
         _state = state;
         _log = log;
@@ -78,7 +81,8 @@ public sealed class ReplicaSlot
             ReplicaProcess process;
             try
             {
-                process = ReplicaProcess.Start(_options, _state, Launch, Instance, _log);
+                process = _standbys?.TryTake()?.AssignStandby(Launch, Instance, _log)
+                    ?? ReplicaProcess.Start(_options, _state, Launch, Instance, _log);
             }
             catch (Exception error) when (error is IOException or System.ComponentModel.Win32Exception or InvalidOperationException)
             {

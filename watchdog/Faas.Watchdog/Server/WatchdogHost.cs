@@ -33,7 +33,7 @@ public sealed class WatchdogHost(WatchdogConfig config)
         var limiter = new ConcurrencyLimiter(config.MaxInflight);
         var application = new WatchdogApplication(config, mode, health, limiter, new WatchdogMetrics(), _log);
 
-        using var server = CreateServer();
+        using var server = CreateServer(config);
         await server.StartAsync(application, CancellationToken.None);
 
         var startup = mode.StartAsync(CancellationToken.None);
@@ -80,7 +80,7 @@ public sealed class WatchdogHost(WatchdogConfig config)
         _ => throw new InvalidOperationException($"unknown mode {config.Mode}"),
     };
 
-    private KestrelServer CreateServer()
+    internal static KestrelServer CreateServer(WatchdogConfig config)
     {
         var options = new KestrelServerOptions
         {
