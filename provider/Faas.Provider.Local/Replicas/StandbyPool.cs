@@ -12,6 +12,9 @@ public sealed class StandbyPool(LocalProviderOptions options, StateDirectory sta
     /// <summary>After a standby died on its own, wait before the next, so a broken watchdog does not spin.</summary>
     private static readonly TimeSpan RespawnDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>A replacement starts a little after a standby is taken, so its start-up does not compete for CPU with the replica being brought up.</summary>
+    private static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(300);
+
     private readonly Lock _lock = new();
     private readonly List<ReplicaProcess> _idle = [];
     private bool _disposed;
@@ -43,7 +46,7 @@ public sealed class StandbyPool(LocalProviderOptions options, StateDirectory sta
             }
         }
 
-        _ = Task.Run(Fill);
+        _ = Task.Delay(RefillDelay).ContinueWith(_ => Fill(), TaskScheduler.Default);
         return taken;
     }
 
