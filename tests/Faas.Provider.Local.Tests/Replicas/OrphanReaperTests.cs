@@ -12,6 +12,7 @@ public class OrphanReaperTests
         using var run = new TempDirectory();
         using var orphan = StartSleeper(("FAAS_REPLICA_ID", "orphan-1234"));
         using var stranger = StartSleeper();
+        Assert.True(await ProcessTable.EventuallyAsync(() => IsRunningSleep(orphan) && IsRunningSleep(stranger), TimeSpan.FromSeconds(5)));
         await File.WriteAllTextAsync(Path.Combine(run.Path, "orphan-1234"), orphan.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await File.WriteAllTextAsync(Path.Combine(run.Path, "reused-pid"), stranger.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
@@ -23,6 +24,10 @@ public class OrphanReaperTests
         Assert.Empty(Directory.EnumerateFiles(run.Path));
         stranger.Kill();
     }
+
+    /// <summary>Past the exec: before it, /proc shows the parent's environment, not the one a leftover replica has.</summary>
+    private static bool IsRunningSleep(Process process) =>
+        File.ReadAllText($"/proc/{process.Id}/cmdline").StartsWith("sleep", StringComparison.Ordinal);
 
     private static Process StartSleeper(params (string Name, string Value)[] environment)
     {
