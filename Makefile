@@ -5,13 +5,11 @@ RID     ?= linux-x64
 PUBLISH  = dotnet publish -c $(CONFIG) -r $(RID) --self-contained -p:PublishReadyToRun=true -p:PublishSingleFile=true -p:DebugType=none -nologo -v quiet
 PORT    ?= 8080
 
-.PHONY: run test bench publish publish-watchdog clean deps-test deps-bench
+.PHONY: run test bench publish publish-watchdog publish-gateway clean deps-run deps-test deps-bench
 
-## run: start a watchdog serving the sample function on 127.0.0.1:$(PORT) (the gateway takes over in a later issue)
-run: publish-watchdog
-	@echo "Invoke it:  curl -d 'you' http://127.0.0.1:$(PORT)/     (Ctrl-C stops it)"
-	@fprocess="$(CURDIR)/samples/hello/handler.sh" mode=streaming listen_address=127.0.0.1 port=$(PORT) \
-	  metrics_port=$$(($(PORT)+1)) healthcheck_interval=0 exec $(OUT)/watchdog
+## run: the gateway on 127.0.0.1:$(PORT) with the local backend and the sample functions deployed (state in FAAS_STATE_DIR, default .state/)
+run: deps-run publish-watchdog publish-gateway
+	PORT=$(PORT) ./scripts/run.sh
 
 ## test: every test project, against real processes on loopback; the watchdog tests run the published binary
 test: deps-test publish-watchdog
@@ -21,12 +19,18 @@ test: deps-test publish-watchdog
 bench: deps-bench publish
 	dotnet run --project bench/Faas.Bench -c $(CONFIG) -- $(SCENARIOS)
 
-## publish: self-contained, trimmed, ReadyToRun single-file executables in $(OUT)/
-publish: publish-watchdog
+## publish: self-contained ReadyToRun single-file executables in $(OUT)/ (watchdog and test upstream trimmed)
+publish: publish-watchdog publish-gateway
 	$(PUBLISH) tests/Faas.TestUpstream -o $(OUT)
 
 publish-watchdog:
 	$(PUBLISH) watchdog/Faas.Watchdog -o $(OUT)
+
+publish-gateway:
+	$(PUBLISH) gateway/Faas.Gateway -o $(OUT)
+
+deps-run:
+	./scripts/ensure-packages.sh curl:curl
 
 deps-test:
 	./scripts/ensure-packages.sh promtool:prometheus

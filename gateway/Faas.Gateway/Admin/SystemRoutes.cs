@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Faas.Provider;
+using Faas.Provider.Wire;
+
+namespace Faas.Gateway.Admin;
+
+/// <summary>
+/// The OpenFaaS admin API under <c>/system</c>, on top of <see cref="IFunctionProvider"/>: the same routes, JSON
+/// fields and status codes as the OpenFaaS gateway and faas-netes (202 for accepted changes, 201 for a created
+/// secret), plus the local backend's bundle upload.
+/// </summary>
+public static class SystemRoutes
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var system = app.MapGroup("/system");
+        system.MapGet("/functions", async (HttpContext context, IFunctionProvider provider) =>
+            await WriteJsonAsync(context, [.. await provider.ListAsync(Namespace(context), context.RequestAborted)], ProviderJson.Default.ListFunctionStatus));
+        system.MapPost("/functions", async (HttpContext context, IFunctionProvider provider) =>
+        {
+            await provider.DeployAsync(await JsonBody.ReadAsync(context.Request, ProviderJson.Default.FunctionDeployment, context.RequestAborted), context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        });
+        system.MapPut("/functions", async (HttpContext context, IFunctionProvider provider) =>
+        {
+            await provider.UpdateAsync(await JsonBody.ReadAsync(context.Request, ProviderJson.Default.FunctionDeployment, context.RequestAborted), context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        });
+        system.MapDelete("/functions", async (HttpContext context, IFunctionProvider provider) =>
+        {
+            var request = await JsonBody.ReadAsync(context.Request, ProviderJson.Default.DeleteFunctionRequest, context.RequestAborted);
+            await provider.DeleteAsync(request.FunctionName, request.Namespace ?? Namespace(context), context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        });
+        system.MapGet("/function/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
+            await WriteJsonAsync(context, await provider.GetAsync(name, Namespace(context), context.RequestAborted), ProviderJson.Default.FunctionStatus));
+        system.MapPost("/scale-function/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
+        {
+            var request = await JsonBody.ReadAsync(context.Request, ProviderJson.Default.ScaleServiceRequest, context.RequestAborted);
+            await provider.ScaleAsync(request with { ServiceName = name, Namespace = request.Namespace ?? Namespace(context) }, context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        });
+        MapSecrets(system);
+        system.MapGet("/namespaces", async (HttpContext context, IFunctionProvider provider) =>
+            await WriteJsonAsync(context, [.. await provider.ListNamespacesAsync(context.RequestAborted)], ProviderJson.Default.ListString));
+        system.MapGet("/info", (HttpContext context, IFunctionProvider provider) =>
+            WriteJsonAsync(context, new GatewayInfo { Provider = provider.Info, Version = GatewayInfo.GatewayVersion, Arch = GatewayInfo.Architecture }, GatewayJson.Default.GatewayInfo));
+        system.MapGet("/logs", LogRoute.StreamAsync);
+        system.MapPost("/bundles/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
+        {
+            if (provider is not IBundleStore bundles)
+            {
+                return Results.Text($"this gateway's backend ({provider.Info.Orchestration}) runs images, not bundles: push the image to a registry\n", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var image = await bundles.StoreBundleAsync(name, context.Request.Body, context.RequestAborted);
+            context.Response.StatusCode = StatusCodes.Status201Created;
+            await WriteJsonAsync(context, new BundleStored { Image = image }, GatewayJson.Default.BundleStored);
+            return Results.Empty;
+        });
+    }
+
+    private static void MapSecrets(RouteGroupBuilder system)
+    {
+        system.MapGet("/secrets", async (HttpContext context, IFunctionProvider provider) =>
+            await WriteJsonAsync(context, [.. await provider.ListSecretsAsync(Namespace(context), context.RequestAborted)], ProviderJson.Default.ListSecret));
+        system.MapPost("/secrets", async (HttpContext context, IFunctionProvider provider) =>
+        {
+            await provider.CreateSecretAsync(await JsonBody.ReadAsync(context.Request, ProviderJson.Default.Secret, context.RequestAborted), context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status201Created);
+        });
+        system.MapPut("/secrets", async (HttpContext context, IFunctionProvider provider) =>
+        {
+            await provider.UpdateSecretAsync(await JsonBody.ReadAsync(context.Request, ProviderJson.Default.Secret, context.RequestAborted), context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        });
+        system.MapDelete("/secrets", async (HttpContext context, IFunctionProvider provider) =>
+        {
+            var secret = await JsonBody.ReadAsync(context.Request, ProviderJson.Default.Secret, context.RequestAborted);
+            await provider.DeleteSecretAsync(secret.Name, secret.Namespace ?? Namespace(context), context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        });
+    }
+
+    private static string Namespace(HttpContext context) => context.Request.Query["namespace"].ToString();
+
+    private static async Task WriteJsonAsync<T>(HttpContext context, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
+    }
+}

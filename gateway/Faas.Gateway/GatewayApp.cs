@@ -1,0 +1,46 @@
+using Faas.Gateway.Admin;
+using Faas.Gateway.Configuration;
+using Faas.Gateway.Invoke;
+using Faas.Provider;
+using Faas.Provider.Local;
+using Faas.Proxy.Upstream;
+
+namespace Faas.Gateway;
+
+/// <summary>Builds the gateway: the local backend (the default), the admin API, the invoke proxy.</summary>
+public static class GatewayApp
+{
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<GatewayOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        if (Environment.GetEnvironmentVariable("FAAS_STATE_DIR") is { Length: > 0 } stateDirectory)
+        {
+            options.StateDirectory = stateDirectory;
+        }
+
+        configure?.Invoke(options);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+
+        var provider = await LocalProvider.StartAsync(new LocalProviderOptions
+        {
+            StateDirectory = options.StateDirectory,
+            WatchdogPath = options.WatchdogPath,
+            StandbyReplicas = options.StandbyReplicas,
+        });
+        builder.Services.AddSingleton(_ => provider);
+        builder.Services.AddSingleton<IFunctionProvider>(services => services.GetRequiredService<LocalProvider>());
+        builder.Services.AddSingleton(new UpstreamClient(new UpstreamClientOptions { IdleTimeout = TimeSpan.FromSeconds(30) }));
+        builder.Services.AddSingleton<RoutingTable>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RoutingTable>());
+        builder.Services.AddSingleton<InvokeRoute>();
+
+        var app = builder.Build();
+        app.UseMiddleware<ProviderErrors>();
+        app.MapGet("/healthz", () => Results.Text("OK\n"));
+        SystemRoutes.Map(app);
+        InvokeRoute.Map(app);
+        return app;
+    }
+}

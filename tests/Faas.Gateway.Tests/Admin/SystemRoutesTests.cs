@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Faas.Testing;
+
+namespace Faas.Gateway.Tests.Admin;
+
+public class SystemRoutesTests
+{
+    [Fact]
+    public async Task Deploy_list_status_scale_and_delete_speak_the_openfaas_api()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        using var deployed = await gateway.DeployAsync("echo", "cat", ""","labels":{"team":"a"}""");
+        await gateway.WaitForAvailableAsync("echo");
+        var list = await TestHttp.Client.GetFromJsonAsync<JsonElement>(gateway.Url + "/system/functions");
+        using var scaled = await TestHttp.Client.PostAsync(gateway.Url + "/system/scale-function/echo", GatewayFixture.Json("""{"serviceName":"echo","replicas":2}"""));
+        await gateway.WaitForAvailableAsync("echo", 2);
+        using var deleted = await TestHttp.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, gateway.Url + "/system/functions") { Content = GatewayFixture.Json("""{"functionName":"echo"}""") });
+        using var gone = await TestHttp.Client.GetAsync(gateway.Url + "/system/function/echo");
+
+        Assert.Equal(HttpStatusCode.Accepted, deployed.StatusCode);
+        var function = Assert.Single(list.EnumerateArray());
+        Assert.Equal("echo", function.GetProperty("name").GetString());
+        Assert.Equal("local", function.GetProperty("image").GetString());
+        Assert.Equal("openfaas-fn", function.GetProperty("namespace").GetString());
+        Assert.Equal("a", function.GetProperty("labels").GetProperty("team").GetString());
+        Assert.Equal(1, function.GetProperty("replicas").GetInt32());
+        Assert.Equal(HttpStatusCode.Accepted, scaled.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Contains("function echo not found", await gone.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_the_right_status_and_a_message_naming_the_problem()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var first = await gateway.DeployAsync("dup", "cat");
+
+        using var duplicate = await gateway.DeployAsync("dup", "cat");
+        using var badName = await gateway.DeployAsync("Bad_Name", "cat");
+        using var badJson = await TestHttp.Client.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json("{\"service\": "));
+        using var missingUpdate = await TestHttp.Client.PutAsync(gateway.Url + "/system/functions", GatewayFixture.Json("""{"service":"nope","image":"local","envProcess":"cat"}"""));
+        using var badTail = await TestHttp.Client.GetAsync(gateway.Url + "/system/logs?name=dup&tail=many");
+
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badName.StatusCode);
+        Assert.Contains("service \"Bad_Name\"", await badName.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
+        Assert.Contains("invalid JSON body", await badJson.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, missingUpdate.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badTail.StatusCode);
+        Assert.Contains("invalid tail", await badTail.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Secrets_are_created_listed_without_values_and_deleted()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        using var created = await TestHttp.Client.PostAsync(gateway.Url + "/system/secrets", GatewayFixture.Json("""{"name":"db-password","value":"hunter2"}"""));
+        var listed = await TestHttp.Client.GetStringAsync(gateway.Url + "/system/secrets");
+        using var deleted = await TestHttp.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, gateway.Url + "/system/secrets") { Content = GatewayFixture.Json("""{"name":"db-password"}""") });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("""[{"name":"db-password","namespace":"openfaas-fn"}]""", listed);
+        Assert.DoesNotContain("hunter2", listed);
+        Assert.Equal(HttpStatusCode.Accepted, deleted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Info_namespaces_and_healthz_answer()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        var info = await TestHttp.Client.GetFromJsonAsync<JsonElement>(gateway.Url + "/system/info");
+        var namespaces = await TestHttp.Client.GetStringAsync(gateway.Url + "/system/namespaces");
+        var health = await TestHttp.Client.GetStringAsync(gateway.Url + "/healthz");
+
+        Assert.Equal("faas-local", info.GetProperty("provider").GetProperty("provider").GetString());
+        Assert.Equal("local", info.GetProperty("provider").GetProperty("orchestration").GetString());
+        Assert.True(info.TryGetProperty("arch", out _));
+        Assert.Equal("""["openfaas-fn"]""", namespaces);
+        Assert.Equal("OK\n", health);
+    }
+
+    [Fact]
+    public async Task Logs_stream_as_newline_delimited_json()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var _ = await gateway.DeployAsync("talker", "sh -c 'echo said-something >&2; echo ok'");
+        await gateway.WaitForAvailableAsync("talker");
+        using var __ = await TestHttp.Client.PostAsync(gateway.Url + "/function/talker", new StringContent(""));
+
+        string logs = "";
+        Assert.True(await ProcessTable.EventuallyAsync(() => (logs = TestHttp.Client.GetStringAsync(gateway.Url + "/system/logs?name=talker").Result).Contains("said-something"), TimeSpan.FromSeconds(10)));
+
+        var line = logs.Split('\n').First(l => l.Contains("said-something"));
+        var message = JsonDocument.Parse(line).RootElement;
+        Assert.Equal("talker", message.GetProperty("name").GetString());
+        Assert.Equal("openfaas-fn", message.GetProperty("namespace").GetString());
+        Assert.StartsWith("talker-", message.GetProperty("instance").GetString());
+    }
+}
