@@ -17,12 +17,21 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
+admin_user=${FAAS_ADMIN_USER:-admin}
+if [ -n "${FAAS_ADMIN_PASSWORD:-}" ]; then
+  admin_password=$FAAS_ADMIN_PASSWORD
+  password_source="FAAS_ADMIN_PASSWORD"
+else
+  admin_password=$(cat "$FAAS_STATE_DIR/admin-password")
+  password_source="$FAAS_STATE_DIR/admin-password"
+fi
+
 deploy() {
   local body=$1 name
   name=$(sed -n 's/.*"service":"\([^"]*\)".*/\1/p' <<<"$body")
-  status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$gateway/system/functions" -H 'Content-Type: application/json' -d "$body")
+  status=$(curl -s -o /dev/null -w '%{http_code}' -u "$admin_user:$admin_password" -X POST "$gateway/system/functions" -H 'Content-Type: application/json' -d "$body")
   if [ "$status" = 409 ]; then
-    status=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$gateway/system/functions" -H 'Content-Type: application/json' -d "$body")
+    status=$(curl -s -o /dev/null -w '%{http_code}' -u "$admin_user:$admin_password" -X PUT "$gateway/system/functions" -H 'Content-Type: application/json' -d "$body")
   fi
   echo "  $name: HTTP $status"
 }
@@ -36,6 +45,7 @@ cat <<MSG
 FaaS is running at $gateway (Ctrl-C stops it and every replica).
   curl -d 'you' $gateway/function/hello
   curl -d 'anything' $gateway/function/echo
-  curl $gateway/system/functions
+  curl -u "$admin_user:<password>" $gateway/system/functions
+The /system API needs user '$admin_user' and the password from $password_source.
 MSG
 wait $pid

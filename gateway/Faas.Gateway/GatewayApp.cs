@@ -1,6 +1,7 @@
 using Faas.Gateway.Admin;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Invoke;
+using Faas.Gateway.Security;
 using Faas.Provider;
 using Faas.Provider.Local;
 using Faas.Proxy.Upstream;
@@ -22,6 +23,10 @@ public static class GatewayApp
 
         configure?.Invoke(options);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        Directory.CreateDirectory(options.StateDirectory);
+        var credentials = AdminCredentials.Load(options.SecretsDirectory, options.StateDirectory);
+        builder.Services.AddSingleton(credentials);
+        Console.WriteLine($"admin user '{credentials.User}', password from {credentials.Source}");
 
         var provider = await LocalProvider.StartAsync(new LocalProviderOptions
         {
@@ -37,6 +42,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<InvokeRoute>();
 
         var app = builder.Build();
+        app.UseMiddleware<BasicAuth>();
         app.UseMiddleware<ProviderErrors>();
         app.MapGet("/healthz", () => Results.Text("OK\n"));
         SystemRoutes.Map(app);

@@ -16,6 +16,11 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
+    /// <summary>A client that sends the admin credentials (the password the gateway generated in its state directory).</summary>
+    public HttpClient Admin { get; private set; } = null!;
+
+    public string AdminPassword { get; private set; } = "";
+
     public static async Task<GatewayFixture> StartAsync()
     {
         var fixture = new GatewayFixture();
@@ -29,18 +34,22 @@ public sealed class GatewayFixture : IAsyncDisposable
             options.UpstreamTimeout = TimeSpan.FromSeconds(5);
         });
         await fixture._app.StartAsync();
+        fixture.AdminPassword = await File.ReadAllTextAsync(Path.Combine(fixture._state.Path, "admin-password"));
+        fixture.Admin = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        fixture.Admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + fixture.AdminPassword)));
         return fixture;
     }
 
     public Task<HttpResponseMessage> DeployAsync(string name, string fprocess, string extraJson = "") =>
-        TestHttp.Client.PostAsync(Url + "/system/functions", Json($$"""{"service":"{{name}}","image":"local","envProcess":"{{fprocess}}"{{extraJson}}}"""));
+        Admin.PostAsync(Url + "/system/functions", Json($$"""{"service":"{{name}}","image":"local","envProcess":"{{fprocess}}"{{extraJson}}}"""));
 
     /// <summary>Waits until the function reports <paramref name="replicas"/> available replicas.</summary>
     public async Task WaitForAvailableAsync(string name, int replicas = 1)
     {
         var reached = await ProcessTable.EventuallyAsync(() =>
         {
-            using var response = TestHttp.Client.GetAsync($"{Url}/system/function/{name}").Result;
+            using var response = Admin.GetAsync($"{Url}/system/function/{name}").Result;
             return response.IsSuccessStatusCode &&
                 response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>().Result.TryGetProperty("availableReplicas", out var available) &&
                 available.GetInt32() == replicas;
@@ -52,6 +61,7 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Admin.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _state.Dispose();

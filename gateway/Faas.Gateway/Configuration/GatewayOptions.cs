@@ -12,6 +12,9 @@ public sealed class GatewayOptions
     /// <summary>The longest an invocation may take end to end (OpenFaaS' <c>upstream_timeout</c>).</summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Where <c>basic_auth_user</c>/<c>basic_auth_password</c> files are looked for (OpenFaaS' <c>secret_mount_path</c>).</summary>
+    public string? SecretsDirectory { get; set; } = Environment.GetEnvironmentVariable("secret_mount_path");
+
     /// <summary>Watchdogs the local backend keeps started ahead of demand.</summary>
     public int StandbyReplicas { get; set; } = 1;
 }

@@ -14,11 +14,11 @@ public class SystemRoutesTests
 
         using var deployed = await gateway.DeployAsync("echo", "cat", ""","labels":{"team":"a"}""");
         await gateway.WaitForAvailableAsync("echo");
-        var list = await TestHttp.Client.GetFromJsonAsync<JsonElement>(gateway.Url + "/system/functions");
-        using var scaled = await TestHttp.Client.PostAsync(gateway.Url + "/system/scale-function/echo", GatewayFixture.Json("""{"serviceName":"echo","replicas":2}"""));
+        var list = await gateway.Admin.GetFromJsonAsync<JsonElement>(gateway.Url + "/system/functions");
+        using var scaled = await gateway.Admin.PostAsync(gateway.Url + "/system/scale-function/echo", GatewayFixture.Json("""{"serviceName":"echo","replicas":2}"""));
         await gateway.WaitForAvailableAsync("echo", 2);
-        using var deleted = await TestHttp.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, gateway.Url + "/system/functions") { Content = GatewayFixture.Json("""{"functionName":"echo"}""") });
-        using var gone = await TestHttp.Client.GetAsync(gateway.Url + "/system/function/echo");
+        using var deleted = await gateway.Admin.SendAsync(new HttpRequestMessage(HttpMethod.Delete, gateway.Url + "/system/functions") { Content = GatewayFixture.Json("""{"functionName":"echo"}""") });
+        using var gone = await gateway.Admin.GetAsync(gateway.Url + "/system/function/echo");
 
         Assert.Equal(HttpStatusCode.Accepted, deployed.StatusCode);
         var function = Assert.Single(list.EnumerateArray());
@@ -41,9 +41,9 @@ public class SystemRoutesTests
 
         using var duplicate = await gateway.DeployAsync("dup", "cat");
         using var badName = await gateway.DeployAsync("Bad_Name", "cat");
-        using var badJson = await TestHttp.Client.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json("{\"service\": "));
-        using var missingUpdate = await TestHttp.Client.PutAsync(gateway.Url + "/system/functions", GatewayFixture.Json("""{"service":"nope","image":"local","envProcess":"cat"}"""));
-        using var badTail = await TestHttp.Client.GetAsync(gateway.Url + "/system/logs?name=dup&tail=many");
+        using var badJson = await gateway.Admin.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json("{\"service\": "));
+        using var missingUpdate = await gateway.Admin.PutAsync(gateway.Url + "/system/functions", GatewayFixture.Json("""{"service":"nope","image":"local","envProcess":"cat"}"""));
+        using var badTail = await gateway.Admin.GetAsync(gateway.Url + "/system/logs?name=dup&tail=many");
 
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badName.StatusCode);
@@ -60,9 +60,9 @@ public class SystemRoutesTests
     {
         await using var gateway = await GatewayFixture.StartAsync();
 
-        using var created = await TestHttp.Client.PostAsync(gateway.Url + "/system/secrets", GatewayFixture.Json("""{"name":"db-password","value":"hunter2"}"""));
-        var listed = await TestHttp.Client.GetStringAsync(gateway.Url + "/system/secrets");
-        using var deleted = await TestHttp.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, gateway.Url + "/system/secrets") { Content = GatewayFixture.Json("""{"name":"db-password"}""") });
+        using var created = await gateway.Admin.PostAsync(gateway.Url + "/system/secrets", GatewayFixture.Json("""{"name":"db-password","value":"hunter2"}"""));
+        var listed = await gateway.Admin.GetStringAsync(gateway.Url + "/system/secrets");
+        using var deleted = await gateway.Admin.SendAsync(new HttpRequestMessage(HttpMethod.Delete, gateway.Url + "/system/secrets") { Content = GatewayFixture.Json("""{"name":"db-password"}""") });
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("""[{"name":"db-password","namespace":"openfaas-fn"}]""", listed);
@@ -75,8 +75,8 @@ public class SystemRoutesTests
     {
         await using var gateway = await GatewayFixture.StartAsync();
 
-        var info = await TestHttp.Client.GetFromJsonAsync<JsonElement>(gateway.Url + "/system/info");
-        var namespaces = await TestHttp.Client.GetStringAsync(gateway.Url + "/system/namespaces");
+        var info = await gateway.Admin.GetFromJsonAsync<JsonElement>(gateway.Url + "/system/info");
+        var namespaces = await gateway.Admin.GetStringAsync(gateway.Url + "/system/namespaces");
         var health = await TestHttp.Client.GetStringAsync(gateway.Url + "/healthz");
 
         Assert.Equal("faas-local", info.GetProperty("provider").GetProperty("provider").GetString());
@@ -95,7 +95,7 @@ public class SystemRoutesTests
         using var __ = await TestHttp.Client.PostAsync(gateway.Url + "/function/talker", new StringContent(""));
 
         string logs = "";
-        Assert.True(await ProcessTable.EventuallyAsync(() => (logs = TestHttp.Client.GetStringAsync(gateway.Url + "/system/logs?name=talker").Result).Contains("said-something"), TimeSpan.FromSeconds(10)));
+        Assert.True(await ProcessTable.EventuallyAsync(() => (logs = gateway.Admin.GetStringAsync(gateway.Url + "/system/logs?name=talker").Result).Contains("said-something"), TimeSpan.FromSeconds(10)));
 
         var line = logs.Split('\n').First(l => l.Contains("said-something"));
         var message = JsonDocument.Parse(line).RootElement;

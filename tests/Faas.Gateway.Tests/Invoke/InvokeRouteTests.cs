@@ -70,11 +70,11 @@ public class InvokeRouteTests
             }
         }
 
-        using var uploaded = await TestHttp.Client.PostAsync(gateway.Url + "/system/bundles/packed", new ByteArrayContent(archive.ToArray()));
+        using var uploaded = await gateway.Admin.PostAsync(gateway.Url + "/system/bundles/packed", new ByteArrayContent(archive.ToArray()));
         var image = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("image").GetString()!;
-        using var deployed = await TestHttp.Client.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json($$"""{"service":"packed","image":"{{image}}"}"""));
+        using var deployed = await gateway.Admin.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json($$"""{"service":"packed","image":"{{image}}"}"""));
         await gateway.WaitForAvailableAsync("packed");
-        using var garbage = await TestHttp.Client.PostAsync(gateway.Url + "/system/bundles/junk", new StringContent("not an archive"));
+        using var garbage = await gateway.Admin.PostAsync(gateway.Url + "/system/bundles/junk", new StringContent("not an archive"));
 
         Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
         Assert.StartsWith("bundle:packed@sha256:", image);

@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Faas.Gateway.Security;
+
+/// <summary>
+/// The admin user and password for <c>/system</c>: from <c>FAAS_ADMIN_USER</c>/<c>FAAS_ADMIN_PASSWORD</c>, else from
+/// files in the secrets directory (<c>basic_auth_user</c>/<c>basic_auth_password</c>, or OpenFaaS' <c>basic-auth-user</c>/
+/// <c>basic-auth-password</c>), else generated on first run and stored with mode 0600 under the state directory.
+/// </summary>
+public sealed class AdminCredentials
+{
+    public const string DefaultUser = "admin";
+
+    private readonly byte[] _user;
+    private readonly byte[] _password;
+
+    private AdminCredentials(string user, string password, string source)
+    {
+        _user = Encoding.UTF8.GetBytes(user);
+        _password = Encoding.UTF8.GetBytes(password);
+        User = user;
+        Source = source;
+    }
+
+    public string User { get; }
+
+    /// <summary>Where the password came from, for the start-up message (never the password itself).</summary>
+    public string Source { get; }
+
+    public static AdminCredentials Load(string? secretsDirectory, string stateDirectory)
+    {
+        var user = Environment.GetEnvironmentVariable("FAAS_ADMIN_USER");
+        var password = Environment.GetEnvironmentVariable("FAAS_ADMIN_PASSWORD");
+        if (!string.IsNullOrEmpty(password))
+        {
+            return new AdminCredentials(string.IsNullOrEmpty(user) ? DefaultUser : user, password, "FAAS_ADMIN_PASSWORD");
+        }
+
+        if (secretsDirectory is not null)
+        {
+            foreach (var (userFile, passwordFile) in new[] { ("basic_auth_user", "basic_auth_password"), ("basic-auth-user", "basic-auth-password") })
+            {
+                var passwordPath = Path.Combine(secretsDirectory, passwordFile);
+                if (File.Exists(passwordPath))
+                {
+                    var userPath = Path.Combine(secretsDirectory, userFile);
+                    return new AdminCredentials(File.Exists(userPath) ? File.ReadAllText(userPath).Trim() : DefaultUser, File.ReadAllText(passwordPath).Trim(), passwordPath);
+                }
+            }
+        }
+
+        var generated = Path.Combine(stateDirectory, "admin-password");
+        if (!File.Exists(generated))
+        {
+            Provider.Local.State.StateDirectory.WriteAtomically(generated, Encoding.UTF8.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))));
+        }
+
+        return new AdminCredentials(DefaultUser, File.ReadAllText(generated).Trim(), generated);
+    }
+
+    /// <summary>Checks a Basic Authorization header in constant time (per field), so timing reveals nothing of the password.</summary>
+    public bool Accepts(string? authorization)
+    {
+        if (authorization is null || !authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        byte[] decoded;
+        try
+        {
+            decoded = Convert.FromBase64String(authorization[6..].Trim());
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var colon = Array.IndexOf(decoded, (byte)':');
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        var userMatches = CryptographicOperations.FixedTimeEquals(SHA256.HashData(decoded.AsSpan(0, colon)), SHA256.HashData(_user));
+        var passwordMatches = CryptographicOperations.FixedTimeEquals(SHA256.HashData(decoded.AsSpan(colon + 1)), SHA256.HashData(_password));
+        return userMatches & passwordMatches;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Faas.Testing;
+
+namespace Faas.Gateway.Tests.Security;
+
+public class BasicAuthTests
+{
+    [Fact]
+    public async Task System_routes_need_the_admin_credentials()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        using var anonymous = await TestHttp.Client.GetAsync(gateway.Url + "/system/functions");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, gateway.Url + "/system/functions");
+        wrong.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + gateway.AdminPassword + "x")));
+        using var wrongAnswer = await TestHttp.Client.SendAsync(wrong);
+        using var garbage = new HttpRequestMessage(HttpMethod.Get, gateway.Url + "/system/info");
+        garbage.Headers.TryAddWithoutValidation("Authorization", "Basic !!!not-base64");
+        using var garbageAnswer = await TestHttp.Client.SendAsync(garbage);
+        using var admin = await gateway.Admin.GetAsync(gateway.Url + "/system/functions");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("Basic", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, garbageAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invocations_and_health_stay_public()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var _ = await gateway.DeployAsync("open", "cat");
+        await gateway.WaitForAvailableAsync("open");
+
+        using var invoked = await TestHttp.Client.PostAsync(gateway.Url + "/function/open", new StringContent("public"));
+        using var health = await TestHttp.Client.GetAsync(gateway.Url + "/healthz");
+
+        Assert.Equal("public", await invoked.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public void Generated_password_is_random_stored_private_and_kept_across_restarts()
+    {
+        using var state = new TempDirectory();
+
+        var first = Faas.Gateway.Security.AdminCredentials.Load(null, state.Path);
+        var again = Faas.Gateway.Security.AdminCredentials.Load(null, state.Path);
+        var file = Path.Combine(state.Path, "admin-password");
+        var password = File.ReadAllText(file);
+
+        Assert.Equal(32, password.Length);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(file, first.Source);
+        Assert.True(again.Accepts("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + password))));
+        Assert.False(again.Accepts("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("root:" + password))));
+    }
+
+    [Fact]
+    public void Openfaas_style_secret_files_are_used_when_present()
+    {
+        using var secrets = new TempDirectory();
+        using var state = new TempDirectory();
+        File.WriteAllText(Path.Combine(secrets.Path, "basic-auth-user"), "ops\n");
+        File.WriteAllText(Path.Combine(secrets.Path, "basic-auth-password"), "from-a-file\n");
+
+        var credentials = Faas.Gateway.Security.AdminCredentials.Load(secrets.Path, state.Path);
+
+        Assert.Equal("ops", credentials.User);
+        Assert.True(credentials.Accepts("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:from-a-file"))));
+        Assert.False(File.Exists(Path.Combine(state.Path, "admin-password")));
+    }
+}
