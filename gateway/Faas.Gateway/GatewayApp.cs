@@ -1,6 +1,7 @@
 using Faas.Gateway.Admin;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Invoke;
+using Faas.Gateway.Metrics;
 using Faas.Gateway.Security;
 using Faas.Provider;
 using Faas.Provider.Local;
@@ -40,11 +41,14 @@ public static class GatewayApp
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingTable>());
         builder.Services.AddSingleton<InvokeRoute>();
+        builder.Services.AddSingleton<GatewayMetrics>();
 
         var app = builder.Build();
         app.UseMiddleware<BasicAuth>();
         app.UseMiddleware<ProviderErrors>();
         app.MapGet("/healthz", () => Results.Text("OK\n"));
+        app.MapGet("/metrics", async (HttpContext context, GatewayMetrics metrics, IFunctionProvider provider) =>
+            Results.Text(await metrics.RenderAsync(provider, context.RequestAborted), Faas.Prometheus.TextFormat.ContentType));
         SystemRoutes.Map(app);
         InvokeRoute.Map(app);
         return app;

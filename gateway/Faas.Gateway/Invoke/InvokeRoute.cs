@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Faas.Gateway.Configuration;
+using Faas.Gateway.Metrics;
 using Faas.Provider;
 using Faas.Provider.Validation;
 using Faas.Proxy;
@@ -16,7 +17,7 @@ namespace Faas.Gateway.Invoke;
 /// retried once on another. Errors are one line naming the function and the cause: 404 unknown function,
 /// 503 no ready replica, 502 replica failed, 504 timed out.
 /// </summary>
-public sealed class InvokeRoute(RoutingTable routes, IFunctionProvider provider, UpstreamClient client, IOptions<GatewayOptions> options)
+public sealed class InvokeRoute(RoutingTable routes, IFunctionProvider provider, UpstreamClient client, GatewayMetrics metrics, IOptions<GatewayOptions> options)
 {
     private static readonly ForwardOptions Forwarding = new()
     {
@@ -55,6 +56,25 @@ public sealed class InvokeRoute(RoutingTable routes, IFunctionProvider provider,
             return;
         }
 
+        var label = key.ToString();
+        metrics.Started.WithLabels(label).Inc();
+        var inFlight = metrics.InFlight.WithLabels(label);
+        inFlight.Inc();
+        try
+        {
+            await ForwardAsync(context, function, key, replica);
+        }
+        finally
+        {
+            inFlight.Dec();
+            var code = context.Response.StatusCode.ToString(CultureInfo.InvariantCulture);
+            metrics.Invocations.WithLabels(label, code).Inc();
+            metrics.Seconds.WithLabels(label, code).Observe(Stopwatch.GetElapsedTime((long)context.Items[StartKey]!).TotalSeconds);
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, string function, FunctionKey key, ReplicaEndpoint replica)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         deadline.CancelAfter(options.Value.UpstreamTimeout);
         var target = TargetPath(context, function);

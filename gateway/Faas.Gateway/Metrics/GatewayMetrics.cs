@@ -1,0 +1,48 @@
+using Faas.Prometheus;
+using Faas.Provider;
+
+namespace Faas.Gateway.Metrics;
+
+/// <summary>
+/// The OpenFaaS gateway's metrics by the same names and labels (<c>function_name</c> is <c>name.namespace</c>, as
+/// with faas-netes), plus an in-flight gauge. Only functions that exist are counted, so invoking random names
+/// cannot grow the label set. Served on the public <c>/metrics</c>.
+/// </summary>
+public sealed class GatewayMetrics
+{
+    public GatewayMetrics()
+    {
+        Registry = new MetricRegistry();
+        Invocations = Registry.Counter("gateway_function_invocation_total", "Function invocations by status code.", "function_name", "code");
+        Seconds = Registry.Histogram("gateway_functions_seconds", "Function invocation time taken.", ["function_name", "code"]);
+        Started = Registry.Counter("gateway_function_invocation_started", "Function invocations started.", "function_name");
+        Replicas = Registry.Gauge("gateway_service_count", "Desired replicas of each function.", "function_name");
+        InFlight = Registry.Gauge("gateway_function_invocation_inflight", "Function invocations in flight.", "function_name");
+    }
+
+    public MetricRegistry Registry { get; }
+
+    public Counter Invocations { get; }
+
+    public Histogram Seconds { get; }
+
+    public Counter Started { get; }
+
+    public Gauge Replicas { get; }
+
+    public Gauge InFlight { get; }
+
+    /// <summary>Refreshes <c>gateway_service_count</c> from the provider, then renders everything.</summary>
+    public async Task<string> RenderAsync(IFunctionProvider provider, CancellationToken cancellationToken)
+    {
+        foreach (var ns in await provider.ListNamespacesAsync(cancellationToken))
+        {
+            foreach (var function in await provider.ListAsync(ns, cancellationToken))
+            {
+                Replicas.WithLabels($"{function.Name}.{function.Namespace}").Set(function.Replicas);
+            }
+        }
+
+        return Registry.Render();
+    }
+}
