@@ -6,7 +6,8 @@ using Faas.Testing;
 // Usage: faas-bench [SCENARIO ...]   (default: all). Results: bench/results/<scenario>.json and .md, and bench/results/README.md.
 var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
 {
-    ["watchdog-http"] = ProxyPathScenario.RunAsync,
+    ["watchdog-http"] = ProxyPathScenario.RunWatchdogAsync,
+    ["gateway"] = ProxyPathScenario.RunGatewayAsync,
     ["watchdog-streaming"] = WatchdogStreamingScenario.RunAsync,
     ["watchdog-start"] = WatchdogStartScenario.RunAsync,
     ["cold-start-local"] = ColdStartLocalScenario.RunAsync,

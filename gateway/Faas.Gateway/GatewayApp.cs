@@ -16,6 +16,9 @@ public static class GatewayApp
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+
+        // ASP.NET logs every request at Information: a cost per invocation. Configuration can turn it back on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         if (Environment.GetEnvironmentVariable("FAAS_STATE_DIR") is { Length: > 0 } stateDirectory)
         {

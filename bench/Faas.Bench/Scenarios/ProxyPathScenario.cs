@@ -4,21 +4,34 @@ using Faas.Testing;
 namespace Faas.Bench.Scenarios;
 
 /// <summary>
-/// Request paths measured side by side in one run: <c>direct</c> (wrk → upstream, the baseline) and
-/// <c>watchdog-http</c> (wrk → watchdog in http mode → the same upstream program). Rounds alternate between
-/// the paths so that noise on this shared machine lands on both; medians are reported.
+/// Request paths measured side by side in one run: <c>direct</c> (wrk → upstream, the baseline),
+/// <c>watchdog-http</c> (wrk → watchdog in http mode → the same upstream program) and <c>gateway</c>
+/// (wrk → gateway → watchdog → upstream). Rounds alternate between the paths so that noise on this shared
+/// machine lands on all of them; medians are reported. Scenario <c>watchdog-http</c> runs the first two,
+/// <c>gateway</c> all three.
 /// </summary>
 public static class ProxyPathScenario
 {
-    public static async Task RunAsync(BenchReport report, BenchSettings settings)
+    public static Task RunWatchdogAsync(BenchReport report, BenchSettings settings) => RunAsync(report, settings, withGateway: false);
+
+    public static Task RunGatewayAsync(BenchReport report, BenchSettings settings) => RunAsync(report, settings, withGateway: true);
+
+    private static async Task RunAsync(BenchReport report, BenchSettings settings, bool withGateway)
     {
         await using var direct = await Targets.StartUpstreamAsync();
         await using var watchdog = await Targets.StartWatchdogHttpAsync();
-        var paths = new (string Name, string Url, int? Pid)[]
+        await using var gateway = withGateway ? await GatewayTarget.StartAsync() : null;
+        var paths = new List<(string Name, string Url, int? Pid)>
         {
             ("direct", direct.Url + "/", null),
             ("watchdog-http", watchdog.Url + "/", watchdog.Pid),
         };
+        if (gateway is not null)
+        {
+            var idleRss = ProcessMemory.RssMegabytes(gateway.Pid);
+            report.AddGoal("gateway idle RSS under 80 MB", idleRss < 80, $"{idleRss:0.0} MB");
+            paths.Add(("gateway", gateway.Url + "/", gateway.Pid));
+        }
         var loads = new (string Name, int Threads, int Connections)[] { ("saturated", 2, 50), ("unsaturated", 1, 1) };
 
         // Warm-up, not counted: these scenarios measure steady-state throughput; start-up has its own scenario.
@@ -63,8 +76,15 @@ public static class ProxyPathScenario
 
         var rpsRatio = Median(runs, "watchdog-http", "saturated", r => r.RequestsPerSecond) / Median(runs, "direct", "saturated", r => r.RequestsPerSecond);
         var addedP50 = Median(runs, "watchdog-http", "unsaturated", r => r.P50Ms) - Median(runs, "direct", "unsaturated", r => r.P50Ms);
-        report.AddGoal("watchdog-http saturated req/s at least 0.4x direct", rpsRatio >= 0.4, $"{rpsRatio:0.00}x");
+        report.AddGoal("watchdog-http saturated req/s at least 0.4x direct", rpsRatio >= 0.4, $"{rpsRatio:0.000}x");
         report.AddGoal("watchdog-http adds at most 0.2 ms at p50 unsaturated", addedP50 <= 0.2, $"{addedP50:0.000} ms");
+        if (gateway is not null)
+        {
+            var fullRatio = Median(runs, "gateway", "saturated", r => r.RequestsPerSecond) / Median(runs, "direct", "saturated", r => r.RequestsPerSecond);
+            var gatewayHop = Median(runs, "gateway", "unsaturated", r => r.P50Ms) - Median(runs, "watchdog-http", "unsaturated", r => r.P50Ms);
+            report.AddGoal("full path (gateway) saturated req/s at least 0.25x direct", fullRatio >= 0.25, $"{fullRatio:0.000}x");
+            report.AddGoal("the gateway hop adds at most 0.3 ms at p50 unsaturated", gatewayHop <= 0.3, $"{gatewayHop:0.000} ms");
+        }
     }
 
     private static double Median(Dictionary<(string, string), List<WrkResult>> runs, string path, string load, Func<WrkResult, double> value) =>

@@ -4,11 +4,12 @@ using Faas.Testing;
 namespace Faas.Bench.Scenarios;
 
 /// <summary>A process under measurement, listening on a loopback port, stopped by PID on dispose.</summary>
-public sealed class Target(ChildProcess process, int port, IDisposable? owned = null) : IAsyncDisposable
+public sealed class Target(ChildProcess process, int port, IDisposable? owned = null, string path = "") : IAsyncDisposable
 {
     public int Pid => process.Pid;
 
-    public string Url => $"http://127.0.0.1:{port}";
+    /// <summary>The base URL requests go to (for the gateway, the function's route).</summary>
+    public string Url => $"http://127.0.0.1:{port}{path}";
 
     public async ValueTask DisposeAsync()
     {

@@ -9,6 +9,8 @@ public static class Binaries
 
     public static string TestUpstream => Require("test-upstream");
 
+    public static string Gateway => Require("gateway");
+
     private static string Require(string name)
     {
         var path = Path.Combine(Directory, name);

@@ -1,0 +1,36 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Faas.Bench.Tools;
+using Faas.Testing;
+
+namespace Faas.Bench.Scenarios;
+
+/// <summary>
+/// The published gateway (local backend, its own state) with one http-mode function whose upstream is the test
+/// upstream; the target URL is the function's route. The gateway finds the watchdog beside itself in out/.
+/// </summary>
+public static class GatewayTarget
+{
+    private const string Deployment = "{\"service\":\"bench\",\"image\":\"local\",\"envProcess\":\"UPSTREAM\",\"envVars\":{\"mode\":\"http\"}}";
+
+    public static async Task<Target> StartAsync()
+    {
+        var state = new TempDirectory("faas-bench-gateway-");
+        var port = FreePort.Next();
+        var url = $"http://127.0.0.1:{port}";
+        var process = ChildProcess.Start(Binaries.Gateway, ["--urls", url], new Dictionary<string, string>
+        {
+            ["FAAS_STATE_DIR"] = state.Path,
+            ["FAAS_ADMIN_PASSWORD"] = "bench",
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
+        await TestHttp.WaitForOkAsync(url + "/healthz", TimeSpan.FromSeconds(30), () => process.Output);
+        using var admin = new HttpClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("admin:bench"u8.ToArray()));
+        using var body = new StringContent(Deployment.Replace("UPSTREAM", Binaries.TestUpstream, StringComparison.Ordinal), Encoding.UTF8, "application/json");
+        using var deployed = await admin.PostAsync(url + "/system/functions", body);
+        deployed.EnsureSuccessStatusCode();
+        await TestHttp.WaitForOkAsync(url + "/function/bench/", TimeSpan.FromSeconds(30), () => process.Output);
+        return new Target(process, port, state, "/function/bench");
+    }
+}
