@@ -14,7 +14,19 @@ public sealed class RoutingTable(IFunctionProvider provider) : BackgroundService
     /// <summary>The next replica to try for <paramref name="function"/>, skipping <paramref name="exclude"/> when there is another.</summary>
     public ReplicaEndpoint? Pick(FunctionKey function, ReplicaEndpoint? exclude = null)
     {
-        var route = _routes.GetOrAdd(function, key => new Route(provider.GetReadyEndpoints(key)));
+        if (!_routes.TryGetValue(function, out var route))
+        {
+            // Only functions with replicas are remembered (the feed adds the rest), so invoking made-up names
+            // cannot grow the table.
+            var current = provider.GetReadyEndpoints(function);
+            if (current.Count == 0)
+            {
+                return null;
+            }
+
+            route = _routes.GetOrAdd(function, _ => new Route(current));
+        }
+
         var ready = route.Ready;
         if (ready.Count == 0)
         {
