@@ -43,10 +43,20 @@ public static class GatewayApp
         builder.Services.AddSingleton(new UpstreamClient(new UpstreamClientOptions { IdleTimeout = TimeSpan.FromSeconds(30) }));
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingTable>());
+        builder.Services.AddSingleton<ScaleFromZero>();
+        builder.Services.AddSingleton<FunctionTimeouts>();
         builder.Services.AddSingleton<InvokeRoute>();
         builder.Services.AddSingleton<GatewayMetrics>();
 
+        if (options.OtlpEndpoint is { Length: > 0 } otlp)
+        {
+            builder.Services.AddSingleton(_ => Tracing.ExportTo(otlp));
+        }
+
         var app = builder.Build();
+
+        // Resolved now so that its listener records from the first invocation; the container disposes (flushes) it at shutdown.
+        _ = app.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
         app.UseMiddleware<BasicAuth>();
         app.UseMiddleware<ProviderErrors>();
         app.MapGet("/healthz", () => Results.Text("OK\n"));

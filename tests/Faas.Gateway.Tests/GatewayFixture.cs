@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using Faas.Testing;
+using Faas.Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
 
 namespace Faas.Gateway.Tests;
@@ -13,6 +14,7 @@ public sealed class GatewayFixture : IAsyncDisposable
 {
     private readonly TempDirectory _state = new("faas-gateway-");
     private WebApplication _app = null!;
+    private Action<GatewayOptions>? _configure;
 
     public string Url { get; private set; } = "";
 
@@ -21,19 +23,12 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public string AdminPassword { get; private set; } = "";
 
-    public static async Task<GatewayFixture> StartAsync()
+    /// <param name="configure">Changes to the test defaults (no standby replicas, a 5 s upstream timeout).</param>
+    public static async Task<GatewayFixture> StartAsync(Action<GatewayOptions>? configure = null)
     {
-        var fixture = new GatewayFixture();
-        var port = FreePort.Next();
-        fixture.Url = $"http://127.0.0.1:{port}";
-        fixture._app = await GatewayApp.CreateAsync(["--urls", fixture.Url], options =>
-        {
-            options.StateDirectory = fixture._state.Path;
-            options.WatchdogPath = RepoPaths.Watchdog;
-            options.StandbyReplicas = 0;
-            options.UpstreamTimeout = TimeSpan.FromSeconds(5);
-        });
-        await fixture._app.StartAsync();
+        var fixture = new GatewayFixture { _configure = configure };
+        fixture.Url = $"http://127.0.0.1:{FreePort.Next()}";
+        await fixture.StartAppAsync();
         fixture.AdminPassword = await File.ReadAllTextAsync(Path.Combine(fixture._state.Path, "admin-password"));
         fixture.Admin = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         fixture.Admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
@@ -41,8 +36,33 @@ public sealed class GatewayFixture : IAsyncDisposable
         return fixture;
     }
 
+    /// <summary>Stops the gateway (and so every replica) and starts a new one on the same state directory and address.</summary>
+    public async Task RestartAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await StartAppAsync();
+    }
+
+    private async Task StartAppAsync()
+    {
+        _app = await GatewayApp.CreateAsync(["--urls", Url], options =>
+        {
+            options.StateDirectory = _state.Path;
+            options.WatchdogPath = RepoPaths.Watchdog;
+            options.StandbyReplicas = 0;
+            options.UpstreamTimeout = TimeSpan.FromSeconds(5);
+            _configure?.Invoke(options);
+        });
+        await _app.StartAsync();
+    }
+
     public Task<HttpResponseMessage> DeployAsync(string name, string fprocess, string extraJson = "") =>
         Admin.PostAsync(Url + "/system/functions", Json($$"""{"service":"{{name}}","image":"local","envProcess":"{{fprocess}}"{{extraJson}}}"""));
+
+    /// <summary>Deploys the test upstream (tests/Faas.TestUpstream) as an http-mode function.</summary>
+    public Task<HttpResponseMessage> DeployHttpAsync(string name, string extraJson = "") =>
+        DeployAsync(name, RepoPaths.TestUpstream, ""","envVars":{"mode":"http","ready_path":"/ready"}""" + extraJson);
 
     /// <summary>Waits until the function reports <paramref name="replicas"/> available replicas.</summary>
     public async Task WaitForAvailableAsync(string name, int replicas = 1)

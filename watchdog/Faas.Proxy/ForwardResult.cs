@@ -15,6 +15,9 @@ public enum ForwardResult
     /// <summary>The deadline passed before the upstream's response headers arrived.</summary>
     Timeout,
 
+    /// <summary>The request body passed the server's size limit while it was being relayed; the upstream connection was dropped.</summary>
+    RequestTooLarge,
+
     /// <summary>The client went away or the response broke after it had started; the connection was aborted.</summary>
     Aborted,
 }

@@ -24,7 +24,15 @@ public static class HttpForwarder
         ReadOnlyMemory<byte>? bufferedBody = null;
         if (canHaveBody && options.BufferRequestBody)
         {
-            bufferedBody = await BufferBodyAsync(request, cancellationToken);
+            try
+            {
+                bufferedBody = await BufferBodyAsync(request, cancellationToken);
+            }
+            catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return ForwardResult.RequestTooLarge;
+            }
+
             if (bufferedBody is null)
             {
                 return ForwardResult.Aborted;
@@ -68,7 +76,7 @@ public static class HttpForwarder
             await request.Body.CopyToAsync(buffer, cancellationToken);
             return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         }
-        catch (Exception error) when (error is IOException or OperationCanceledException or BadHttpRequestException)
+        catch (Exception error) when (error is IOException or OperationCanceledException || error is BadHttpRequestException { StatusCode: not StatusCodes.Status413PayloadTooLarge })
         {
             return null;
         }
@@ -81,6 +89,7 @@ public static class HttpForwarder
     private sealed class Exchange(HttpContext context, UpstreamTarget target, ForwardOptions options, IHttpUpgradeFeature? upgrade, ReadOnlyMemory<byte>? bufferedBody)
     {
         private bool _bodyStarted;
+        private bool _bodyTooLarge;
 
         public required RequestBody Framing { get; init; }
 
@@ -107,7 +116,7 @@ public static class HttpForwarder
                 }
                 else if (bodyCancel is not null)
                 {
-                    sendBody = RequestSender.SendBodyAsync(connection, context.Request.Body, Framing, () => _bodyStarted = true, bodyCancel.Token);
+                    sendBody = SendBodyAsync(connection, bodyCancel.Token);
                 }
 
                 head = await connection.ReadHeadAsync(HttpMethods.IsHead(context.Request.Method), cancellationToken);
@@ -117,6 +126,11 @@ public static class HttpForwarder
                 abort.Dispose();
                 connection.Dispose();
                 await ObserveAsync(sendBody);
+                if (_bodyTooLarge)
+                {
+                    return ForwardResult.RequestTooLarge;
+                }
+
                 if (context.RequestAborted.IsCancellationRequested)
                 {
                     return ForwardResult.Aborted;
@@ -161,7 +175,9 @@ public static class HttpForwarder
                 if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
                 {
                     context.Response.Clear();
-                    return cancellationToken.IsCancellationRequested ? ForwardResult.Timeout : ForwardResult.UpstreamFailed;
+                    return _bodyTooLarge ? ForwardResult.RequestTooLarge
+                        : cancellationToken.IsCancellationRequested ? ForwardResult.Timeout
+                        : ForwardResult.UpstreamFailed;
                 }
 
                 context.Abort();
@@ -191,6 +207,24 @@ public static class HttpForwarder
             }
 
             return ForwardResult.Success;
+        }
+
+        /// <summary>
+        /// Relays the request body. If it turns out too large the upstream connection is dropped at once, so the
+        /// upstream does not wait for the rest and the caller can answer 413.
+        /// </summary>
+        private async Task SendBodyAsync(UpstreamConnection connection, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await RequestSender.SendBodyAsync(connection, context.Request.Body, Framing, () => _bodyStarted = true, cancellationToken);
+            }
+            catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                _bodyTooLarge = true;
+                connection.Abort();
+                throw;
+            }
         }
 
         private static bool IsTransportFailure(Exception error) =>

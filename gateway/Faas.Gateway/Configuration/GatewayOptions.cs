@@ -9,8 +9,23 @@ public sealed class GatewayOptions
     /// <summary>The watchdog executable replicas run; by default the one next to the gateway.</summary>
     public string WatchdogPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "watchdog");
 
-    /// <summary>The longest an invocation may take end to end (OpenFaaS' <c>upstream_timeout</c>).</summary>
+    /// <summary>
+    /// The longest an invocation may take (OpenFaaS' <c>upstream_timeout</c>): the timeout of functions without a
+    /// <c>faas.timeout</c> of their own and the bound on those with one.
+    /// </summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Whether a request for a function at zero replicas scales it up and waits (OpenFaaS' <c>scale_from_zero</c>).</summary>
+    public bool ScaleFromZero { get; set; } = true;
+
+    /// <summary>How long a request waits for a function to get a ready replica before it is answered 503.</summary>
+    public TimeSpan ScaleFromZeroTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The largest request body an invocation may send; larger is 413. Null for no limit.</summary>
+    public long? MaxRequestBodySize { get; set; } = 1L << 30;
+
+    /// <summary>Where finished invocation spans go (an OpenTelemetry collector's OTLP endpoint); <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> also sets it.</summary>
+    public string? OtlpEndpoint { get; set; } = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
 
     /// <summary>Where <c>basic_auth_user</c>/<c>basic_auth_password</c> files are looked for (OpenFaaS' <c>secret_mount_path</c>).</summary>
     public string? SecretsDirectory { get; set; } = Environment.GetEnvironmentVariable("secret_mount_path");

@@ -3,7 +3,9 @@ using System.Globalization;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Metrics;
 using Faas.Provider;
+using Faas.Provider.Timeouts;
 using Faas.Provider.Validation;
+using Faas.Provider.Wire;
 using Faas.Proxy;
 using Faas.Proxy.Upstream;
 using Microsoft.AspNetCore.Http.Features;
@@ -12,28 +14,42 @@ using Microsoft.Extensions.Options;
 namespace Faas.Gateway.Invoke;
 
 /// <summary>
-/// <c>/function/NAME[.NAMESPACE]/PATH</c>, any method: forwarded to a ready replica through the shared streaming
-/// forwarder, the rest of the path and the query kept byte for byte. A connection refused by one replica is
-/// retried once on another. Errors are one line naming the function and the cause: 404 unknown function,
-/// 503 no ready replica, 502 replica failed, 504 timed out.
+/// <c>/function/NAME[.NAMESPACE]/PATH</c>, any method: forwarded to the least busy ready replica through the shared
+/// streaming forwarder, the rest of the path and the query kept byte for byte. A function without a ready replica
+/// is scaled up from zero while the request waits. A connection refused by one replica is retried once on another.
+/// Errors are one line naming the function and the cause: 404 unknown, 413 body too large, 503 no ready replica
+/// (with Retry-After), 502 replica failed, 504 timed out.
 /// </summary>
-public sealed class InvokeRoute(RoutingTable routes, IFunctionProvider provider, UpstreamClient client, GatewayMetrics metrics, IOptions<GatewayOptions> options)
+public sealed class InvokeRoute(
+    RoutingTable routes,
+    ScaleFromZero scaleFromZero,
+    FunctionTimeouts timeouts,
+    IFunctionProvider provider,
+    UpstreamClient client,
+    GatewayMetrics metrics,
+    IOptions<GatewayOptions> options)
 {
+    /// <summary>The gateway's own deadline trails the function's so the watchdog, which can kill the process cleanly, answers first.</summary>
+    private static readonly TimeSpan BackstopGrace = TimeSpan.FromSeconds(1);
+
+    private const string RetryAfterSeconds = "5";
+
     private static readonly ForwardOptions Forwarding = new()
     {
         AddRequestHeaders = ForwardedHeaders,
         OnResponseStarting = static context =>
         {
-            var started = (long)context.Items[StartKey]!;
-            context.Response.Headers["X-Call-Id"] = (string)context.Items[CallIdKey]!;
-            context.Response.Headers["X-Start-Time"] = context.Items[StartTimeKey]!.ToString();
-            context.Response.Headers["X-Duration-Seconds"] = Stopwatch.GetElapsedTime(started).TotalSeconds.ToString("F6", CultureInfo.InvariantCulture);
+            var invocation = Invocation.Of(context);
+            var headers = context.Response.Headers;
+            headers["X-Call-Id"] = invocation.CallId;
+            headers["X-Start-Time"] = invocation.StartTime;
+            headers["X-Duration-Seconds"] = Seconds(Stopwatch.GetElapsedTime(invocation.Started));
+            if (invocation.ColdStart is { } waited)
+            {
+                headers["X-Cold-Start-Seconds"] = Seconds(waited);
+            }
         },
     };
-
-    private const string StartKey = "faas.start";
-    private const string CallIdKey = "faas.call-id";
-    private const string StartTimeKey = "faas.start-time";
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -44,46 +60,122 @@ public sealed class InvokeRoute(RoutingTable routes, IFunctionProvider provider,
     public async Task InvokeAsync(HttpContext context, string function)
     {
         var key = ParseFunction(function);
-        context.Items[StartKey] = Stopwatch.GetTimestamp();
-        context.Items[CallIdKey] = context.Request.Headers["X-Call-Id"] is { Count: > 0 } given ? given.ToString() : Guid.NewGuid().ToString();
-        context.Items[StartTimeKey] = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000).ToString(CultureInfo.InvariantCulture);
-
-        var replica = routes.Pick(key);
-        if (replica is null)
+        var invocation = new Invocation
         {
-            await provider.GetAsync(key.Name, key.Namespace, context.RequestAborted);
-            await FailAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready replicas of {key}");
-            return;
-        }
+            Function = key,
+            CallId = context.Request.Headers["X-Call-Id"] is { Count: > 0 } given ? given.ToString() : Guid.NewGuid().ToString(),
+            StartTime = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000).ToString(CultureInfo.InvariantCulture),
+            Started = Stopwatch.GetTimestamp(),
+        };
+        invocation.AttachTo(context);
 
+        // Without a ready replica, ask the provider: an unknown function is 404 here (a ProviderException), before
+        // any metric gets a label for it.
+        var replica = routes.Pick(key);
+        var status = replica is null ? await provider.GetAsync(key.Name, key.Namespace, context.RequestAborted) : null;
+
+        using var span = InvocationTracing.Start(context, key);
+        invocation.TraceParent = InvocationTracing.TraceParentFor(context, span);
         var label = key.ToString();
         metrics.Started.WithLabels(label).Inc();
         var inFlight = metrics.InFlight.WithLabels(label);
         inFlight.Inc();
         try
         {
-            await ForwardAsync(context, function, key, replica);
+            if (ExceedsBodyLimit(context))
+            {
+                await FailAsync(context, StatusCodes.Status413PayloadTooLarge, $"the request body for {key} is over the limit of {options.Value.MaxRequestBodySize} bytes");
+                return;
+            }
+
+            replica ??= await WaitForReplicaAsync(context, invocation, status!);
+            if (replica is not null)
+            {
+                invocation.Timeout = await TimeoutForAsync(context, key);
+                await ForwardAsync(context, function, invocation, replica);
+            }
         }
         finally
         {
             inFlight.Dec();
             var code = context.Response.StatusCode.ToString(CultureInfo.InvariantCulture);
             metrics.Invocations.WithLabels(label, code).Inc();
-            metrics.Seconds.WithLabels(label, code).Observe(Stopwatch.GetElapsedTime((long)context.Items[StartKey]!).TotalSeconds);
+            metrics.Seconds.WithLabels(label, code).Observe(Stopwatch.GetElapsedTime(invocation.Started).TotalSeconds);
+            InvocationTracing.Finish(span, context, invocation);
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, string function, FunctionKey key, ReplicaEndpoint replica)
+    /// <summary>A declared length over the limit is refused before anything is sent; a chunked body is cut off when it passes it.</summary>
+    private bool ExceedsBodyLimit(HttpContext context)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        deadline.CancelAfter(options.Value.UpstreamTimeout);
-        var target = TargetPath(context, function);
-        var result = await HttpForwarder.ForwardAsync(context, new UpstreamTarget(replica.Host, replica.Port, target), client, Forwarding, deadline.Token);
-        if (result == ForwardResult.ConnectFailed && routes.Pick(key, exclude: replica) is { } other && other != replica)
+        var limit = options.Value.MaxRequestBodySize;
+        if (limit is null)
         {
-            result = await HttpForwarder.ForwardAsync(context, new UpstreamTarget(other.Host, other.Port, target), client, Forwarding, deadline.Token);
+            return false;
         }
 
+        if (context.Request.ContentLength > limit)
+        {
+            return true;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit;
+        }
+
+        return false;
+    }
+
+    /// <summary>Waits for a ready replica (scaling the function up from zero); null once the request has been answered 503.</summary>
+    private async Task<ReplicaLoad?> WaitForReplicaAsync(HttpContext context, Invocation invocation, FunctionStatus status)
+    {
+        var key = invocation.Function;
+        if (!options.Value.ScaleFromZero)
+        {
+            await FailAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready replicas of {key}", RetryAfterSeconds);
+            return null;
+        }
+
+        if (status.CrashLooping)
+        {
+            await FailAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready replicas of {key}: they keep failing ({status.LastExit})", RetryAfterSeconds);
+            return null;
+        }
+
+        var waitStarted = Stopwatch.GetTimestamp();
+        var replica = await scaleFromZero.WaitForReplicaAsync(key, context.RequestAborted) ? routes.Pick(key) : null;
+        if (replica is null)
+        {
+            await FailAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready replicas of {key} within {options.Value.ScaleFromZeroTimeout.TotalSeconds:0.###}s", RetryAfterSeconds);
+            return null;
+        }
+
+        invocation.ColdStart = Stopwatch.GetElapsedTime(waitStarted);
+        metrics.ColdStartSeconds.WithLabels(key.ToString()).Observe(invocation.ColdStart.Value.TotalSeconds);
+        return replica;
+    }
+
+    /// <summary>The function's timeout, or less if the caller asked for less with <c>X-Timeout</c>.</summary>
+    private async ValueTask<TimeSpan> TimeoutForAsync(HttpContext context, FunctionKey key)
+    {
+        var timeout = await timeouts.ForAsync(key, context.RequestAborted);
+        var asked = context.Request.Headers["X-Timeout"];
+        return asked.Count == 1 && Duration.TryParse(asked[0]!, out var shorter) && shorter > TimeSpan.Zero && shorter < timeout ? shorter : timeout;
+    }
+
+    private async Task ForwardAsync(HttpContext context, string function, Invocation invocation, ReplicaLoad replica)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(invocation.Timeout + BackstopGrace);
+        var target = TargetPath(context, function);
+        var result = await ForwardToAsync(context, replica, target, deadline.Token);
+        if (result == ForwardResult.ConnectFailed && routes.Pick(invocation.Function, exclude: replica.Endpoint) is { } other && other != replica)
+        {
+            result = await ForwardToAsync(context, other, target, deadline.Token);
+        }
+
+        var key = invocation.Function;
         switch (result)
         {
             case ForwardResult.ConnectFailed:
@@ -93,9 +185,19 @@ public sealed class InvokeRoute(RoutingTable routes, IFunctionProvider provider,
                 await FailAsync(context, StatusCodes.Status502BadGateway, $"a replica of {key} failed to answer");
                 break;
             case ForwardResult.Timeout:
-                await FailAsync(context, StatusCodes.Status504GatewayTimeout, $"{key} did not answer within {options.Value.UpstreamTimeout.TotalSeconds:0.###}s");
+                await FailAsync(context, StatusCodes.Status504GatewayTimeout, $"{key} did not answer within {invocation.Timeout.TotalSeconds:0.###}s");
+                break;
+            case ForwardResult.RequestTooLarge:
+                await FailAsync(context, StatusCodes.Status413PayloadTooLarge, $"the request body for {key} is over the limit of {options.Value.MaxRequestBodySize} bytes");
                 break;
         }
+    }
+
+    private async Task<ForwardResult> ForwardToAsync(HttpContext context, ReplicaLoad replica, string target, CancellationToken cancellationToken)
+    {
+        using var lease = replica.Enter();
+        var endpoint = replica.Endpoint;
+        return await HttpForwarder.ForwardAsync(context, new UpstreamTarget(endpoint.Host, endpoint.Port, target), client, Forwarding, cancellationToken);
     }
 
     /// <summary>"name" or "name.namespace", as OpenFaaS routes them.</summary>
@@ -119,10 +221,13 @@ public sealed class InvokeRoute(RoutingTable routes, IFunctionProvider provider,
     private static IReadOnlyList<KeyValuePair<string, string>> ForwardedHeaders(HttpContext context)
     {
         var request = context.Request;
+        var invocation = Invocation.Of(context);
         return
         [
-            new("X-Call-Id", (string)context.Items[CallIdKey]!),
-            new("X-Start-Time", (string)context.Items[StartTimeKey]!),
+            new("X-Call-Id", invocation.CallId),
+            new("X-Start-Time", invocation.StartTime),
+            new("X-Timeout", FunctionTimeout.Format(invocation.Timeout)),
+            new("traceparent", invocation.TraceParent),
             new("X-Forwarded-For", request.Headers["X-Forwarded-For"] is { Count: > 0 } chain
                 ? $"{chain}, {context.Connection.RemoteIpAddress}" : context.Connection.RemoteIpAddress?.ToString() ?? ""),
             new("X-Forwarded-Host", request.Headers["X-Forwarded-Host"] is { Count: > 0 } host ? host.ToString() : request.Host.ToString()),
@@ -130,7 +235,9 @@ public sealed class InvokeRoute(RoutingTable routes, IFunctionProvider provider,
         ];
     }
 
-    private static async Task FailAsync(HttpContext context, int status, string message)
+    private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture);
+
+    private static async Task FailAsync(HttpContext context, int status, string message, string? retryAfter = null)
     {
         if (context.Response.HasStarted)
         {
@@ -141,7 +248,12 @@ public sealed class InvokeRoute(RoutingTable routes, IFunctionProvider provider,
         context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        context.Response.Headers["X-Call-Id"] = (string)context.Items[CallIdKey]!;
+        context.Response.Headers["X-Call-Id"] = Invocation.Of(context).CallId;
+        if (retryAfter is not null)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+        }
+
         await context.Response.WriteAsync(message + "\n");
     }
 }

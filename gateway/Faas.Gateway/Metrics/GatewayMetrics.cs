@@ -18,6 +18,8 @@ public sealed class GatewayMetrics
         Started = Registry.Counter("gateway_function_invocation_started", "Function invocations started.", "function_name");
         Replicas = Registry.Gauge("gateway_service_count", "Desired replicas of each function.", "function_name");
         InFlight = Registry.Gauge("gateway_function_invocation_inflight", "Function invocations in flight.", "function_name");
+        ScaleFromZero = Registry.Counter("gateway_scale_from_zero_total", "Scale-ups from zero replicas that waiting requests triggered.", "function_name");
+        ColdStartSeconds = Registry.Histogram("gateway_cold_start_seconds", "Time requests waited for a function to get a ready replica.", ["function_name"]);
     }
 
     public MetricRegistry Registry { get; }
@@ -31,6 +33,10 @@ public sealed class GatewayMetrics
     public Gauge Replicas { get; }
 
     public Gauge InFlight { get; }
+
+    public Counter ScaleFromZero { get; }
+
+    public Histogram ColdStartSeconds { get; }
 
     /// <summary>Refreshes <c>gateway_service_count</c> from the provider, then renders everything.</summary>
     public async Task<string> RenderAsync(IFunctionProvider provider, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Faas.Provider.Local.Bundles;
+using Faas.Provider.Timeouts;
 using Faas.Provider.Wire;
 
 namespace Faas.Provider.Local.Replicas;
@@ -28,6 +29,10 @@ public sealed record ReplicaLaunch(FunctionKey Key, IReadOnlyDictionary<string, 
         }
 
         Set(environment, "fprocess", deployment.EnvProcess);
+
+        // The gateway sends each request's limit as X-Timeout; the watchdog honours only limits below its own,
+        // so its own is the function's timeout, or none.
+        environment.TryAdd("exec_timeout", FunctionTimeout.Raw(deployment.Labels, deployment.Annotations) ?? "0");
         environment["FAAS_FUNCTION_NAME"] = deployment.Service;
         environment["FAAS_FUNCTION_NAMESPACE"] = deployment.Namespace!;
         environment["FAAS_SECRETS_DIR"] = secretsDirectory;

@@ -1,3 +1,4 @@
+using Faas.Provider.Timeouts;
 using Faas.Provider.Wire;
 
 namespace Faas.Provider.Validation;
@@ -15,7 +16,8 @@ public static class DeploymentValidator
             ?? deployment.Labels?.Keys.Select(key => NameRules.CheckKey("labels", key)).FirstOrDefault(p => p is not null)
             ?? deployment.Annotations?.Keys.Select(key => NameRules.CheckKey("annotations", key)).FirstOrDefault(p => p is not null)
             ?? deployment.Secrets?.Select(secret => NameRules.CheckLabel("secrets", secret)).FirstOrDefault(p => p is not null)
-            ?? ScalingLabels.Check(deployment.Labels);
+            ?? ScalingLabels.Check(deployment.Labels)
+            ?? FunctionTimeout.Check(deployment.Labels, deployment.Annotations);
         if (problem is not null)
         {
             throw ProviderException.Invalid(problem);

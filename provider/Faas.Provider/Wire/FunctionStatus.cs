@@ -48,14 +48,17 @@ public sealed record FunctionStatus
     public bool ReadOnlyRootFilesystem { get; init; }
 
     [JsonPropertyName("invocationCount")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public double InvocationCount { get; init; }
 
     /// <summary>Desired replicas.</summary>
     [JsonPropertyName("replicas")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public ulong Replicas { get; init; }
 
     /// <summary>Replicas ready to serve.</summary>
     [JsonPropertyName("availableReplicas")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public ulong AvailableReplicas { get; init; }
 
     [JsonPropertyName("createdAt")]

@@ -29,18 +29,16 @@ public class InvokeRouteTests
     }
 
     [Fact]
-    public async Task Unknown_function_is_404_and_one_at_zero_replicas_is_503()
+    public async Task Unknown_function_is_404_naming_it()
     {
         await using var gateway = await GatewayFixture.StartAsync();
-        using var _ = await gateway.DeployAsync("sleepy", "cat", ""","labels":{"com.openfaas.scale.min":"0"}""");
 
         using var unknown = await TestHttp.Client.PostAsync(gateway.Url + "/function/nobody", new StringContent(""));
-        using var idle = await TestHttp.Client.PostAsync(gateway.Url + "/function/sleepy", new StringContent(""));
+        using var otherNamespace = await TestHttp.Client.GetAsync(gateway.Url + "/function/nobody.elsewhere");
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("function nobody not found", await unknown.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, idle.StatusCode);
-        Assert.Contains("no ready replicas of sleepy.openfaas-fn", await idle.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, otherNamespace.StatusCode);
     }
 
     [Fact]
@@ -53,7 +51,56 @@ public class InvokeRouteTests
         using var response = await TestHttp.Client.PostAsync(gateway.Url + "/function/slow", new StringContent(""));
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
-        Assert.Contains("slow.openfaas-fn did not answer within 5s", await response.Content.ReadAsStringAsync());
+        Assert.Contains("slow.openfaas-fn timed out after 5s", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_function_timeout_is_bounded_by_the_gateway_and_sent_to_the_watchdog()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var a = await gateway.DeployAsync("patient", "sh -c 'echo $Http_X_Timeout'", ""","annotations":{"faas.timeout":"2m"}""");
+        using var b = await gateway.DeployAsync("labelled", "sh -c 'echo $Http_X_Timeout'", ""","labels":{"faas.timeout":"1.5s"}""");
+        using var c = await gateway.DeployAsync("sleeper", "sleep 30", ""","annotations":{"faas.timeout":"1s"}""");
+        using var invalid = await gateway.DeployAsync("confused", "cat", ""","annotations":{"faas.timeout":"soon"}""");
+        await gateway.WaitForAvailableAsync("patient");
+        await gateway.WaitForAvailableAsync("labelled");
+        await gateway.WaitForAvailableAsync("sleeper");
+
+        var bounded = await TestHttp.Client.GetStringAsync(gateway.Url + "/function/patient");
+        var labelled = await TestHttp.Client.GetStringAsync(gateway.Url + "/function/labelled");
+        using var asked = new HttpRequestMessage(HttpMethod.Get, gateway.Url + "/function/patient");
+        asked.Headers.Add("X-Timeout", "3s");
+        using var askedResponse = await TestHttp.Client.SendAsync(asked);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var cutOff = await TestHttp.Client.GetAsync(gateway.Url + "/function/sleeper");
+        var waited = started.Elapsed;
+
+        Assert.Equal("5s\n", bounded);
+        Assert.Equal("1.5s\n", labelled);
+        Assert.Equal("3s\n", await askedResponse.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.GatewayTimeout, cutOff.StatusCode);
+        Assert.Contains("sleeper.openfaas-fn timed out after 1s", await cutOff.Content.ReadAsStringAsync());
+        Assert.True(waited < TimeSpan.FromSeconds(4), $"the 1s function took {waited} to time out");
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("faas.timeout must be a duration", await invalid.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_413_whether_declared_or_chunked()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(options => options.MaxRequestBodySize = 4096);
+        using var _ = await gateway.DeployHttpAsync("counter");
+        await gateway.WaitForAvailableAsync("counter");
+
+        using var declared = await TestHttp.Client.PostAsync(gateway.Url + "/function/counter/size", new ByteArrayContent(new byte[8192]));
+        using var chunked = await TestHttp.Client.PostAsync(gateway.Url + "/function/counter/size", new StreamContent(UnknownLengthStream.Pattern(1 << 20)));
+        using var small = await TestHttp.Client.PostAsync(gateway.Url + "/function/counter/size", new StreamContent(UnknownLengthStream.Pattern(4000)));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
+        Assert.Equal("the request body for counter.openfaas-fn is over the limit of 4096 bytes\n", await declared.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal("4000", await small.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -30,13 +30,13 @@ public class WireFormatTests
     }
 
     [Fact]
-    public void Status_omits_empty_fields_as_go_omitempty_does_but_always_writes_name_image_and_createdAt()
+    public void Status_omits_empty_fields_as_go_omitempty_does_but_always_writes_name_image_counts_and_createdAt()
     {
         var status = new FunctionStatus { Name = "echo", Image = "local", CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero) };
 
         var json = JsonSerializer.Serialize(status, ProviderJson.Default.FunctionStatus);
 
-        Assert.Equal("""{"name":"echo","image":"local","createdAt":"2026-01-02T03:04:05+00:00"}""", json);
+        Assert.Equal("""{"name":"echo","image":"local","invocationCount":0,"replicas":0,"availableReplicas":0,"createdAt":"2026-01-02T03:04:05+00:00"}""", json);
     }
 
     [Fact]

@@ -58,4 +58,7 @@ public sealed record WatchdogConfig
 
     /// <summary>Whether every request is logged (log_level=debug).</summary>
     public required bool LogRequests { get; init; }
+
+    /// <summary>How error messages name the function: <c>name.namespace</c> where the backend says (FAAS_FUNCTION_NAME/_NAMESPACE), else "function".</summary>
+    public string FunctionLabel { get; init; } = "function";
 }

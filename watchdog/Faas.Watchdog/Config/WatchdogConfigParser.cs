@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Faas.Provider.Timeouts;
 
 namespace Faas.Watchdog.Config;
 
@@ -62,6 +63,9 @@ public static class WatchdogConfigParser
             BufferHttp = ParseBool("buffer_http", Get("buffer_http", "http_buffer_req_body"), false),
             LockFilePath = Path.Combine(Get("TMPDIR") ?? "/tmp", ".lock"),
             LogRequests = ParseLogLevel(Get("log_level")),
+            FunctionLabel = Get("FAAS_FUNCTION_NAME") is { Length: > 0 } name
+                ? Get("FAAS_FUNCTION_NAMESPACE") is { Length: > 0 } ns ? $"{name}.{ns}" : name
+                : "function",
         };
     }
 

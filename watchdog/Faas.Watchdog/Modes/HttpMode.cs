@@ -48,7 +48,7 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
         switch (result)
         {
             case ForwardResult.Timeout when deadline.Expired:
-                await PlainText.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"function timed out after {deadline.Limit.TotalSeconds:0.###}s");
+                await PlainText.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"{config.FunctionLabel} timed out after {deadline.Limit.TotalSeconds:0.###}s");
                 break;
             case ForwardResult.ConnectFailed:
                 await PlainText.WriteAsync(context, StatusCodes.Status502BadGateway, $"cannot connect to the function at {_upstream}");

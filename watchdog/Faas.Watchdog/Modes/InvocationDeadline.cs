@@ -1,3 +1,4 @@
+using Faas.Provider.Timeouts;
 using Faas.Watchdog.Config;
 using Microsoft.AspNetCore.Http;
 

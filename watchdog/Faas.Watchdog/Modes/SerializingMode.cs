@@ -39,7 +39,7 @@ public sealed class SerializingMode(WatchdogConfig config, WatchdogLog log) : IF
 
         if (deadline.Expired)
         {
-            await PlainText.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"function timed out after {deadline.Limit.TotalSeconds:0.###}s");
+            await PlainText.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"{config.FunctionLabel} timed out after {deadline.Limit.TotalSeconds:0.###}s");
             return;
         }
 

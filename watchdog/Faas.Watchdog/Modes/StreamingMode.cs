@@ -40,7 +40,7 @@ public sealed class StreamingMode(WatchdogConfig config, WatchdogLog log) : IFun
 
         if (deadline.Expired)
         {
-            await PlainText.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"function timed out after {deadline.Limit.TotalSeconds:0.###}s");
+            await PlainText.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"{config.FunctionLabel} timed out after {deadline.Limit.TotalSeconds:0.###}s");
         }
         else if (context.RequestAborted.IsCancellationRequested)
         {

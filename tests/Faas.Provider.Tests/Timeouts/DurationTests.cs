@@ -1,6 +1,6 @@
-using Faas.Watchdog.Config;
+using Faas.Provider.Timeouts;
 
-namespace Faas.Watchdog.Tests.Config;
+namespace Faas.Provider.Tests.Timeouts;
 
 public class DurationTests
 {

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Faas.Gateway.Configuration;
+using Faas.Provider;
+using Faas.Provider.Timeouts;
+using Microsoft.Extensions.Options;
+
+namespace Faas.Gateway.Invoke;
+
+/// <summary>
+/// Each function's timeout: its <c>faas.timeout</c> bounded by the gateway's <c>UpstreamTimeout</c> (which is also
+/// the default). Read from the provider at most every few seconds per function, so an update takes effect promptly
+/// without a provider call per invocation.
+/// </summary>
+public sealed class FunctionTimeouts(IFunctionProvider provider, IOptions<GatewayOptions> options)
+{
+    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<FunctionKey, Entry> _entries = new();
+
+    public async ValueTask<TimeSpan> ForAsync(FunctionKey function, CancellationToken cancellationToken)
+    {
+        var now = Environment.TickCount64;
+        if (_entries.TryGetValue(function, out var entry) && entry.ExpiresAt > now)
+        {
+            return entry.Timeout;
+        }
+
+        var maximum = options.Value.UpstreamTimeout;
+        try
+        {
+            var status = await provider.GetAsync(function.Name, function.Namespace, cancellationToken);
+            var timeout = FunctionTimeout.Read(status.Labels, status.Annotations) is { } own && own < maximum ? own : maximum;
+            _entries[function] = new Entry(timeout, now + (long)Freshness.TotalMilliseconds);
+            return timeout;
+        }
+        catch (ProviderException error) when (error.Kind == ProviderError.NotFound)
+        {
+            _entries.TryRemove(function, out _);
+            throw;
+        }
+    }
+
+    private readonly record struct Entry(TimeSpan Timeout, long ExpiresAt);
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Faas.Gateway.Admin;
+using Faas.Provider;
+
+namespace Faas.Gateway.Invoke;
+
+/// <summary>
+/// W3C trace context for invocations. Each invocation is a server span of the <c>Faas.Gateway</c> activity source,
+/// a child of the caller's <c>traceparent</c> when it sent one; the replica receives the span's context as its
+/// own <c>traceparent</c>. With nothing listening no span is recorded: a caller's context passes through unchanged
+/// and a request without one gets a new trace, so the function's own spans still join up.
+/// </summary>
+public static class InvocationTracing
+{
+    public const string SourceName = "Faas.Gateway";
+
+    private static readonly ActivitySource Source = new(SourceName, GatewayInfo.GatewayVersion.Release);
+
+    /// <summary>The invocation's span, or null when no tracer listens.</summary>
+    public static Activity? Start(HttpContext context, FunctionKey function)
+    {
+        var headers = context.Request.Headers;
+        ActivityContext.TryParse(headers.TraceParent, headers.TraceState, isRemote: true, out var parent);
+        var activity = Source.StartActivity($"invoke {function}", ActivityKind.Server, parent);
+        activity?.SetTag("faas.invoked_name", function.Name)
+            .SetTag("faas.invoked_provider", "faas")
+            .SetTag("faas.namespace", function.Namespace)
+            .SetTag("http.request.method", context.Request.Method)
+            .SetTag("url.path", context.Request.Path.Value);
+        return activity;
+    }
+
+    /// <summary>The <c>traceparent</c> to send to the replica.</summary>
+    public static string TraceParentFor(HttpContext context, Activity? span)
+    {
+        if (span?.Id is { } id)
+        {
+            return id;
+        }
+
+        var given = context.Request.Headers.TraceParent.ToString();
+        return ActivityContext.TryParse(given, null, out _)
+            ? given
+            : $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+    }
+
+    public static void Finish(Activity? span, HttpContext context, Invocation invocation)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        var status = context.Response.StatusCode;
+        span.SetTag("http.response.status_code", status)
+            .SetTag("faas.coldstart", invocation.ColdStart is not null)
+            .SetTag("faas.execution", invocation.CallId);
+        if (status >= 500)
+        {
+            span.SetStatus(ActivityStatusCode.Error);
+        }
+    }
+}

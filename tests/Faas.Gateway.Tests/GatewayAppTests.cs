@@ -1,0 +1,24 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Faas.Testing;
+
+namespace Faas.Gateway.Tests;
+
+public class GatewayAppTests
+{
+    [Fact]
+    public async Task Functions_and_secrets_survive_a_restart_of_the_gateway()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var secret = await gateway.Admin.PostAsync(gateway.Url + "/system/secrets", GatewayFixture.Json("""{"name":"token","value":"kept"}"""));
+        using var deployed = await gateway.DeployAsync("keeper", "sh -c 'cat $FAAS_SECRETS_DIR/token'", ""","secrets":["token"]""");
+        await gateway.WaitForAvailableAsync("keeper");
+
+        await gateway.RestartAsync();
+        await gateway.WaitForAvailableAsync("keeper");
+        var functions = await gateway.Admin.GetFromJsonAsync<JsonElement>(gateway.Url + "/system/functions");
+
+        Assert.Equal("keeper", Assert.Single(functions.EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("kept", await TestHttp.Client.GetStringAsync(gateway.Url + "/function/keeper"));
+    }
+}
