@@ -30,6 +30,9 @@ public sealed class GatewayOptions
     /// <summary>Where <c>basic_auth_user</c>/<c>basic_auth_password</c> files are looked for (OpenFaaS' <c>secret_mount_path</c>).</summary>
     public string? SecretsDirectory { get; set; } = Environment.GetEnvironmentVariable("secret_mount_path");
 
+    /// <summary>Whether invoking functions needs the admin credentials too (the admin API always does).</summary>
+    public bool AuthenticateInvocations { get; set; }
+
     /// <summary>Watchdogs the local backend keeps started ahead of demand.</summary>
     public int StandbyReplicas { get; set; } = 1;
 }

@@ -1,11 +1,20 @@
+using Faas.Gateway.Configuration;
+using Microsoft.Extensions.Options;
+
 namespace Faas.Gateway.Security;
 
-/// <summary>Basic auth on <c>/system/*</c> (as OpenFaaS decorates every admin route); invocations stay public.</summary>
-public sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials)
+/// <summary>
+/// Basic auth on <c>/system/*</c> (as OpenFaaS decorates every admin route). Invocations stay public unless
+/// <see cref="GatewayOptions.AuthenticateInvocations"/> asks for the admin credentials there too.
+/// </summary>
+public sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials, IOptions<GatewayOptions> options)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/system") || credentials.Accepts(context.Request.Headers.Authorization))
+        var path = context.Request.Path;
+        var guarded = path.StartsWithSegments("/system") ||
+            (options.Value.AuthenticateInvocations && (path.StartsWithSegments("/function") || path.StartsWithSegments("/async-function")));
+        if (!guarded || credentials.Accepts(context.Request.Headers.Authorization))
         {
             return next(context);
         }
@@ -13,6 +22,6 @@ public sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"FaaS\", charset=\"UTF-8\"";
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync("unauthorized: the /system API needs the admin user and password\n");
+        return context.Response.WriteAsync($"unauthorized: {(path.StartsWithSegments("/system") ? "the /system API" : "invoking functions")} needs the admin user and password\n");
     }
 }

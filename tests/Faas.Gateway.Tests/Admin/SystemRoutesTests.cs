@@ -87,6 +87,26 @@ public class SystemRoutesTests
     }
 
     [Fact]
+    public async Task One_name_in_two_namespaces_is_two_functions()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var a = await gateway.DeployAsync("same", "echo default");
+        using var b = await gateway.DeployAsync("same", "echo team", ",\"namespace\":\"team-a\"");
+        Assert.Equal(HttpStatusCode.Accepted, b.StatusCode);
+        await gateway.WaitForAvailableAsync("same");
+
+        var inTeam = await gateway.Admin.GetFromJsonAsync<JsonElement>(gateway.Url + "/system/functions?namespace=team-a");
+        var namespaces = await gateway.Admin.GetStringAsync(gateway.Url + "/system/namespaces");
+        var fromDefault = await TestHttp.Client.GetStringAsync(gateway.Url + "/function/same");
+        var fromTeam = await TestHttp.Client.GetStringAsync(gateway.Url + "/function/same.team-a");
+
+        Assert.Equal("team-a", Assert.Single(inTeam.EnumerateArray()).GetProperty("namespace").GetString());
+        Assert.Equal("""["openfaas-fn","team-a"]""", namespaces);
+        Assert.Equal("default\n", fromDefault);
+        Assert.Equal("team\n", fromTeam);
+    }
+
+    [Fact]
     public async Task Logs_stream_as_newline_delimited_json()
     {
         await using var gateway = await GatewayFixture.StartAsync();

@@ -43,6 +43,21 @@ public class BasicAuthTests
     }
 
     [Fact]
+    public async Task Invocations_can_be_made_to_need_the_credentials()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(options => options.AuthenticateInvocations = true);
+        using var _ = await gateway.DeployAsync("closed", "cat");
+        await gateway.WaitForAvailableAsync("closed");
+
+        using var anonymous = await TestHttp.Client.PostAsync(gateway.Url + "/function/closed", new StringContent("x"));
+        using var admin = await gateway.Admin.PostAsync(gateway.Url + "/function/closed", new StringContent("admin"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains("invoking functions needs the admin user and password", await anonymous.Content.ReadAsStringAsync());
+        Assert.Equal("admin", await admin.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public void Generated_password_is_random_stored_private_and_kept_across_restarts()
     {
         using var state = new TempDirectory();
