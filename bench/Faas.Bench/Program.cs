@@ -11,6 +11,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["watchdog-streaming"] = WatchdogStreamingScenario.RunAsync,
     ["watchdog-start"] = WatchdogStartScenario.RunAsync,
     ["cold-start-local"] = ColdStartLocalScenario.RunAsync,
+    ["gateway-list"] = GatewayListScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

@@ -6,14 +6,15 @@ using Faas.Testing;
 namespace Faas.Bench.Scenarios;
 
 /// <summary>
-/// The published gateway (local backend, its own state) with one http-mode function whose upstream is the test
-/// upstream; the target URL is the function's route. The gateway finds the watchdog beside itself in out/.
+/// The published gateway (local backend, its own state, admin password "bench"). The gateway finds the watchdog
+/// beside itself in out/.
 /// </summary>
 public static class GatewayTarget
 {
     private const string Deployment = "{\"service\":\"bench\",\"image\":\"local\",\"envProcess\":\"UPSTREAM\",\"envVars\":{\"mode\":\"http\"}}";
 
-    public static async Task<Target> StartAsync()
+    /// <summary>The gateway alone; the target URL is its root.</summary>
+    public static async Task<Target> StartGatewayAsync()
     {
         var state = new TempDirectory("faas-bench-gateway-");
         var port = FreePort.Next();
@@ -25,12 +26,25 @@ public static class GatewayTarget
             ["Logging__LogLevel__Default"] = "Warning",
         });
         await TestHttp.WaitForOkAsync(url + "/healthz", TimeSpan.FromSeconds(30), () => process.Output);
-        using var admin = new HttpClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("admin:bench"u8.ToArray()));
+        return new Target(process, port, state);
+    }
+
+    /// <summary>The gateway with one http-mode function whose upstream is the test upstream; the target URL is the function's route.</summary>
+    public static async Task<Target> StartAsync()
+    {
+        var gateway = await StartGatewayAsync();
+        using var admin = AdminClient();
         using var body = new StringContent(Deployment.Replace("UPSTREAM", Binaries.TestUpstream, StringComparison.Ordinal), Encoding.UTF8, "application/json");
-        using var deployed = await admin.PostAsync(url + "/system/functions", body);
+        using var deployed = await admin.PostAsync(gateway.Url + "/system/functions", body);
         deployed.EnsureSuccessStatusCode();
-        await TestHttp.WaitForOkAsync(url + "/function/bench/", TimeSpan.FromSeconds(30), () => process.Output);
-        return new Target(process, port, state, "/function/bench");
+        await TestHttp.WaitForOkAsync(gateway.Url + "/function/bench/", TimeSpan.FromSeconds(30), () => "");
+        return gateway.WithPath("/function/bench");
+    }
+
+    public static HttpClient AdminClient()
+    {
+        var admin = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("admin:bench"u8.ToArray()));
+        return admin;
     }
 }

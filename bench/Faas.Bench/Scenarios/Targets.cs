@@ -11,6 +11,9 @@ public sealed class Target(ChildProcess process, int port, IDisposable? owned = 
     /// <summary>The base URL requests go to (for the gateway, the function's route).</summary>
     public string Url => $"http://127.0.0.1:{port}{path}";
 
+    /// <summary>The same process with requests going to <paramref name="route"/>.</summary>
+    public Target WithPath(string route) => new(process, port, owned, route);
+
     public async ValueTask DisposeAsync()
     {
         await process.DisposeAsync();

@@ -1,6 +1,6 @@
 namespace Faas.Gateway.Configuration;
 
-/// <summary>Gateway settings, bound from configuration (section <c>Gateway</c>, or <c>FAAS_GATEWAY__*</c> environment variables).</summary>
+/// <summary>Gateway settings, bound from configuration (section <c>Gateway</c>: <c>--Gateway:NAME=VALUE</c> or <c>Gateway__NAME</c> environment variables).</summary>
 public sealed class GatewayOptions
 {
     /// <summary>Where the local backend keeps its state (<c>FAAS_STATE_DIR</c> wins).</summary>
