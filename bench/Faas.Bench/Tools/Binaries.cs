@@ -1,6 +1,6 @@
 namespace Faas.Bench.Tools;
 
-/// <summary>The published (self-contained, ReadyToRun) executables that benchmarks measure: what users run.</summary>
+/// <summary>The published executables in out/ that benchmarks measure: what users run (see the Makefile's publish targets).</summary>
 public static class Binaries
 {
     public static string Directory => Path.Combine(Faas.Testing.RepoPaths.Root, "out");

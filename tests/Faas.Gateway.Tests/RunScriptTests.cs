@@ -1,0 +1,42 @@
+using Faas.Testing;
+
+namespace Faas.Gateway.Tests;
+
+/// <summary><c>make run</c>'s script with the published gateway and watchdog in out/ (make test publishes them).</summary>
+public class RunScriptTests
+{
+    private const int SigInt = 2;
+
+    [Fact]
+    public async Task Ctrl_c_stops_the_gateway_and_every_replica()
+    {
+        foreach (var binary in new[] { "gateway", "watchdog" })
+        {
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "out", binary)), $"out/{binary} is missing: run 'make publish-gateway publish-watchdog' (make test does)");
+        }
+
+        using var state = new TempDirectory("faas-run-");
+        var marker = Guid.NewGuid().ToString();
+        var port = FreePort.Next();
+
+        // As a terminal's Ctrl-C does: SIGINT to the script's whole process group, with SIGINT's default action
+        // restored first (perl is essential on Debian) in case this test itself runs with SIGINT ignored.
+        await using var run = ChildProcess.Start(
+            "perl",
+            ["-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die", "setsid", "bash", "scripts/run.sh"],
+            new Dictionary<string, string> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["FAAS_STATE_DIR"] = state.Path, ["FAAS_RUN_MARKER"] = marker },
+            RepoPaths.Root);
+        Assert.True(await run.WaitForOutputAsync("FaaS is running", TimeSpan.FromSeconds(60)), run.Output);
+        var greeting = await TestHttp.Client.PostAsync($"http://127.0.0.1:{port}/function/hello", new StringContent("test"));
+        var started = ProcessTable.WithEnvironment("FAAS_RUN_MARKER", marker);
+
+        Faas.Posix.Signals.SendToGroup(run.Pid, SigInt);
+        var exited = await run.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var left = await ProcessTable.EventuallyAsync(() => ProcessTable.WithEnvironment("FAAS_RUN_MARKER", marker).Count == 0, TimeSpan.FromSeconds(10));
+
+        Assert.Contains("Hello, test!", await greeting.Content.ReadAsStringAsync());
+        Assert.True(started.Count >= 3, $"expected the gateway and two replicas, found {started.Count} processes");
+        Assert.True(exited, "the script did not exit after Ctrl-C");
+        Assert.True(left, "processes were left behind: " + string.Join(", ", ProcessTable.WithEnvironment("FAAS_RUN_MARKER", marker)));
+    }
+}
