@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Faas.Cli.Stack;
+using Faas.Cli.Templates;
+
+namespace Faas.Cli.Building;
+
+/// <summary>
+/// Builds a function for the local backend: <c>build/NAME/</c> gets the template with the handler in its handler
+/// folder, the template's local build commands run there (output streamed line by line), and the result is packed
+/// as <c>build/NAME/bundle.tar.gz</c> with a <c>faas-bundle.json</c> saying how the watchdog runs it.
+/// </summary>
+public static class BundleBuilder
+{
+    public const string ArchiveName = "bundle.tar.gz";
+
+    public static string BuildDirectory(StackFile stack, string name) => Path.Combine(stack.Directory, "build", name);
+
+    public static string ArchivePath(StackFile stack, string name) => Path.Combine(BuildDirectory(stack, name), ArchiveName);
+
+    public static async Task BuildAsync(StackFile stack, string name, StackFunction function, TemplateCatalog templates, Action<string> output, CancellationToken cancellationToken)
+    {
+        var template = templates.Get(function.Lang!);
+        var local = template.Local ?? throw new CliException(
+            $"{name}: the {template.Language} template builds container images, and the local backend runs bundles: deploy it to the Docker or Kubernetes backend");
+        foreach (var program in local.Requires)
+        {
+            if (!OnPath(program))
+            {
+                throw new CliException($"{name}: the {template.Language} template needs {program} on PATH to build and run locally");
+            }
+        }
+
+        var directory = BuildDirectory(stack, name);
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        CopyTemplate(template, directory);
+        Scaffolder.CopyDirectory(StackLoader.HandlerDirectory(stack, function), Path.Combine(directory, template.HandlerFolder));
+        foreach (var command in local.Build)
+        {
+            output($"$ {command}");
+            await RunAsync(command, directory, function.BuildArgs, output, name, cancellationToken);
+        }
+
+        var bundleRoot = Path.GetFullPath(Path.Combine(directory, local.Output));
+        var manifest = new JsonObject { ["fprocess"] = local.Fprocess, ["mode"] = local.Mode };
+        if (local.ReadyPath is not null)
+        {
+            manifest["ready_path"] = local.ReadyPath;
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(bundleRoot, "faas-bundle.json"), manifest.ToJsonString(), cancellationToken);
+        await PackAsync(bundleRoot, ArchivePath(stack, name), cancellationToken);
+    }
+
+    private static void CopyTemplate(TemplateManifest template, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var file in Directory.EnumerateFiles(template.Directory, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(template.Directory, file);
+            if (relative.StartsWith(template.HandlerFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal) ||
+                relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            {
+                continue;
+            }
+
+            var target = Path.Combine(directory, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static async Task RunAsync(string command, string directory, Dictionary<string, string> buildArgs, Action<string> output, string name, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo("sh", ["-c", command])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in buildArgs)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info)!;
+        var pumps = new[] { PumpAsync(process.StandardOutput, output), PumpAsync(process.StandardError, output) };
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        await Task.WhenAll(pumps);
+        if (process.ExitCode != 0)
+        {
+            throw new CliException($"{name}: build step failed with exit code {process.ExitCode}: {command}");
+        }
+    }
+
+    private static async Task PumpAsync(StreamReader reader, Action<string> output)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            output(line);
+        }
+    }
+
+    private static async Task PackAsync(string root, string archivePath, CancellationToken cancellationToken)
+    {
+        var temporary = archivePath + ".tmp";
+        await using (var file = File.Create(temporary))
+        await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var relative = Path.GetRelativePath(root, path);
+                if (Path.GetFullPath(path) == Path.GetFullPath(archivePath) || Path.GetFullPath(path) == Path.GetFullPath(temporary))
+                {
+                    continue;
+                }
+
+                await tar.WriteEntryAsync(path, relative.Replace(Path.DirectorySeparatorChar, '/'), cancellationToken);
+            }
+        }
+
+        File.Move(temporary, archivePath, overwrite: true);
+    }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(directory => File.Exists(Path.Combine(directory, program)));
+}

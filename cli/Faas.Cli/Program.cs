@@ -1,0 +1,3 @@
+using Faas.Cli;
+
+return await CliApp.RunAsync(args);

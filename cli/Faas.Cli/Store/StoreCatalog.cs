@@ -1,0 +1,119 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Faas.Cli.Store;
+
+/// <summary>
+/// The function store: <c>functions.json</c> in OpenFaaS's store schema, plus <c>lang</c> and <c>handler</c> (relative to
+/// the file) so that each function can be built from its source with the templates, offline. Found at
+/// <c>$FAAS_STORE</c> (a path), else the repository's <c>store/functions.json</c>.
+/// </summary>
+public sealed class StoreCatalog
+{
+    private StoreCatalog(string path, StoreCatalogFile file)
+    {
+        Path = path;
+        Functions = file.Functions;
+    }
+
+    public string Path { get; }
+
+    public string Directory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+
+    public IReadOnlyList<StoreFunction> Functions { get; }
+
+    public static StoreCatalog Load(string? path)
+    {
+        path ??= Environment.GetEnvironmentVariable("FAAS_STORE") is { Length: > 0 } configured ? configured : FindInRepository();
+        if (path is null || !File.Exists(path))
+        {
+            throw CliException.BadInput($"the function store {(path ?? "store/functions.json")} does not exist (set FAAS_STORE or pass --store)");
+        }
+
+        try
+        {
+            return new StoreCatalog(path, JsonSerializer.Deserialize(File.ReadAllText(path), CliJson.Default.StoreCatalogFile) ?? new StoreCatalogFile());
+        }
+        catch (JsonException error)
+        {
+            throw CliException.BadInput($"{path}: {error.Message}");
+        }
+    }
+
+    public StoreFunction Get(string name) =>
+        Functions.FirstOrDefault(function => function.Name == name)
+        ?? throw CliException.BadInput($"the store has no function named {name}: see 'faas store list'");
+
+    private static string? FindInRepository()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(System.IO.Path.Combine(directory.FullName, "FaaS.sln")))
+                {
+                    return System.IO.Path.Combine(directory.FullName, "store", "functions.json");
+                }
+            }
+        }
+
+        return null;
+    }
+}
+
+public sealed class StoreCatalogFile
+{
+    [JsonPropertyName("version")]
+    public string Version { get; set; } = "0.2.1";
+
+    [JsonPropertyName("functions")]
+    public List<StoreFunction> Functions { get; set; } = [];
+}
+
+/// <summary>One store entry: OpenFaaS's <c>StoreFunction</c> fields, plus how to build it here.</summary>
+public sealed class StoreFunction
+{
+    [JsonPropertyName("title")]
+    public string Title { get; set; } = "";
+
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+
+    [JsonPropertyName("description")]
+    public string Description { get; set; } = "";
+
+    [JsonPropertyName("author")]
+    public string? Author { get; set; }
+
+    [JsonPropertyName("image")]
+    public string Image { get; set; } = "";
+
+    [JsonPropertyName("fprocess")]
+    public string? Fprocess { get; set; }
+
+    [JsonPropertyName("network")]
+    public string? Network { get; set; }
+
+    [JsonPropertyName("repo_url")]
+    public string? RepoUrl { get; set; }
+
+    [JsonPropertyName("environment")]
+    public Dictionary<string, string>? Environment { get; set; }
+
+    [JsonPropertyName("labels")]
+    public Dictionary<string, string>? Labels { get; set; }
+
+    [JsonPropertyName("annotations")]
+    public Dictionary<string, string>? Annotations { get; set; }
+
+    [JsonPropertyName("readOnlyRootFilesystem")]
+    public bool ReadOnlyRootFilesystem { get; set; }
+
+    /// <summary>The template it is built with on the local backend.</summary>
+    [JsonPropertyName("lang")]
+    public string? Lang { get; set; }
+
+    /// <summary>Its handler's source, relative to functions.json.</summary>
+    [JsonPropertyName("handler")]
+    public string? Handler { get; set; }
+}
