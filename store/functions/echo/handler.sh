@@ -1,0 +1,3 @@
+#!/bin/sh
+# Answers with the request body, unchanged.
+exec cat
