@@ -27,23 +27,12 @@ public static class AccountCommands
             }
 
             var gateway = GatewayResolver.Resolve(result.GetValue(CliOptions.Gateway), CliOptions.OptionalStack(result));
-            var previous = Credentials.For(gateway);
-            Credentials.Save(gateway, result.GetValue(user)!, secret);
-            using var client = new GatewayClient(gateway);
-            try
+            using (var client = new GatewayClient(gateway, (result.GetValue(user)!, secret)))
             {
                 await client.ListAsync(null, cancellationToken);
             }
-            catch (CliException)
-            {
-                if (previous is var (oldUser, oldPassword))
-                {
-                    Credentials.Save(gateway, oldUser, oldPassword);
-                }
 
-                throw;
-            }
-
+            Credentials.Save(gateway, result.GetValue(user)!, secret);
             Console.WriteLine($"Credentials for {gateway} saved in {Credentials.FilePath}");
             return 0;
         });

@@ -17,11 +17,12 @@ public sealed class GatewayClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public GatewayClient(string url)
+    /// <param name="login">The credentials to send; by default the saved ones for <paramref name="url"/>.</param>
+    public GatewayClient(string url, (string User, string Password)? login = null)
     {
         Url = url;
         _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
-        if (Credentials.For(url) is var (user, password))
+        if ((login ?? Credentials.For(url)) is var (user, password))
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
         }

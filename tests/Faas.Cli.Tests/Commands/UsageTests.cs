@@ -1,0 +1,53 @@
+using Faas.Testing;
+
+namespace Faas.Cli.Tests.Commands;
+
+[Collection(CliGatewayCollection.Name)]
+public class UsageTests(CliGatewayFixture fixture)
+{
+    [Fact]
+    public async Task Unknown_flags_and_bad_stack_files_exit_2_with_one_clear_line()
+    {
+        var (directory, cli) = fixture.NewProject();
+        await File.WriteAllTextAsync(Path.Combine(directory, "bad.yml"), "version: 1.0\nprovider:\n  name: openfaas\nfunctions:\n  fn:\n    image: x\n    replicas: 3\n");
+
+        var unknownFlag = await cli.RunAsync("list --colour");
+        var badStack = await cli.RunAsync("deploy -f bad.yml");
+        var noStack = await cli.RunAsync("up");
+        var badQuery = await cli.RunAsync("invoke fn --query novalue");
+
+        Assert.Equal(2, unknownFlag.ExitCode);
+        Assert.Contains("Unrecognized command or argument '--colour'", unknownFlag.Stderr);
+        Assert.Equal(2, badStack.ExitCode);
+        Assert.Equal("faas: bad.yml:7:5: unknown field 'replicas'\n", badStack.Stderr);
+        Assert.Equal(2, noStack.ExitCode);
+        Assert.Contains("no stack file", noStack.Stderr);
+        Assert.Equal(2, badQuery.ExitCode);
+        Assert.DoesNotContain("   at ", badQuery.Stderr);
+    }
+
+    [Fact]
+    public async Task Login_is_saved_privately_and_a_wrong_password_is_refused()
+    {
+        using var config = new TempDirectory();
+        var cli = new FaasCli(fixture.Gateway.Url, config.Path, config.Path);
+
+        var wrong = await cli.RunAsync("login --password-stdin", "not-it");
+        var savedAfterWrong = File.Exists(Path.Combine(config.Path, "credentials.json"));
+        var right = await cli.RunAsync("login -u admin --password-stdin", GatewayProcess.AdminPassword);
+        var listed = await cli.RunAsync("list");
+        var version = await cli.RunAsync("version");
+        var unreachable = await cli.RunAsync("list --gateway http://127.0.0.1:1");
+
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("unauthorized", wrong.Stderr);
+        Assert.False(savedAfterWrong, "a refused password was saved");
+        Assert.True(right.ExitCode == 0, right.ToString());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(config.Path, "credentials.json")));
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Contains("faas CLI: ", version.Stdout);
+        Assert.Contains("provider faas-local (local)", version.Stdout);
+        Assert.Equal(1, unreachable.ExitCode);
+        Assert.StartsWith("faas: cannot reach the gateway at http://127.0.0.1:1", unreachable.Stderr);
+    }
+}
