@@ -5,14 +5,14 @@ RID     ?= linux-x64
 PUBLISH  = dotnet publish -c $(CONFIG) -r $(RID) --self-contained -p:PublishReadyToRun=true -p:PublishSingleFile=true -p:DebugType=none -nologo -v quiet
 PORT    ?= 8080
 
-.PHONY: run test bench publish publish-watchdog publish-gateway clean deps-run deps-test deps-bench
+.PHONY: run test bench publish publish-watchdog publish-gateway publish-cli clean deps-run deps-test deps-bench
 
 ## run: the gateway on 127.0.0.1:$(PORT) with the local backend and the sample functions deployed (state in FAAS_STATE_DIR, default .state/)
-run: deps-run publish-watchdog publish-gateway
+run: deps-run publish-watchdog publish-gateway publish-cli
 	PORT=$(PORT) ./scripts/run.sh
 
 ## test: every test project, against real processes on loopback; the watchdog tests run the published binary
-test: deps-test publish-watchdog publish-gateway
+test: deps-test publish-watchdog publish-gateway publish-cli
 	FAAS_WATCHDOG_BIN=$(CURDIR)/$(OUT)/watchdog ./scripts/test.sh
 
 ## bench: the benchmark scenarios; results go to bench/results/
@@ -21,7 +21,7 @@ bench: deps-bench publish
 
 ## publish: in $(OUT)/: the watchdog and test upstream as self-contained trimmed ReadyToRun single files; the gateway
 ## framework-dependent (the shared framework's pages are shared and mapped on demand: a smaller RSS, a 15 s publish)
-publish: publish-watchdog publish-gateway
+publish: publish-watchdog publish-gateway publish-cli
 	$(PUBLISH) tests/Faas.TestUpstream -o $(OUT)
 
 publish-watchdog:
@@ -30,11 +30,14 @@ publish-watchdog:
 publish-gateway:
 	dotnet publish -c Release -p:DebugType=none -nologo -v quiet gateway/Faas.Gateway -o $(OUT)
 
+publish-cli:
+	dotnet publish -c Release -p:DebugType=none -nologo -v quiet cli/Faas.Cli -o $(OUT)
+
 deps-run:
-	./scripts/ensure-packages.sh curl:curl
+	./scripts/ensure-packages.sh curl:curl python3:python3 node:nodejs
 
 deps-test:
-	./scripts/ensure-packages.sh promtool:prometheus
+	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs
 
 deps-bench:
 	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine

@@ -12,6 +12,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["watchdog-start"] = WatchdogStartScenario.RunAsync,
     ["cold-start-local"] = ColdStartLocalScenario.RunAsync,
     ["gateway-list"] = GatewayListScenario.RunAsync,
+    ["dev-loop"] = DevLoopScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

@@ -10,12 +10,13 @@ public class RunScriptTests
     [Fact]
     public async Task Ctrl_c_stops_the_gateway_and_every_replica()
     {
-        foreach (var binary in new[] { "gateway", "watchdog" })
+        foreach (var binary in new[] { "gateway", "watchdog", "faas" })
         {
-            Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "out", binary)), $"out/{binary} is missing: run 'make publish-gateway publish-watchdog' (make test does)");
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "out", binary)), $"out/{binary} is missing: run 'make publish-gateway publish-watchdog publish-cli' (make test does)");
         }
 
         using var state = new TempDirectory("faas-run-");
+        using var config = new TempDirectory("faas-run-config-");
         var marker = Guid.NewGuid().ToString();
         var port = FreePort.Next();
 
@@ -24,9 +25,9 @@ public class RunScriptTests
         await using var run = ChildProcess.Start(
             "perl",
             ["-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die", "setsid", "bash", "scripts/run.sh"],
-            new Dictionary<string, string> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["FAAS_STATE_DIR"] = state.Path, ["FAAS_RUN_MARKER"] = marker },
+            new Dictionary<string, string> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["FAAS_STATE_DIR"] = state.Path, ["FAAS_RUN_MARKER"] = marker, ["FAAS_CONFIG_DIR"] = config.Path },
             RepoPaths.Root);
-        Assert.True(await run.WaitForOutputAsync("FaaS is running", TimeSpan.FromSeconds(60)), run.Output);
+        Assert.True(await run.WaitForOutputAsync("FaaS is running", TimeSpan.FromSeconds(180)), run.Output);
         var greeting = await TestHttp.Client.PostAsync($"http://127.0.0.1:{port}/function/hello", new StringContent("test"));
         var started = ProcessTable.WithEnvironment("FAAS_RUN_MARKER", marker);
 
@@ -35,7 +36,7 @@ public class RunScriptTests
         var left = await ProcessTable.EventuallyAsync(() => ProcessTable.WithEnvironment("FAAS_RUN_MARKER", marker).Count == 0, TimeSpan.FromSeconds(10));
 
         Assert.Contains("Hello, test!", await greeting.Content.ReadAsStringAsync());
-        Assert.True(started.Count >= 3, $"expected the gateway and two replicas, found {started.Count} processes");
+        Assert.True(started.Count >= 5, $"expected the gateway and the replicas of stack.yml, found {started.Count} processes");
         Assert.True(exited, "the script did not exit after Ctrl-C");
         Assert.True(left, "processes were left behind: " + string.Join(", ", ProcessTable.WithEnvironment("FAAS_RUN_MARKER", marker)));
     }
