@@ -55,6 +55,9 @@ public abstract class Metric<TChild> : IMetric where TChild : class
 
     public TChild WithLabels(string first, string second, string third) => WithLabels(new LabelValues(first, second, third));
 
+    /// <summary>The child for these label values if it exists, without creating one.</summary>
+    public bool TryGet(LabelValues values, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TChild? child) => _children.TryGetValue(values, out child);
+
     /// <summary>Forgets the child for these label values (for example a deleted function).</summary>
     public bool Remove(LabelValues values) => _children.TryRemove(values, out _);
 

@@ -3,6 +3,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Faas.Cli.Gateway;
 using Faas.Cli.Stack;
 using Faas.Cli.Templates;
 
@@ -13,15 +14,19 @@ namespace Faas.Cli.Building;
 /// folder, the template's local build commands run there (output streamed line by line), and the result is packed
 /// as <c>build/NAME/bundle.tar.gz</c> with a <c>faas-bundle.json</c> saying how the watchdog runs it.
 /// </summary>
-public static class BundleBuilder
+public sealed class BundleBuilder : IFunctionBuilder
 {
+    public const string BuilderName = "bundle";
+
     public const string ArchiveName = "bundle.tar.gz";
+
+    public string Name => BuilderName;
 
     public static string BuildDirectory(StackFile stack, string name) => Path.Combine(stack.Directory, "build", name);
 
     public static string ArchivePath(StackFile stack, string name) => Path.Combine(BuildDirectory(stack, name), ArchiveName);
 
-    public static async Task BuildAsync(StackFile stack, string name, StackFunction function, TemplateCatalog templates, Action<string> output, CancellationToken cancellationToken)
+    public async Task BuildAsync(StackFile stack, string name, StackFunction function, TemplateCatalog templates, Action<string> output, CancellationToken cancellationToken)
     {
         var template = templates.Get(function.Lang!);
         var local = template.Local ?? throw new CliException(
@@ -57,6 +62,20 @@ public static class BundleBuilder
 
         await File.WriteAllTextAsync(Path.Combine(bundleRoot, "faas-bundle.json"), manifest.ToJsonString(), cancellationToken);
         await PackAsync(bundleRoot, ArchivePath(stack, name), cancellationToken);
+    }
+
+    public async Task<string> PushAsync(StackFile stack, string name, GatewayClient gateway, CancellationToken cancellationToken)
+    {
+        var archive = ArchivePath(stack, name);
+        if (!File.Exists(archive))
+        {
+            throw new CliException($"{name} is not built: run 'faas build' first");
+        }
+
+        await using var stream = File.OpenRead(archive);
+        var image = await gateway.UploadBundleAsync(name, stream, cancellationToken);
+        await File.WriteAllTextAsync(DeploymentFactory.PushedImagePath(stack, name), image + "\n", cancellationToken);
+        return image;
     }
 
     private static void CopyTemplate(TemplateManifest template, string directory)

@@ -24,6 +24,8 @@ public static class StackCommands
     private static readonly Option<bool> SkipPush = new("--skip-push") { Description = "Build and deploy without uploading a new bundle" };
     private static readonly Option<bool> SkipDeploy = new("--skip-deploy") { Description = "Build and push only" };
 
+    private static readonly Option<string> Builder = new("--builder") { Description = "How functions are built: bundle (the local backend)", DefaultValueFactory = _ => FunctionBuilders.Default };
+
     public static IEnumerable<Command> Create()
     {
         yield return Stack("build", "Build the stack's functions (bundles for the local backend, in build/NAME/)", (_, _) => Steps.Build);
@@ -38,9 +40,10 @@ public static class StackCommands
 
     private static Command Stack(string name, string description, Func<ParseResult, StackFile, Steps> steps)
     {
-        var command = new Command(name, description) { CliOptions.Filter, CliOptions.Regex, CliOptions.Parallel };
+        var command = new Command(name, description) { CliOptions.Filter, CliOptions.Regex, CliOptions.Parallel, Builder };
         command.SetAction(async (result, cancellationToken) =>
         {
+            var builder = FunctionBuilders.Get(result.GetValue(Builder)!);
             var stack = CliOptions.RequiredStack(result);
             var parallel = result.GetValue(CliOptions.Parallel);
             if (parallel < 1)
@@ -57,7 +60,7 @@ public static class StackCommands
             {
                 try
                 {
-                    await RunAsync(stack, entry.Name, entry.Function, plan, templates, client, CliOptions.NamespaceOf(result), token);
+                    await RunAsync(stack, entry.Name, entry.Function, plan, builder, templates, client, CliOptions.NamespaceOf(result), token);
                 }
                 catch (CliException error)
                 {
@@ -70,28 +73,19 @@ public static class StackCommands
         return command;
     }
 
-    private static async Task RunAsync(StackFile stack, string name, StackFunction function, Steps steps, TemplateCatalog templates, GatewayClient client, string? @namespace, CancellationToken cancellationToken)
+    private static async Task RunAsync(StackFile stack, string name, StackFunction function, Steps steps, IFunctionBuilder builder, TemplateCatalog templates, GatewayClient client, string? @namespace, CancellationToken cancellationToken)
     {
         var built = function.SkipBuild || function.Lang is null;
         if (steps.HasFlag(Steps.Build) && !built)
         {
             var clock = Stopwatch.StartNew();
-            await BundleBuilder.BuildAsync(stack, name, function, templates, line => Console.WriteLine($"[{name}] {line}"), cancellationToken);
-            Console.WriteLine($"[{name}] built {BundleBuilder.ArchivePath(stack, name)} in {clock.Elapsed.TotalSeconds:0.0}s");
+            await builder.BuildAsync(stack, name, function, templates, line => Console.WriteLine($"[{name}] {line}"), cancellationToken);
+            Console.WriteLine($"[{name}] built with {builder.Name} in {clock.Elapsed.TotalSeconds:0.0}s");
         }
 
         if (steps.HasFlag(Steps.Push) && !built)
         {
-            var archive = BundleBuilder.ArchivePath(stack, name);
-            if (!File.Exists(archive))
-            {
-                throw new CliException($"{name} is not built: run 'faas build' first");
-            }
-
-            await using var stream = File.OpenRead(archive);
-            var image = await client.UploadBundleAsync(name, stream, cancellationToken);
-            await File.WriteAllTextAsync(DeploymentFactory.PushedImagePath(stack, name), image + "\n", cancellationToken);
-            Console.WriteLine($"[{name}] pushed {image}");
+            Console.WriteLine($"[{name}] pushed {await builder.PushAsync(stack, name, client, cancellationToken)}");
         }
 
         if (steps.HasFlag(Steps.Deploy))

@@ -76,12 +76,10 @@ public static class StoreCommand
             };
             stack.Functions[name] = function;
             using var client = CliOptions.Client(result);
-            await BundleBuilder.BuildAsync(stack, name, function, TemplateCatalog.Load(null), line => Console.WriteLine($"[{name}] {line}"), cancellationToken);
-            await using (var archive = File.OpenRead(BundleBuilder.ArchivePath(stack, name)))
-            {
-                var image = await client.UploadBundleAsync(name, archive, cancellationToken);
-                await client.DeployAsync(DeploymentFactory.Create(name, function, image, CliOptions.NamespaceOf(result)), cancellationToken);
-            }
+            var builder = new BundleBuilder();
+            await builder.BuildAsync(stack, name, function, TemplateCatalog.Load(null), line => Console.WriteLine($"[{name}] {line}"), cancellationToken);
+            var image = await builder.PushAsync(stack, name, client, cancellationToken);
+            await client.DeployAsync(DeploymentFactory.Create(name, function, image, CliOptions.NamespaceOf(result)), cancellationToken);
 
             Console.WriteLine($"Deployed {name} from the store: {client.Url}/function/{name}");
             return 0;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Faas.Gateway.Metrics;
 using Faas.Provider;
 using Faas.Provider.Wire;
 
@@ -14,8 +15,8 @@ public static class SystemRoutes
     public static void Map(IEndpointRouteBuilder app)
     {
         var system = app.MapGroup("/system");
-        system.MapGet("/functions", async (HttpContext context, IFunctionProvider provider) =>
-            await WriteJsonAsync(context, [.. await provider.ListAsync(Namespace(context), context.RequestAborted)], ProviderJson.Default.ListFunctionStatus));
+        system.MapGet("/functions", async (HttpContext context, IFunctionProvider provider, GatewayMetrics metrics) =>
+            await WriteJsonAsync(context, [.. (await provider.ListAsync(Namespace(context), context.RequestAborted)).Select(f => WithInvocations(f, metrics))], ProviderJson.Default.ListFunctionStatus));
         system.MapPost("/functions", async (HttpContext context, IFunctionProvider provider) =>
         {
             await provider.DeployAsync(await JsonBody.ReadAsync(context.Request, ProviderJson.Default.FunctionDeployment, context.RequestAborted), context.RequestAborted);
@@ -32,8 +33,8 @@ public static class SystemRoutes
             await provider.DeleteAsync(request.FunctionName, request.Namespace ?? Namespace(context), context.RequestAborted);
             return Results.StatusCode(StatusCodes.Status202Accepted);
         });
-        system.MapGet("/function/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
-            await WriteJsonAsync(context, await provider.GetAsync(name, Namespace(context), context.RequestAborted), ProviderJson.Default.FunctionStatus));
+        system.MapGet("/function/{name}", async (HttpContext context, string name, IFunctionProvider provider, GatewayMetrics metrics) =>
+            await WriteJsonAsync(context, WithInvocations(await provider.GetAsync(name, Namespace(context), context.RequestAborted), metrics), ProviderJson.Default.FunctionStatus));
         system.MapPost("/scale-function/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
         {
             var request = await JsonBody.ReadAsync(context.Request, ProviderJson.Default.ScaleServiceRequest, context.RequestAborted);
@@ -81,6 +82,9 @@ public static class SystemRoutes
             return Results.StatusCode(StatusCodes.Status202Accepted);
         });
     }
+
+    private static FunctionStatus WithInvocations(FunctionStatus function, GatewayMetrics metrics) =>
+        function with { InvocationCount = metrics.InvocationCount(function) };
 
     private static string Namespace(HttpContext context) => context.Request.Query["namespace"].ToString();
 

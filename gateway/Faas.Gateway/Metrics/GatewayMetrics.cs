@@ -1,5 +1,6 @@
 using Faas.Prometheus;
 using Faas.Provider;
+using Faas.Provider.Wire;
 
 namespace Faas.Gateway.Metrics;
 
@@ -37,6 +38,10 @@ public sealed class GatewayMetrics
     public Counter ScaleFromZero { get; }
 
     public Histogram ColdStartSeconds { get; }
+
+    /// <summary>Invocations of a function this gateway has started (<c>invocationCount</c> in the admin API, as OpenFaaS reports it from its metrics).</summary>
+    public double InvocationCount(FunctionStatus function) =>
+        Started.TryGet(new LabelValues($"{function.Name}.{function.Namespace}"), out var started) ? started.Value : 0;
 
     /// <summary>Refreshes <c>gateway_service_count</c> from the provider, then renders everything.</summary>
     public async Task<string> RenderAsync(IFunctionProvider provider, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using Faas.Testing;
+
 namespace Faas.Cli.Tests.Commands;
 
 [Collection(CliGatewayCollection.Name)]
@@ -23,6 +25,19 @@ public class TemplateEndToEndTests(CliGatewayFixture fixture)
         Assert.Contains($"[{name}] deployed: {fixture.Gateway.Url}/function/{name}", up.Stdout);
         Assert.True(invoked.ExitCode == 0, invoked.ToString());
         Assert.Equal(expected, invoked.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task The_csharp_handler_comes_with_tests_that_pass()
+    {
+        var (directory, cli) = fixture.NewProject();
+        await cli.RunAsync("new tested --lang csharp");
+
+        await using var test = ChildProcess.Start("dotnet", ["test", "tested/Handler.Tests", "--nologo"], workingDirectory: directory);
+        var finished = await test.WaitForExitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.True(finished && test.ExitCode == 0, test.Output);
+        Assert.Contains("Passed!", test.Output);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public class UsageTests(CliGatewayFixture fixture)
         var badStack = await cli.RunAsync("deploy -f bad.yml");
         var noStack = await cli.RunAsync("up");
         var badQuery = await cli.RunAsync("invoke fn --query novalue");
+        var badBuilder = await cli.RunAsync("build --builder kaniko");
 
         Assert.Equal(2, unknownFlag.ExitCode);
         Assert.Contains("Unrecognized command or argument '--colour'", unknownFlag.Stderr);
@@ -24,6 +25,8 @@ public class UsageTests(CliGatewayFixture fixture)
         Assert.Contains("no stack file", noStack.Stderr);
         Assert.Equal(2, badQuery.ExitCode);
         Assert.DoesNotContain("   at ", badQuery.Stderr);
+        Assert.Equal(2, badBuilder.ExitCode);
+        Assert.Equal("faas: unknown builder 'kaniko': available are bundle\n", badBuilder.Stderr);
     }
 
     [Fact]

@@ -87,6 +87,25 @@ public class SystemRoutesTests
     }
 
     [Fact]
+    public async Task Invocation_counts_come_from_the_gateways_metrics()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var _ = await gateway.DeployAsync("counted", "cat");
+        await gateway.WaitForAvailableAsync("counted");
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await TestHttp.Client.PostAsync(gateway.Url + "/function/counted", new StringContent("x"));
+        }
+
+        var one = await gateway.Admin.GetFromJsonAsync<JsonElement>(gateway.Url + "/system/function/counted");
+        var all = await gateway.Admin.GetFromJsonAsync<JsonElement>(gateway.Url + "/system/functions");
+
+        Assert.Equal(3, one.GetProperty("invocationCount").GetDouble());
+        Assert.Equal(3, all[0].GetProperty("invocationCount").GetDouble());
+    }
+
+    [Fact]
     public async Task One_name_in_two_namespaces_is_two_functions()
     {
         await using var gateway = await GatewayFixture.StartAsync();
