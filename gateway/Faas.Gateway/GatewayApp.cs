@@ -3,6 +3,7 @@ using Faas.Gateway.Configuration;
 using Faas.Gateway.Invoke;
 using Faas.Gateway.Metrics;
 using Faas.Gateway.Security;
+using Faas.Gateway.Triggers;
 using Faas.Provider;
 using Faas.Provider.Local;
 using Faas.Proxy.Upstream;
@@ -46,6 +47,10 @@ public static class GatewayApp
         builder.Services.AddSingleton<ScaleFromZero>();
         builder.Services.AddSingleton<FunctionTimeouts>();
         builder.Services.AddSingleton<InvokeRoute>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<GatewayInvoker>();
+        builder.Services.AddSingleton<CronTriggers>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CronTriggers>());
         builder.Services.AddSingleton<GatewayMetrics>();
 
         if (options.OtlpEndpoint is { Length: > 0 } otlp)

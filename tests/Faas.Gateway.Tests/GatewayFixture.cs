@@ -23,6 +23,9 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public string AdminPassword { get; private set; } = "";
 
+    /// <summary>The running gateway's services (for driving its background services directly).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <param name="configure">Changes to the test defaults (no standby replicas, a 5 s upstream timeout).</param>
     public static async Task<GatewayFixture> StartAsync(Action<GatewayOptions>? configure = null)
     {

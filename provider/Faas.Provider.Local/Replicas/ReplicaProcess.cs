@@ -108,7 +108,8 @@ public sealed class ReplicaProcess : IDisposable
     }
 
     /// <summary>SIGTERM to the replica's group (the watchdog drains), SIGKILL after the grace period.</summary>
-    public Task StopAsync(TimeSpan grace) => ProcessGroup.TerminateAsync(Pid, Exited, grace);
+    /// <summary>SIGTERM to the watchdog, which drains and stops its function; then SIGKILL to whatever is left in its group.</summary>
+    public Task StopAsync(TimeSpan grace) => ProcessGroup.TerminateAsync(Pid, Exited, grace, terminateLeaderOnly: true);
 
     public void Dispose() => _process.Dispose();
 

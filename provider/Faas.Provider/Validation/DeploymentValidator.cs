@@ -1,4 +1,5 @@
 using Faas.Provider.Timeouts;
+using Faas.Provider.Triggers;
 using Faas.Provider.Wire;
 
 namespace Faas.Provider.Validation;
@@ -17,7 +18,8 @@ public static class DeploymentValidator
             ?? deployment.Annotations?.Keys.Select(key => NameRules.CheckKey("annotations", key)).FirstOrDefault(p => p is not null)
             ?? deployment.Secrets?.Select(secret => NameRules.CheckLabel("secrets", secret)).FirstOrDefault(p => p is not null)
             ?? ScalingLabels.Check(deployment.Labels)
-            ?? FunctionTimeout.Check(deployment.Labels, deployment.Annotations);
+            ?? FunctionTimeout.Check(deployment.Labels, deployment.Annotations)
+            ?? TriggerAnnotations.Check(deployment.Annotations);
         if (problem is not null)
         {
             throw ProviderException.Invalid(problem);

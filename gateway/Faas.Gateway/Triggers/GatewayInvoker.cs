@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Faas.Gateway.Triggers;
+
+/// <summary>
+/// Invokes functions for event triggers through this gateway's own <c>/function/</c> route on loopback, so a
+/// triggered call takes exactly the path of any other: scale from zero, balancing, timeouts, metrics, tracing.
+/// </summary>
+public sealed class GatewayInvoker(IServer server) : IDisposable
+{
+    private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private string? _baseUrl;
+
+    public async Task<HttpResponseMessage> InvokeAsync(Faas.Provider.FunctionKey function, HttpMethod method, HttpContent? body, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, $"{BaseUrl}/function/{function.Name}.{function.Namespace}") { Content = body };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>The address the gateway listens on, with a wildcard host replaced by loopback.</summary>
+    private string BaseUrl => _baseUrl ??= server.Features.Get<IServerAddressesFeature>()?.Addresses
+        .Select(address => new UriBuilder(address))
+        .Select(uri =>
+        {
+            if (uri.Host is "0.0.0.0" or "[::]" or "::" or "+" or "*" or "localhost")
+            {
+                uri.Host = "127.0.0.1";
+            }
+
+            return uri.Uri.ToString().TrimEnd('/');
+        })
+        .FirstOrDefault() ?? throw new InvalidOperationException("the gateway is not listening yet");
+}
