@@ -37,7 +37,7 @@ deps-run:
 	./scripts/ensure-packages.sh curl:curl python3:python3 node:nodejs
 
 deps-test:
-	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs
+	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server
 
 deps-bench:
 	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine
