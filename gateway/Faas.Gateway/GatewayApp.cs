@@ -1,4 +1,5 @@
 using Faas.Gateway.Admin;
+using Faas.Gateway.Async;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Invoke;
 using Faas.Gateway.Metrics;
@@ -13,7 +14,7 @@ namespace Faas.Gateway;
 /// <summary>Builds the gateway: the local backend (the default), the admin API, the invoke proxy.</summary>
 public static class GatewayApp
 {
-    public static async Task<WebApplication> CreateAsync(string[] args, Action<GatewayOptions>? configure = null)
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<GatewayOptions>? configure = null, Action<AsyncOptions>? configureAsync = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
@@ -50,6 +51,26 @@ public static class GatewayApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayInvoker>();
         builder.Services.AddSingleton<CronTriggers>();
+        var asyncOptions = builder.Configuration.GetSection("Gateway:Async").Get<AsyncOptions>() ?? new AsyncOptions();
+        configureAsync?.Invoke(asyncOptions);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(asyncOptions));
+        if (asyncOptions.NatsUrl is { Length: > 0 })
+        {
+            var queue = await JetStreamQueue.StartAsync(asyncOptions, CancellationToken.None);
+            builder.Services.AddSingleton<IAsyncQueue>(queue);
+            builder.Services.AddSingleton(queue);
+        }
+        else
+        {
+            builder.Services.AddSingleton<IAsyncQueue, InProcessQueue>();
+        }
+
+        builder.Services.AddSingleton<CallbackSender>();
+        if (asyncOptions.RunWorker)
+        {
+            builder.Services.AddHostedService<QueueWorker>();
+        }
+
         builder.Services.AddHostedService(services => services.GetRequiredService<CronTriggers>());
         builder.Services.AddSingleton<GatewayMetrics>();
 
@@ -69,6 +90,7 @@ public static class GatewayApp
             Results.Text(await metrics.RenderAsync(provider, context.RequestAborted), Faas.Prometheus.TextFormat.ContentType));
         SystemRoutes.Map(app);
         InvokeRoute.Map(app);
+        AsyncRoute.Map(app);
         return app;
     }
 }

@@ -15,6 +15,7 @@ public sealed class GatewayFixture : IAsyncDisposable
     private readonly TempDirectory _state = new("faas-gateway-");
     private WebApplication _app = null!;
     private Action<GatewayOptions>? _configure;
+    private Action<Faas.Gateway.Async.AsyncOptions>? _configureAsync;
 
     public string Url { get; private set; } = "";
 
@@ -27,9 +28,10 @@ public sealed class GatewayFixture : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="configure">Changes to the test defaults (no standby replicas, a 5 s upstream timeout).</param>
-    public static async Task<GatewayFixture> StartAsync(Action<GatewayOptions>? configure = null)
+    /// <param name="configureAsync">Async settings (the in-process queue unless a NATS URL is set).</param>
+    public static async Task<GatewayFixture> StartAsync(Action<GatewayOptions>? configure = null, Action<Faas.Gateway.Async.AsyncOptions>? configureAsync = null)
     {
-        var fixture = new GatewayFixture { _configure = configure };
+        var fixture = new GatewayFixture { _configure = configure, _configureAsync = configureAsync };
         fixture.Url = $"http://127.0.0.1:{FreePort.Next()}";
         await fixture.StartAppAsync();
         fixture.AdminPassword = await File.ReadAllTextAsync(Path.Combine(fixture._state.Path, "admin-password"));
@@ -56,7 +58,7 @@ public sealed class GatewayFixture : IAsyncDisposable
             options.StandbyReplicas = 0;
             options.UpstreamTimeout = TimeSpan.FromSeconds(5);
             _configure?.Invoke(options);
-        });
+        }, _configureAsync);
         await _app.StartAsync();
     }
 

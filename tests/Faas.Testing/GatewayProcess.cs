@@ -2,39 +2,69 @@ namespace Faas.Testing;
 
 /// <summary>
 /// The built gateway binary on a free loopback port, with the local backend on a temporary state directory running
-/// the repository's watchdog; admin password fixed. Disposing it stops it by PID (which stops every replica) and
-/// deletes the state.
+/// the repository's watchdog; admin password fixed. It can be killed outright and started again on the same state and
+/// port, as a crash and a restart would. Disposing it stops it by PID (which stops every replica) and deletes the state.
 /// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
     public const string AdminPassword = "test-admin";
 
     private readonly TempDirectory _state = new("faas-gateway-state-");
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private ChildProcess _process = null!;
 
-    public string Url { get; private set; } = "";
+    private GatewayProcess(IReadOnlyDictionary<string, string> settings)
+    {
+        _settings = settings;
+        Url = $"http://127.0.0.1:{FreePort.Next()}";
+    }
+
+    public string Url { get; }
+
+    public int Pid => _process.Pid;
 
     public string StateDirectory => _state.Path;
 
     public string Output => _process.Output;
 
-    public static async Task<GatewayProcess> StartAsync()
+    /// <param name="settings">Extra environment, e.g. <c>Gateway__Async__NatsUrl</c>.</param>
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var gateway = new GatewayProcess { Url = $"http://127.0.0.1:{FreePort.Next()}" };
-        gateway._process = ChildProcess.Start(RepoPaths.Built("gateway/Faas.Gateway", "gateway"), ["--urls", gateway.Url], new Dictionary<string, string>
-        {
-            ["FAAS_STATE_DIR"] = gateway._state.Path,
-            ["FAAS_ADMIN_PASSWORD"] = AdminPassword,
-            ["Gateway__WatchdogPath"] = RepoPaths.Watchdog,
-            ["Gateway__StandbyReplicas"] = "0",
-        });
-        await TestHttp.WaitForOkAsync(gateway.Url + "/healthz", TimeSpan.FromSeconds(30), () => gateway._process.Output);
+        var gateway = new GatewayProcess(settings ?? new Dictionary<string, string>());
+        await gateway.StartProcessAsync();
         return gateway;
+    }
+
+    /// <summary>SIGKILL, no chance to clean up, then a new gateway process on the same state directory and port.</summary>
+    public async Task KillAndRestartAsync()
+    {
+        _process.Signal(9);
+        await _process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await _process.DisposeAsync();
+        await StartProcessAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
         _state.Dispose();
+    }
+
+    private async Task StartProcessAsync()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["FAAS_STATE_DIR"] = _state.Path,
+            ["FAAS_ADMIN_PASSWORD"] = AdminPassword,
+            ["Gateway__WatchdogPath"] = RepoPaths.Watchdog,
+            ["Gateway__StandbyReplicas"] = "0",
+        };
+        foreach (var (name, value) in _settings)
+        {
+            environment[name] = value;
+        }
+
+        _process = ChildProcess.Start(RepoPaths.Built("gateway/Faas.Gateway", "gateway"), ["--urls", Url], environment);
+        await TestHttp.WaitForOkAsync(Url + "/healthz", TimeSpan.FromSeconds(30), () => _process.Output);
     }
 }

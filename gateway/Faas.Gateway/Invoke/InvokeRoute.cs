@@ -59,7 +59,7 @@ public sealed class InvokeRoute(
 
     public async Task InvokeAsync(HttpContext context, string function)
     {
-        var key = ParseFunction(function);
+        var key = FunctionRoute.Parse(function);
         var invocation = new Invocation
         {
             Function = key,
@@ -168,7 +168,7 @@ public sealed class InvokeRoute(
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         deadline.CancelAfter(invocation.Timeout + BackstopGrace);
-        var target = TargetPath(context, function);
+        var target = FunctionRoute.Rest(context, "/function/" + function);
         var result = await ForwardToAsync(context, replica, target, deadline.Token);
         if (result == ForwardResult.ConnectFailed && routes.Pick(invocation.Function, exclude: replica.Endpoint) is { } other && other != replica)
         {
@@ -198,24 +198,6 @@ public sealed class InvokeRoute(
         using var lease = replica.Enter();
         var endpoint = replica.Endpoint;
         return await HttpForwarder.ForwardAsync(context, new UpstreamTarget(endpoint.Host, endpoint.Port, target), client, Forwarding, cancellationToken);
-    }
-
-    /// <summary>"name" or "name.namespace", as OpenFaaS routes them.</summary>
-    private static FunctionKey ParseFunction(string function)
-    {
-        var dot = function.IndexOf('.', StringComparison.Ordinal);
-        return dot < 0
-            ? new FunctionKey(function, NameRules.DefaultNamespace)
-            : new FunctionKey(function[..dot], DeploymentValidator.NamespaceOrDefault(function[(dot + 1)..]));
-    }
-
-    /// <summary>The request-target behind <c>/function/NAME</c>, taken from the raw target so percent-encoding is kept.</summary>
-    private static string TargetPath(HttpContext context, string function)
-    {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path + context.Request.QueryString;
-        var prefix = "/function/" + function;
-        var rest = raw.StartsWith(prefix, StringComparison.Ordinal) ? raw[prefix.Length..] : context.Request.QueryString.ToString();
-        return rest.StartsWith('/') ? rest : "/" + rest;
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> ForwardedHeaders(HttpContext context)

@@ -16,12 +16,16 @@ public sealed class GatewayInvoker(IServer server) : IDisposable
 
     private string? _baseUrl;
 
-    public async Task<HttpResponseMessage> InvokeAsync(Faas.Provider.FunctionKey function, HttpMethod method, HttpContent? body, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
+    /// <param name="pathAndQuery">What follows <c>/function/NAME</c>: empty or starting with <c>/</c> or <c>?</c>.</param>
+    public async Task<HttpResponseMessage> InvokeAsync(Faas.Provider.FunctionKey function, HttpMethod method, HttpContent? body, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken, string pathAndQuery = "")
     {
-        using var request = new HttpRequestMessage(method, $"{BaseUrl}/function/{function.Name}.{function.Namespace}") { Content = body };
+        using var request = new HttpRequestMessage(method, $"{BaseUrl}/function/{function.Name}.{function.Namespace}{pathAndQuery}") { Content = body };
         foreach (var (name, value) in headers)
         {
-            request.Headers.TryAddWithoutValidation(name, value);
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
         }
 
         return await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);

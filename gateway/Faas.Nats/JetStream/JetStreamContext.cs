@@ -31,6 +31,24 @@ public sealed class JetStreamContext(NatsConnection connection)
     public Task<StreamInfoResponse> GetStreamAsync(string stream, CancellationToken cancellationToken = default) =>
         CallAsync($"STREAM.INFO.{stream}", default, NatsJson.Default.StreamInfoResponse, cancellationToken);
 
+    /// <summary>How many messages each subject matching <paramref name="filter"/> (wildcards allowed) holds.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountBySubjectAsync(string stream, string filter, CancellationToken cancellationToken = default)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new StreamInfoRequest { SubjectsFilter = filter }, NatsJson.Default.StreamInfoRequest);
+        var info = await CallAsync($"STREAM.INFO.{stream}", body, NatsJson.Default.StreamInfoResponse, cancellationToken);
+        return info.State?.Subjects ?? [];
+    }
+
+    /// <summary>The sequence of the last message on <paramref name="subject"/>, or null if there is none.</summary>
+    public async Task<long?> LastSequenceAsync(string stream, string subject, CancellationToken cancellationToken = default)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new LastBySubjectRequest { Subject = subject }, NatsJson.Default.LastBySubjectRequest);
+        var response = await CallAsync($"STREAM.MSG.GET.{stream}", body, NatsJson.Default.StoredMessageResponse, cancellationToken, throwOnError: false);
+        return response.Error is { Code: 404 } ? null
+            : response.Error is { } error ? throw new JetStreamException(error, $"get last message of {subject}")
+            : response.Message?.Sequence;
+    }
+
     public Task<ApiResponse> DeleteStreamAsync(string stream, CancellationToken cancellationToken = default) =>
         CallAsync($"STREAM.DELETE.{stream}", default, NatsJson.Default.ApiResponse, cancellationToken);
 

@@ -107,6 +107,22 @@ public sealed record StreamState
 
     [JsonPropertyName("last_seq")]
     public long LastSequence { get; init; }
+
+    /// <summary>Messages per subject, when the request asked for a <c>subjects_filter</c>.</summary>
+    [JsonPropertyName("subjects")]
+    public Dictionary<string, long>? Subjects { get; init; }
+}
+
+public sealed record StreamInfoRequest
+{
+    [JsonPropertyName("subjects_filter")]
+    public string? SubjectsFilter { get; init; }
+}
+
+public sealed record LastBySubjectRequest
+{
+    [JsonPropertyName("last_by_subj")]
+    public required string Subject { get; init; }
 }
 
 public sealed record StreamInfoResponse : ApiResponse

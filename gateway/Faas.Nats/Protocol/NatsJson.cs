@@ -16,4 +16,6 @@ namespace Faas.Nats.Protocol;
 [JsonSerializable(typeof(ApiResponse))]
 [JsonSerializable(typeof(StoredMessageResponse))]
 [JsonSerializable(typeof(NakDelay))]
+[JsonSerializable(typeof(StreamInfoRequest))]
+[JsonSerializable(typeof(LastBySubjectRequest))]
 internal sealed partial class NatsJson : JsonSerializerContext;

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace Faas.Gateway.Async;
+
+/// <summary>
+/// The queue when no NATS is configured: the same API in memory. It is not durable: requests waiting in it are lost
+/// if the gateway stops. Requests that exhaust their attempts are logged.
+/// </summary>
+public sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
+{
+    private readonly Channel<Entry> _ready = Channel.CreateUnbounded<Entry>();
+    private readonly ConcurrentDictionary<string, Entry> _waiting = new();
+    private readonly ILogger _log = log;
+
+    public string Description => "in-process (not durable: set Gateway:Async:NatsUrl for JetStream)";
+
+    public Task EnqueueAsync(AsyncRequest request, CancellationToken cancellationToken)
+    {
+        var entry = new Entry(request);
+        _waiting[request.CallId] = entry;
+        _ready.Writer.TryWrite(entry);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> CancelAsync(string callId, CancellationToken cancellationToken) =>
+        Task.FromResult(_waiting.TryRemove(callId, out var entry) && entry.Cancel());
+
+    public async Task<IReadOnlyList<IQueuedRequest>> TakeAsync(int max, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var taken = new List<IQueuedRequest>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(wait);
+        try
+        {
+            while (taken.Count < max && (taken.Count > 0 ? _ready.Reader.TryPeek(out _) : await _ready.Reader.WaitToReadAsync(deadline.Token)))
+            {
+                if (_ready.Reader.TryRead(out var entry) && entry.Take())
+                {
+                    _waiting.TryRemove(entry.Request.CallId, out _);
+                    taken.Add(new Taken(this, entry));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return taken;
+    }
+
+    private sealed class Entry(AsyncRequest request)
+    {
+        private int _state;
+
+        public AsyncRequest Request => request;
+
+        public long Attempts { get; set; }
+
+        /// <summary>Claims it for a worker; false if it was cancelled.</summary>
+        public bool Take() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public bool Cancel() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
+
+        public void Release() => Volatile.Write(ref _state, 0);
+    }
+
+    private sealed class Taken(InProcessQueue queue, Entry entry) : IQueuedRequest
+    {
+        private readonly long _attempt = ++entry.Attempts;
+
+        public AsyncRequest Request => entry.Request;
+
+        public long Attempt => _attempt;
+
+        public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task RetryAsync(TimeSpan delay, CancellationToken cancellationToken)
+        {
+            entry.Release();
+            queue._waiting[entry.Request.CallId] = entry;
+            await Task.Delay(delay, cancellationToken);
+            queue._ready.Writer.TryWrite(entry);
+        }
+
+        public Task KeepAliveAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task DeadLetterAsync(string reason, CancellationToken cancellationToken)
+        {
+            queue._log.LogWarning("Async call {CallId} to {Function} gave up after {Attempts} attempts: {Reason}", entry.Request.CallId, entry.Request.Function, _attempt, reason);
+            return Task.CompletedTask;
+        }
+    }
+}
