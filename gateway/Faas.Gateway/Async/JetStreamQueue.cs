@@ -98,7 +98,7 @@ public sealed class JetStreamQueue : IAsyncQueue, IAsyncDisposable
     public async Task<IReadOnlyList<IQueuedRequest>> TakeAsync(int max, TimeSpan wait, CancellationToken cancellationToken)
     {
         var taken = new List<IQueuedRequest>();
-        foreach (var message in await _jetStream.FetchAsync(Stream, Consumer, max, wait, cancellationToken))
+        foreach (var message in await _jetStream.FetchAvailableAsync(Stream, Consumer, max, wait, cancellationToken))
         {
             var sequences = message.Headers?[AsyncHeaders.BodySequences] is { Length: > 0 } list
                 ? list.Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToList()

@@ -89,11 +89,26 @@ public sealed class JetStreamContext(NatsConnection connection)
     /// Up to <paramref name="batch"/> messages, waiting at most <paramref name="expires"/> for them; fewer (or none)
     /// when the wait ends first.
     /// </summary>
-    public async Task<IReadOnlyList<JetStreamMessage>> FetchAsync(string stream, string consumer, int batch, TimeSpan expires, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<JetStreamMessage>> FetchAsync(string stream, string consumer, int batch, TimeSpan expires, CancellationToken cancellationToken = default) =>
+        PullAsync(stream, consumer, new PullRequest { Batch = batch, ExpiresNanoseconds = (long)(expires.TotalMilliseconds * 1_000_000) }, expires, cancellationToken);
+
+    /// <summary>
+    /// For workers: what is available now (up to <paramref name="max"/>), or else the first message to arrive within
+    /// <paramref name="wait"/>. No pull request is left waiting afterwards, so no message is delivered to nobody.
+    /// </summary>
+    public async Task<IReadOnlyList<JetStreamMessage>> FetchAvailableAsync(string stream, string consumer, int max, TimeSpan wait, CancellationToken cancellationToken = default)
     {
+        var available = await PullAsync(stream, consumer, new PullRequest { Batch = max, NoWait = true }, TimeSpan.FromSeconds(1), cancellationToken);
+        return available.Count > 0
+            ? available
+            : await PullAsync(stream, consumer, new PullRequest { Batch = 1, ExpiresNanoseconds = (long)(wait.TotalMilliseconds * 1_000_000) }, wait, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<JetStreamMessage>> PullAsync(string stream, string consumer, PullRequest request, TimeSpan expires, CancellationToken cancellationToken)
+    {
+        var batch = request.Batch;
         var inbox = connection.NewInbox();
         await using var subscription = await connection.SubscribeAsync(inbox, cancellationToken: cancellationToken);
-        var request = new PullRequest { Batch = batch, ExpiresNanoseconds = (long)(expires.TotalMilliseconds * 1_000_000) };
         await connection.PublishAsync($"{Api}CONSUMER.MSG.NEXT.{stream}.{consumer}", JsonSerializer.SerializeToUtf8Bytes(request, NatsJson.Default.PullRequest), replyTo: inbox, cancellationToken: cancellationToken);
 
         var messages = new List<JetStreamMessage>();
