@@ -66,6 +66,8 @@ public static class GatewayApp
         }
 
         builder.Services.AddSingleton<CallbackSender>();
+        builder.Services.AddSingleton<TopicTriggers>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TopicTriggers>());
         if (asyncOptions.RunWorker)
         {
             builder.Services.AddHostedService<QueueWorker>();

@@ -35,6 +35,9 @@ public sealed class JetStreamQueue : IAsyncQueue, IAsyncDisposable
 
     public JetStreamContext JetStream => _jetStream;
 
+    /// <summary>The connection, shared with the topic triggers.</summary>
+    public NatsConnection Connection => _connection;
+
     public static async Task<JetStreamQueue> StartAsync(AsyncOptions options, CancellationToken cancellationToken)
     {
         var connection = await NatsConnection.ConnectAsync(new NatsOptions { Url = options.NatsUrl!, Name = "faas-gateway" }, cancellationToken);
