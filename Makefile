@@ -40,7 +40,7 @@ deps-test:
 	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server
 
 deps-bench:
-	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine
+	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nats-server:nats-server python3:python3 node:nodejs
 
 clean:
 	rm -rf $(OUT)

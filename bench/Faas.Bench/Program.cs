@@ -13,6 +13,8 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["cold-start-local"] = ColdStartLocalScenario.RunAsync,
     ["gateway-list"] = GatewayListScenario.RunAsync,
     ["dev-loop"] = DevLoopScenario.RunAsync,
+    ["async-enqueue"] = AsyncScenarios.RunEnqueueAsync,
+    ["async-drain"] = AsyncScenarios.RunDrainAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

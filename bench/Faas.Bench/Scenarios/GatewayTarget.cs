@@ -14,17 +14,24 @@ public static class GatewayTarget
     private const string Deployment = "{\"service\":\"bench\",\"image\":\"local\",\"envProcess\":\"UPSTREAM\",\"envVars\":{\"mode\":\"http\"}}";
 
     /// <summary>The gateway alone; the target URL is its root.</summary>
-    public static async Task<Target> StartGatewayAsync()
+    /// <param name="settings">Extra environment, such as <c>Gateway__Async__NatsUrl</c>.</param>
+    public static async Task<Target> StartGatewayAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var state = new TempDirectory("faas-bench-gateway-");
         var port = FreePort.Next();
         var url = $"http://127.0.0.1:{port}";
-        var process = ChildProcess.Start(Binaries.Gateway, ["--urls", url], new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["FAAS_STATE_DIR"] = state.Path,
             ["FAAS_ADMIN_PASSWORD"] = "bench",
             ["Logging__LogLevel__Default"] = "Warning",
-        });
+        };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        var process = ChildProcess.Start(Binaries.Gateway, ["--urls", url], environment);
         await TestHttp.WaitForOkAsync(url + "/healthz", TimeSpan.FromSeconds(30), () => process.Output);
         return new Target(process, port, state);
     }

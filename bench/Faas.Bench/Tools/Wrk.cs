@@ -10,9 +10,10 @@ public sealed record WrkResult(string Command, double RequestsPerSecond, double 
 /// <summary>Runs wrk (Debian package wrk) against a loopback URL and parses its --latency report.</summary>
 public static partial class Wrk
 {
-    public static async Task<WrkResult> RunAsync(string url, int threads, int connections, TimeSpan duration)
+    /// <param name="script">A wrk Lua script (for example one that sets the method and body), or null for GETs.</param>
+    public static async Task<WrkResult> RunAsync(string url, int threads, int connections, TimeSpan duration, string? script = null)
     {
-        var arguments = new[] { $"-t{threads}", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", url };
+        string[] arguments = [$"-t{threads}", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", .. script is null ? Array.Empty<string>() : ["-s", script], url];
         var command = "wrk " + string.Join(' ', arguments);
         var info = new ProcessStartInfo("wrk", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info) ?? throw new InvalidOperationException("wrk did not start");
