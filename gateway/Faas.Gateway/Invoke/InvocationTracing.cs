@@ -19,6 +19,11 @@ public static class InvocationTracing
     /// <summary>The invocation's span, or null when no tracer listens.</summary>
     public static Activity? Start(HttpContext context, FunctionKey function)
     {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
         var headers = context.Request.Headers;
         ActivityContext.TryParse(headers.TraceParent, headers.TraceState, isRemote: true, out var parent);
         var activity = Source.StartActivity($"invoke {function}", ActivityKind.Server, parent);
