@@ -1,3 +1,4 @@
+using Faas.Provider.Scaling;
 using Faas.Provider.Timeouts;
 using Faas.Provider.Triggers;
 using Faas.Provider.Wire;
@@ -19,7 +20,8 @@ public static class DeploymentValidator
             ?? deployment.Secrets?.Select(secret => NameRules.CheckLabel("secrets", secret)).FirstOrDefault(p => p is not null)
             ?? ScalingLabels.Check(deployment.Labels)
             ?? FunctionTimeout.Check(deployment.Labels, deployment.Annotations)
-            ?? TriggerAnnotations.Check(deployment.Annotations);
+            ?? TriggerAnnotations.Check(deployment.Annotations)
+            ?? ScalingPolicy.Check(deployment.Labels);
         if (problem is not null)
         {
             throw ProviderException.Invalid(problem);

@@ -1,0 +1,65 @@
+namespace Faas.Provider.Scaling;
+
+/// <summary>How the autoscaler behaves around the policy: how long load must stay low before scaling down, and by how much.</summary>
+public sealed record ScalingBehaviour
+{
+    /// <summary>Load must stay below the current replicas' capacity this long before a scale-down.</summary>
+    public TimeSpan StabilizationWindow { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>The share of replicas removed per step once stable (0: one replica per step).</summary>
+    public double ScaleDownFraction { get; init; }
+}
+
+/// <summary>One function's measurements at one moment.</summary>
+/// <param name="Load">Queue depth, requests in flight, or requests per second, per the policy's type.</param>
+/// <param name="Active">Whether anything arrived for the function since the last decision (for scale to zero).</param>
+public sealed record ScalingInput(ScalingPolicy Policy, int CurrentReplicas, double Load, bool Active, DateTimeOffset Now);
+
+/// <summary>What the decision remembers between rounds: recent recommendations, since when the load has been low, and the last activity.</summary>
+public sealed record ScalingState(IReadOnlyList<(DateTimeOffset At, int Replicas)> Recommendations, DateTimeOffset? LowSince, DateTimeOffset LastActive);
+
+public sealed record ScalingDecision(int Replicas, string Reason, ScalingState State);
+
+/// <summary>
+/// The autoscaler's decision, a pure function: desired = clamp(ceil(load / target), min, max). Up at once; down only
+/// after the recommendation has stayed below the current count for the stabilization window, then one step (or a
+/// fraction) per round, never below the highest recommendation of the window. To zero only when the policy allows it
+/// and the function has been idle for its zero-duration; back from zero as soon as there is load.
+/// </summary>
+public static class ScalingDecider
+{
+    public static ScalingDecision Decide(ScalingInput input, ScalingState? previous, ScalingBehaviour behaviour)
+    {
+        var (policy, current, now) = (input.Policy, input.CurrentReplicas, input.Now);
+        var lastActive = input.Active || input.Load > 0 || previous is null ? now : previous.LastActive;
+        var floor = Math.Max(policy.Min, policy.ScaleToZero ? 1 : 0);
+        var recommended = Math.Clamp((int)Math.Ceiling(input.Load / policy.Target), floor, Math.Max(policy.Max, floor));
+        var recommendations = (previous?.Recommendations ?? [])
+            .Where(r => r.At > now - behaviour.StabilizationWindow)
+            .Append((At: now, Replicas: recommended))
+            .ToList();
+
+        if (policy.ScaleToZero && now - lastActive >= policy.ZeroAfter)
+        {
+            var idle = $"idle for {(now - lastActive).TotalSeconds:0.#}s (zero-duration {policy.ZeroAfter.TotalSeconds:0.#}s)";
+            return new ScalingDecision(0, current == 0 ? $"stays at zero: {idle}" : $"to zero: {idle}", new ScalingState(recommendations, null, lastActive));
+        }
+
+        var why = $"load {input.Load:0.##} / target {policy.Target:0.##} → {recommended} (bounds {floor}-{policy.Max})";
+        if (recommended >= current)
+        {
+            return new ScalingDecision(recommended, recommended > current ? $"up: {why}" : $"steady: {why}", new ScalingState(recommendations, null, lastActive));
+        }
+
+        var lowSince = previous?.LowSince ?? now;
+        var state = new ScalingState(recommendations, lowSince, lastActive);
+        if (now - lowSince < behaviour.StabilizationWindow)
+        {
+            return new ScalingDecision(current, $"holding: {why}; low for {(now - lowSince).TotalSeconds:0.#}s of a {behaviour.StabilizationWindow.TotalSeconds:0.#}s window", state);
+        }
+
+        var step = behaviour.ScaleDownFraction > 0 ? Math.Max(1, (int)Math.Ceiling(current * behaviour.ScaleDownFraction)) : 1;
+        var next = Math.Max(recommendations.Max(r => r.Replicas), current - step);
+        return new ScalingDecision(next, $"down: {why}; low for the whole {behaviour.StabilizationWindow.TotalSeconds:0.#}s window", state);
+    }
+}

@@ -1,0 +1,113 @@
+using Faas.Provider.Scaling;
+
+namespace Faas.Provider.Tests.Scaling;
+
+public class ScalingDeciderTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+    private static readonly ScalingBehaviour Behaviour = new() { StabilizationWindow = TimeSpan.FromSeconds(10) };
+    private static readonly ScalingPolicy Capacity = new(ScalingType.Capacity, 10, 1, 5, false, TimeSpan.FromSeconds(30));
+
+    public static TheoryData<ScalingPolicy, int, double, int> SingleDecisions => new()
+    {
+        { Capacity, 1, 35, 4 },
+        { Capacity, 1, 0, 1 },
+        { Capacity, 1, 10, 1 },
+        { Capacity, 1, 10.5, 2 },
+        { Capacity, 1, 500, 5 },
+        { Capacity with { Min = 2 }, 1, 0, 2 },
+        { Capacity with { Type = ScalingType.Queue, Max = 10 }, 0, 1, 1 },
+        { Capacity with { ScaleToZero = true, Min = 0 }, 0, 3, 1 },
+        { Capacity with { Target = 0.5 }, 2, 2, 4 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SingleDecisions))]
+    public void Desired_is_load_over_target_clamped_and_up_is_at_once(ScalingPolicy policy, int current, double load, int expected) =>
+        Assert.Equal(expected, ScalingDecider.Decide(new ScalingInput(policy, current, load, load > 0, Start), null, Behaviour).Replicas);
+
+    /// <summary>Runs one decision per second with the given loads, carrying the state, applying each decision.</summary>
+    private static List<int> Run(ScalingPolicy policy, int replicas, IEnumerable<double> loads, ScalingBehaviour behaviour)
+    {
+        ScalingState? state = null;
+        var results = new List<int>();
+        var second = 0;
+        foreach (var load in loads)
+        {
+            var decision = ScalingDecider.Decide(new ScalingInput(policy, replicas, load, load > 0, Start.AddSeconds(second++)), state, behaviour);
+            (replicas, state) = (decision.Replicas, decision.State);
+            results.Add(replicas);
+        }
+
+        return results;
+    }
+
+    [Fact]
+    public void Down_waits_for_the_window_then_steps_one_replica_per_round()
+    {
+        var replicas = Run(Capacity, 5, [50, .. Enumerable.Repeat(0.0, 15)], Behaviour);
+
+        Assert.Equal([5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 3, 2, 1, 1], replicas);
+    }
+
+    [Fact]
+    public void A_burst_inside_the_window_restarts_it()
+    {
+        var replicas = Run(Capacity, 5, [50, 0, 0, 0, 0, 0, 50, .. Enumerable.Repeat(0.0, 12)], Behaviour);
+
+        Assert.Equal(5, replicas[15]);
+        Assert.Equal(4, replicas[17]);
+    }
+
+    [Fact]
+    public void A_fraction_scales_down_faster_but_not_below_the_windows_highest_recommendation()
+    {
+        var replicas = Run(Capacity with { Max = 20 }, 20, [200, .. Enumerable.Repeat(25.0, 14)], Behaviour with { ScaleDownFraction = 0.5 });
+
+        Assert.Equal(20, replicas[10]);
+        Assert.Equal(10, replicas[11]);
+        Assert.Equal(3, replicas[^1]);
+    }
+
+    [Fact]
+    public void Idle_functions_go_to_zero_after_their_zero_duration_and_come_back_with_load()
+    {
+        var policy = Capacity with { ScaleToZero = true, ZeroAfter = TimeSpan.FromSeconds(5) };
+
+        var replicas = Run(policy, 1, [1, 0, 0, 0, 0, 0, 0, 0, 2, 0], Behaviour);
+
+        Assert.Equal([1, 1, 1, 1, 1, 0, 0, 0, 1, 1], replicas);
+    }
+
+    [Fact]
+    public void Without_scale_to_zero_the_minimum_holds_however_long_it_is_idle() =>
+        Assert.All(Run(Capacity with { Min = 2 }, 2, Enumerable.Repeat(0.0, 100), Behaviour), replicas => Assert.Equal(2, replicas));
+
+    [Fact]
+    public void Each_decision_says_why()
+    {
+        var up = ScalingDecider.Decide(new ScalingInput(Capacity, 1, 35, true, Start), null, Behaviour);
+        var holding = ScalingDecider.Decide(new ScalingInput(Capacity, 4, 0, false, Start.AddSeconds(1)), up.State, Behaviour);
+
+        Assert.Equal("up: load 35 / target 10 → 4 (bounds 1-5)", up.Reason);
+        Assert.StartsWith("holding: load 0 / target 10 → 1 (bounds 1-5); low for 0s of a 10s window", holding.Reason);
+    }
+
+    [Theory]
+    [InlineData("com.openfaas.scale.type", "fast", "must be queue, capacity or rps")]
+    [InlineData("com.openfaas.scale.target", "0", "must be a number greater than zero")]
+    [InlineData("com.openfaas.scale.zero", "yes", "must be true or false")]
+    [InlineData("com.openfaas.scale.zero-duration", "soon", "com.openfaas.scale.zero-duration must be")]
+    public void Bad_labels_are_named(string label, string value, string expected) =>
+        Assert.Contains(expected, ScalingPolicy.Check(new Dictionary<string, string> { [label] = value }));
+
+    [Fact]
+    public void Policies_come_from_labels_with_documented_defaults()
+    {
+        Assert.Null(ScalingPolicy.From(new Dictionary<string, string> { ["com.openfaas.scale.min"] = "2" }));
+        Assert.Equal(new ScalingPolicy(ScalingType.Rps, 50, 1, 20, false, TimeSpan.FromMinutes(15)), ScalingPolicy.From(new Dictionary<string, string> { ["com.openfaas.scale.type"] = "rps" }));
+        Assert.Equal(
+            new ScalingPolicy(ScalingType.Capacity, 10, 0, 3, true, TimeSpan.FromSeconds(30)),
+            ScalingPolicy.From(new Dictionary<string, string> { ["com.openfaas.scale.zero"] = "true", ["com.openfaas.scale.zero-duration"] = "30s", ["com.openfaas.scale.min"] = "0", ["com.openfaas.scale.max"] = "3" }));
+    }
+}
