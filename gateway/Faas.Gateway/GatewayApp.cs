@@ -3,6 +3,7 @@ using Faas.Gateway.Async;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Invoke;
 using Faas.Gateway.Metrics;
+using Faas.Gateway.Scaling;
 using Faas.Gateway.Security;
 using Faas.Gateway.Triggers;
 using Faas.Provider;
@@ -66,6 +67,10 @@ public static class GatewayApp
         }
 
         builder.Services.AddSingleton<CallbackSender>();
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Autoscaling));
+        builder.Services.AddSingleton<LoadMeter>();
+        builder.Services.AddSingleton<Autoscaler>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Autoscaler>());
         builder.Services.AddSingleton<TopicTriggers>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TopicTriggers>());
         if (asyncOptions.RunWorker)

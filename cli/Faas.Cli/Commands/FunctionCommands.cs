@@ -68,6 +68,12 @@ public static class FunctionCommands
                 ("Annotations", Pairs(function.Annotations)),
                 ("Created", function.CreatedAt.ToString("u", CultureInfo.InvariantCulture)),
             };
+            if (function.Scaling is { } scaling)
+            {
+                rows.Add(("Scaling", scaling.Policy));
+                rows.Add(("Last decision", $"{scaling.LastDecision} ({scaling.DecidedAt.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)})"));
+            }
+
             if (function.Restarts > 0 || function.CrashLooping)
             {
                 rows.Add(("Restarts", function.Restarts.ToString(CultureInfo.InvariantCulture)));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Faas.Gateway.Metrics;
+using Faas.Gateway.Scaling;
 using Faas.Provider;
 using Faas.Provider.Wire;
 
@@ -33,8 +34,12 @@ public static class SystemRoutes
             await provider.DeleteAsync(request.FunctionName, request.Namespace ?? Namespace(context), context.RequestAborted);
             return Results.StatusCode(StatusCodes.Status202Accepted);
         });
-        system.MapGet("/function/{name}", async (HttpContext context, string name, IFunctionProvider provider, GatewayMetrics metrics) =>
-            await WriteJsonAsync(context, WithInvocations(await provider.GetAsync(name, Namespace(context), context.RequestAborted), metrics), ProviderJson.Default.FunctionStatus));
+        system.MapGet("/function/{name}", async (HttpContext context, string name, IFunctionProvider provider, GatewayMetrics metrics, Autoscaler autoscaler) =>
+        {
+            var function = WithInvocations(await provider.GetAsync(name, Namespace(context), context.RequestAborted), metrics);
+            function = function with { Scaling = autoscaler.Describe(new FunctionKey(function.Name, function.Namespace ?? "")) };
+            await WriteJsonAsync(context, function, ProviderJson.Default.FunctionStatus);
+        });
         system.MapPost("/scale-function/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
         {
             var request = await JsonBody.ReadAsync(context.Request, ProviderJson.Default.ScaleServiceRequest, context.RequestAborted);

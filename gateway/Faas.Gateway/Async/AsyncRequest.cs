@@ -58,6 +58,9 @@ public interface IAsyncQueue
     /// <summary>Removes a request that has not been taken yet; false if there is none by that id.</summary>
     Task<bool> CancelAsync(string callId, CancellationToken cancellationToken);
 
+    /// <summary>Requests of <paramref name="function"/> waiting or being worked on: its queue depth, for the autoscaler.</summary>
+    Task<int> DepthAsync(FunctionKey function, CancellationToken cancellationToken);
+
     /// <summary>Up to <paramref name="max"/> requests, waiting up to <paramref name="wait"/> for the first.</summary>
     Task<IReadOnlyList<IQueuedRequest>> TakeAsync(int max, TimeSpan wait, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Faas.Provider;
 
 namespace Faas.Gateway.Async;
 
@@ -12,6 +13,7 @@ public sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
     private readonly Channel<Entry> _ready = Channel.CreateUnbounded<Entry>();
     private readonly ConcurrentDictionary<string, Entry> _waiting = new();
     private readonly ILogger _log = log;
+    private readonly ConcurrentDictionary<FunctionKey, int> _depth = new();
 
     public string Description => "in-process (not durable: set Gateway:Async:NatsUrl for JetStream)";
 
@@ -19,12 +21,25 @@ public sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
     {
         var entry = new Entry(request);
         _waiting[request.CallId] = entry;
+        _depth.AddOrUpdate(request.Function, 1, (_, n) => n + 1);
         _ready.Writer.TryWrite(entry);
         return Task.CompletedTask;
     }
 
-    public Task<bool> CancelAsync(string callId, CancellationToken cancellationToken) =>
-        Task.FromResult(_waiting.TryRemove(callId, out var entry) && entry.Cancel());
+    public Task<bool> CancelAsync(string callId, CancellationToken cancellationToken)
+    {
+        var cancelled = _waiting.TryRemove(callId, out var entry) && entry.Cancel();
+        if (cancelled)
+        {
+            Finished(entry!.Request.Function);
+        }
+
+        return Task.FromResult(cancelled);
+    }
+
+    public Task<int> DepthAsync(FunctionKey function, CancellationToken cancellationToken) => Task.FromResult(_depth.GetValueOrDefault(function));
+
+    private void Finished(FunctionKey function) => _depth.AddOrUpdate(function, 0, (_, n) => Math.Max(0, n - 1));
 
     public async Task<IReadOnlyList<IQueuedRequest>> TakeAsync(int max, TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -73,7 +88,11 @@ public sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
 
         public long Attempt => _attempt;
 
-        public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task CompleteAsync(CancellationToken cancellationToken)
+        {
+            queue.Finished(entry.Request.Function);
+            return Task.CompletedTask;
+        }
 
         public async Task RetryAsync(TimeSpan delay, CancellationToken cancellationToken)
         {
@@ -87,6 +106,7 @@ public sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
 
         public Task DeadLetterAsync(string reason, CancellationToken cancellationToken)
         {
+            queue.Finished(entry.Request.Function);
             queue._log.LogWarning("Async call {CallId} to {Function} gave up after {Attempts} attempts: {Reason}", entry.Request.CallId, entry.Request.Function, _attempt, reason);
             return Task.CompletedTask;
         }

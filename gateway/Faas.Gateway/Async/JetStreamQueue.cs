@@ -57,7 +57,6 @@ public sealed class JetStreamQueue : IAsyncQueue, IAsyncDisposable
 
     public static string Subject(FunctionKey function, string callId) => $"faas.async.{function.Namespace}.{function.Name}.{Token(callId)}";
 
-    /// <summary>Requests of one function waiting or being worked on (the autoscaler's queue depth).</summary>
     public async Task<int> DepthAsync(FunctionKey function, CancellationToken cancellationToken) =>
         (await _jetStream.CountBySubjectAsync(Stream, $"faas.async.{function.Namespace}.{function.Name}.*", cancellationToken)).Count;
 

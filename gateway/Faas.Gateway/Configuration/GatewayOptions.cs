@@ -33,6 +33,9 @@ public sealed class GatewayOptions
     /// <summary>Whether invoking functions needs the admin credentials too (the admin API always does).</summary>
     public bool AuthenticateInvocations { get; set; }
 
+    /// <summary>The autoscaler (section <c>Gateway:Autoscaling</c>).</summary>
+    public Faas.Gateway.Scaling.AutoscalingOptions Autoscaling { get; set; } = new();
+
     /// <summary>Watchdogs the local backend keeps started ahead of demand.</summary>
     public int StandbyReplicas { get; set; } = 1;
 }

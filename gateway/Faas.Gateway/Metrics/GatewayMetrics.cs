@@ -20,6 +20,8 @@ public sealed class GatewayMetrics
         Replicas = Registry.Gauge("gateway_service_count", "Desired replicas of each function.", "function_name");
         InFlight = Registry.Gauge("gateway_function_invocation_inflight", "Function invocations in flight.", "function_name");
         ScaleFromZero = Registry.Counter("gateway_scale_from_zero_total", "Scale-ups from zero replicas that waiting requests triggered.", "function_name");
+        DesiredReplicas = Registry.Gauge("gateway_function_desired_replicas", "Replicas the autoscaler last decided on, for autoscaled functions.", "function_name");
+        AvailableReplicas = Registry.Gauge("gateway_function_available_replicas", "Replicas ready to serve.", "function_name");
         TriggerInvocations = Registry.Counter("gateway_trigger_invocation_total", "Invocations by event triggers, by trigger and status code (\"error\" when none came).", "function_name", "trigger", "code");
         ColdStartSeconds = Registry.Histogram("gateway_cold_start_seconds", "Time requests waited for a function to get a ready replica.", ["function_name"]);
     }
@@ -42,6 +44,10 @@ public sealed class GatewayMetrics
 
     public Counter TriggerInvocations { get; }
 
+    public Gauge DesiredReplicas { get; }
+
+    public Gauge AvailableReplicas { get; }
+
     /// <summary>Invocations of a function this gateway has started (<c>invocationCount</c> in the admin API, as OpenFaaS reports it from its metrics).</summary>
     public double InvocationCount(FunctionStatus function) =>
         Started.TryGet(new LabelValues($"{function.Name}.{function.Namespace}"), out var started) ? started.Value : 0;
@@ -54,6 +60,7 @@ public sealed class GatewayMetrics
             foreach (var function in await provider.ListAsync(ns, cancellationToken))
             {
                 Replicas.WithLabels($"{function.Name}.{function.Namespace}").Set(function.Replicas);
+                AvailableReplicas.WithLabels($"{function.Name}.{function.Namespace}").Set(function.AvailableReplicas);
             }
         }
 

@@ -73,4 +73,8 @@ public sealed record FunctionStatus
 
     [JsonPropertyName("crashLooping")]
     public bool CrashLooping { get; init; }
+
+    /// <summary>Autoscaling, for functions with a scaling policy (added by the gateway).</summary>
+    [JsonPropertyName("scaling")]
+    public FunctionScaling? Scaling { get; init; }
 }

@@ -48,17 +48,21 @@ public class FunctionCommandsTests(CliGatewayFixture fixture)
     {
         var (directory, cli) = fixture.NewProject();
         await cli.RunAsync("new listed --lang bash-streaming");
+        await File.AppendAllTextAsync(Path.Combine(directory, "stack.yml"), "    labels:\n      com.openfaas.scale.type: rps\n      com.openfaas.scale.target: \"5\"\n");
         await cli.RunAsync("up");
+        var autoscaled = await ProcessTable.EventuallyAsync(() => cli.RunAsync("describe listed").Result.Stdout.Contains("Last decision:"), TimeSpan.FromSeconds(10));
 
         var list = await cli.RunAsync("list --verbose");
-        var scaled = await cli.RunAsync("scale listed --replicas 0");
+        var scaled = await cli.RunAsync("scale listed --replicas 2");
         var described = await cli.RunAsync("describe listed");
         var removed = await cli.RunAsync("remove listed");
         var gone = await cli.RunAsync("describe listed");
 
         Assert.Matches(@"listed\s+bundle:listed@sha256:[0-9a-f]{64}\s+\d+\s+1", list.Stdout);
         Assert.True(scaled.ExitCode == 0, scaled.ToString());
-        Assert.Contains("Replicas:           0", described.Stdout);
+        Assert.True(autoscaled, "describe never showed the autoscaler's decision");
+        Assert.Contains("Scaling:            rps, target 5 per replica, 1-20 replicas", described.Stdout);
+        Assert.Contains("Replicas:           2", described.Stdout);
         Assert.Contains($"URL:                {fixture.Gateway.Url}/function/listed.openfaas-fn", described.Stdout);
         Assert.True(removed.ExitCode == 0, removed.ToString());
         Assert.Equal(1, gone.ExitCode);

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using Faas.Gateway.Metrics;
+using Faas.Provider;
+using Faas.Provider.Scaling;
+using Faas.Provider.Wire;
+using Microsoft.Extensions.Options;
+
+namespace Faas.Gateway.Scaling;
+
+/// <summary>
+/// Every interval, for each function with a scaling policy: measure its load, run the pure
+/// <see cref="ScalingDecider"/>, scale through <see cref="IFunctionProvider"/> when the answer differs, and log the
+/// decision with its inputs. The last decision per function is kept for <c>/system/function/NAME</c> and metrics.
+/// </summary>
+public sealed class Autoscaler(IFunctionProvider provider, LoadMeter meter, GatewayMetrics metrics, IOptions<AutoscalingOptions> options, TimeProvider time, ILogger<Autoscaler> log) : BackgroundService
+{
+    private readonly ConcurrentDictionary<FunctionKey, (ScalingPolicy Policy, ScalingDecision Decision, DateTimeOffset At)> _last = new();
+
+    /// <summary>The policy and last decision for a function, if it is autoscaled.</summary>
+    public FunctionScaling? Describe(FunctionKey function) =>
+        _last.TryGetValue(function, out var last)
+            ? new FunctionScaling { Policy = last.Policy.ToString(), DesiredReplicas = last.Decision.Replicas, LastDecision = last.Decision.Reason, DecidedAt = last.At }
+            : null;
+
+    /// <summary>One round over every function (the loop's body; tests call it directly).</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var behaviour = new ScalingBehaviour { StabilizationWindow = settings.StabilizationWindow, ScaleDownFraction = settings.ScaleDownFraction };
+        var seen = new HashSet<FunctionKey>();
+        foreach (var ns in await provider.ListNamespacesAsync(cancellationToken))
+        {
+            foreach (var function in await provider.ListAsync(ns, cancellationToken))
+            {
+                var key = new FunctionKey(function.Name, function.Namespace ?? ns);
+                if (ScalingPolicy.From(function.Labels) is not { } policy)
+                {
+                    continue;
+                }
+
+                seen.Add(key);
+                await DecideAsync(key, function, policy, behaviour, settings, cancellationToken);
+            }
+        }
+
+        foreach (var gone in _last.Keys.Where(key => !seen.Contains(key)))
+        {
+            _last.TryRemove(gone, out _);
+            meter.Forget(gone);
+            metrics.DesiredReplicas.Remove(new Faas.Prometheus.LabelValues(gone.ToString()));
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+                await Task.Delay(options.Value.Interval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error) when (error is ProviderException or Faas.Nats.NatsException or IOException)
+            {
+                log.LogWarning("Autoscaler round failed: {Error}", error.Message);
+                await Task.Delay(options.Value.Interval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task DecideAsync(FunctionKey key, FunctionStatus function, ScalingPolicy policy, ScalingBehaviour behaviour, AutoscalingOptions settings, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var current = (int)function.Replicas;
+        var (load, active) = await meter.MeasureAsync(key, policy, now, settings.RpsWindow, cancellationToken);
+        var previous = _last.TryGetValue(key, out var last) ? last.Decision.State : null;
+        var decision = ScalingDecider.Decide(new ScalingInput(policy, current, load, active, now), previous, behaviour);
+        _last[key] = (policy, decision, now);
+        metrics.DesiredReplicas.WithLabels(key.ToString()).Set(decision.Replicas);
+        if (decision.Replicas == current)
+        {
+            log.LogDebug("Autoscaler {Function}: {Replicas} replicas, {Reason}", key, current, decision.Reason);
+            return;
+        }
+
+        log.LogInformation("Autoscaler {Function} ({Policy}): {Current} → {Replicas} replicas, {Reason}", key, policy, current, decision.Replicas, decision.Reason);
+        try
+        {
+            await provider.ScaleAsync(new ScaleServiceRequest { ServiceName = key.Name, Namespace = key.Namespace, Replicas = (ulong)decision.Replicas }, cancellationToken);
+        }
+        catch (ProviderException error) when (error.Kind == ProviderError.NotFound)
+        {
+            _last.TryRemove(key, out _);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Faas.Gateway.Async;
+using Faas.Gateway.Metrics;
+using Faas.Prometheus;
+using Faas.Provider;
+using Faas.Provider.Scaling;
+
+namespace Faas.Gateway.Scaling;
+
+/// <summary>
+/// Measures a function's load as its policy defines it: queue depth from the async queue, requests in flight from
+/// the gateway's in-flight gauge, or requests per second from the started-invocations counter over a sliding window.
+/// Also says whether anything arrived since the last measurement (for scale to zero).
+/// </summary>
+public sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
+{
+    private readonly Dictionary<FunctionKey, Queue<(DateTimeOffset At, double Started)>> _history = [];
+
+    public async Task<(double Load, bool Active)> MeasureAsync(FunctionKey function, ScalingPolicy policy, DateTimeOffset now, TimeSpan rpsWindow, CancellationToken cancellationToken)
+    {
+        var label = new LabelValues(function.ToString());
+        var started = metrics.Started.TryGet(label, out var counter) ? counter.Value : 0;
+        var inFlight = metrics.InFlight.TryGet(label, out var gauge) ? gauge.Value : 0;
+        var depth = await queue.DepthAsync(function, cancellationToken);
+
+        if (!_history.TryGetValue(function, out var samples))
+        {
+            _history[function] = samples = new Queue<(DateTimeOffset, double)>();
+        }
+
+        var previous = samples.Count > 0 ? samples.Last().Started : started;
+        samples.Enqueue((now, started));
+        while (samples.Count > 1 && samples.Peek().At < now - rpsWindow)
+        {
+            samples.Dequeue();
+        }
+
+        var (oldestAt, oldestStarted) = samples.Peek();
+        var rps = now > oldestAt ? (started - oldestStarted) / (now - oldestAt).TotalSeconds : 0;
+        var active = started > previous || inFlight > 0 || depth > 0;
+        var load = policy.Type switch
+        {
+            ScalingType.Queue => depth,
+            ScalingType.Rps => rps,
+            _ => inFlight,
+        };
+        return (load, active);
+    }
+
+    public void Forget(FunctionKey function) => _history.Remove(function);
+}
