@@ -15,6 +15,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["dev-loop"] = DevLoopScenario.RunAsync,
     ["async-enqueue"] = AsyncScenarios.RunEnqueueAsync,
     ["async-drain"] = AsyncScenarios.RunDrainAsync,
+    ["autoscale"] = AutoscaleScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

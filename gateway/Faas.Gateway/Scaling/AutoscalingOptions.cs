@@ -6,7 +6,7 @@ public sealed class AutoscalingOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>How often load is measured and a decision made for every autoscaled function.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Load must stay low this long before a function is scaled down.</summary>
     public TimeSpan StabilizationWindow { get; set; } = TimeSpan.FromMinutes(3);
