@@ -12,7 +12,8 @@ public class BodyStreamingTests
     [Fact]
     public async Task A_200_MB_upload_passes_with_flat_memory()
     {
-        await using var gateway = await GatewayFixture.StartAsync();
+        // The function's timeout covers the upload too: give a loaded CI machine time to move 200 MB through three hops.
+        await using var gateway = await GatewayFixture.StartAsync(options => options.UpstreamTimeout = TimeSpan.FromSeconds(120));
         using var _ = await gateway.DeployHttpAsync("counter");
         await gateway.WaitForAvailableAsync("counter");
         const long size = 200L << 20;

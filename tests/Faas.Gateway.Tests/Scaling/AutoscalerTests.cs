@@ -76,8 +76,9 @@ public class AutoscalerTests
     [Fact]
     public async Task An_idle_function_goes_to_zero_and_comes_back_for_a_sync_request_and_for_a_queued_message()
     {
+        await using var nats = await NatsServerProcess.StartAsync();
         await using var callback = await CallbackReceiver.StartAsync();
-        await using var gateway = await StartAsync();
+        await using var gateway = await StartAsync(nats.Url);
         using var _ = await gateway.DeployAsync("sleeper", "cat",
             ""","labels":{"com.openfaas.scale.zero":"true","com.openfaas.scale.zero-duration":"1s"}""");
         await gateway.WaitForAvailableAsync("sleeper");
