@@ -37,12 +37,12 @@ public class AutoscalerTests
         await gateway.WaitForAvailableAsync("busy");
 
         var burst = Enumerable.Range(0, 8).Select(_ => TestHttp.Client.PostAsync(gateway.Url + "/function/busy", new StringContent(""))).ToList();
-        var raised = await ReplicasBecomeAsync(gateway, "busy", 4, TimeSpan.FromSeconds(1.2));
+        var raised = await ReplicasBecomeAsync(gateway, "busy", 4, TimeSpan.FromSeconds(2));
         var responses = await Task.WhenAll(burst);
         var scaling = (await StatusAsync(gateway, "busy")).GetProperty("scaling");
         var lowered = await ReplicasBecomeAsync(gateway, "busy", 1, TimeSpan.FromSeconds(8));
 
-        Assert.True(raised, "8 requests in flight with target 2 did not bring 4 replicas within four intervals");
+        Assert.True(raised, "8 requests in flight with target 2 did not bring 4 replicas within 2 s");
         Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
         Assert.Equal("capacity, target 2 per replica, 1-4 replicas", scaling.GetProperty("policy").GetString());
         Assert.True(lowered, "did not return to 1 replica after the window");
