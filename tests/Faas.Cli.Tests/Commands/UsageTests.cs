@@ -30,6 +30,24 @@ public class UsageTests(CliGatewayFixture fixture)
     }
 
     [Fact]
+    public async Task The_gateway_comes_from_the_flag_then_faas_url_then_openfaas_url_then_the_stack()
+    {
+        var (directory, _) = fixture.NewProject();
+        await File.WriteAllTextAsync(Path.Combine(directory, "stack.yml"), "version: 1.0\nprovider:\n  name: openfaas\n  gateway: http://127.0.0.1:4\n");
+        var cli = new FaasCli("", directory, fixture.ConfigDirectory);
+        async Task<string> GatewayUsedAsync(string arguments, Dictionary<string, string> environment)
+        {
+            var version = await cli.RunAsync(arguments, environment: environment);
+            return System.Text.RegularExpressions.Regex.Match(version.Stdout, @"cannot reach the gateway at (http://[0-9.]+:[0-9]+)").Groups[1].Value;
+        }
+
+        Assert.Equal("http://127.0.0.1:1", await GatewayUsedAsync("version --gateway http://127.0.0.1:1", new() { ["FAAS_URL"] = "http://127.0.0.1:2", ["OPENFAAS_URL"] = "http://127.0.0.1:3" }));
+        Assert.Equal("http://127.0.0.1:2", await GatewayUsedAsync("version", new() { ["FAAS_URL"] = "http://127.0.0.1:2", ["OPENFAAS_URL"] = "http://127.0.0.1:3" }));
+        Assert.Equal("http://127.0.0.1:3", await GatewayUsedAsync("version", new() { ["FAAS_URL"] = "", ["OPENFAAS_URL"] = "http://127.0.0.1:3" }));
+        Assert.Equal("http://127.0.0.1:4", await GatewayUsedAsync("version", new() { ["FAAS_URL"] = "" }));
+    }
+
+    [Fact]
     public async Task Login_is_saved_privately_and_a_wrong_password_is_refused()
     {
         using var config = new TempDirectory();
