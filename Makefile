@@ -37,7 +37,7 @@ deps-run:
 	./scripts/ensure-packages.sh curl:curl python3:python3 node:nodejs
 
 deps-test:
-	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server
+	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server dockerd:docker.io busybox:busybox-static
 
 deps-bench:
 	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nats-server:nats-server python3:python3 node:nodejs
