@@ -11,20 +11,21 @@ public class CronTriggersTests
     {
         using var marks = new TempDirectory();
         await using var gateway = await GatewayFixture.StartAsync();
-        using var a = await gateway.DeployAsync("every-minute", $"sh -c 'echo $Http_X_Connector $Http_Method >> {marks.Path}/every-minute'", ""","annotations":{"schedule":"* * * * *"}""");
+        // Schedules due at the chosen minute (12:34 on a leap day) and not now, so the real clock never fires them meanwhile.
+        using var a = await gateway.DeployAsync("leap-day", $"sh -c 'echo $Http_X_Connector $Http_Method >> {marks.Path}/leap-day'", ""","annotations":{"schedule":"34 12 29 2 *"}""");
         using var b = await gateway.DeployAsync("new-year", $"sh -c 'echo fired >> {marks.Path}/new-year'", ""","annotations":{"schedule":"0 0 1 1 *"}""");
-        using var c = await gateway.DeployAsync("lazy-quarter", $"sh -c 'echo fired >> {marks.Path}/lazy-quarter'", ""","annotations":{"schedule":"*/15 * * * *"},"labels":{"com.openfaas.scale.min":"0"}""");
-        await gateway.WaitForAvailableAsync("every-minute");
+        using var c = await gateway.DeployAsync("lazy-leap", $"sh -c 'echo fired >> {marks.Path}/lazy-leap'", ""","annotations":{"schedule":"*/17 12 29 2 *"},"labels":{"com.openfaas.scale.min":"0"}""");
+        await gateway.WaitForAvailableAsync("leap-day");
         var cron = gateway.Services.GetRequiredService<CronTriggers>();
 
-        await cron.FireDueAsync(new DateTime(2026, 11, 22, 10, 15, 0, DateTimeKind.Utc), CancellationToken.None);
+        await cron.FireDueAsync(new DateTime(2028, 2, 29, 12, 34, 0, DateTimeKind.Utc), CancellationToken.None);
         var metrics = await TestHttp.Client.GetStringAsync(gateway.Url + "/metrics");
 
-        Assert.Equal("cron POST\n", await File.ReadAllTextAsync(marks.Combine("every-minute")));
-        Assert.Equal("fired\n", await File.ReadAllTextAsync(marks.Combine("lazy-quarter")));
+        Assert.Equal("cron POST\n", await File.ReadAllTextAsync(marks.Combine("leap-day")));
+        Assert.Equal("fired\n", await File.ReadAllTextAsync(marks.Combine("lazy-leap")));
         Assert.False(File.Exists(marks.Combine("new-year")));
-        Assert.Contains("gateway_trigger_invocation_total{function_name=\"every-minute.openfaas-fn\",trigger=\"cron\",code=\"200\"} 1", metrics);
-        Assert.Contains("gateway_scale_from_zero_total{function_name=\"lazy-quarter.openfaas-fn\"} 1", metrics);
+        Assert.Contains("gateway_trigger_invocation_total{function_name=\"leap-day.openfaas-fn\",trigger=\"cron\",code=\"200\"} 1", metrics);
+        Assert.Contains("gateway_scale_from_zero_total{function_name=\"lazy-leap.openfaas-fn\"} 1", metrics);
     }
 
     [Fact]
