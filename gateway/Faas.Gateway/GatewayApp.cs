@@ -92,11 +92,12 @@ public static class GatewayApp
         _ = app.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
         app.UseMiddleware<BasicAuth>();
         app.UseMiddleware<ProviderErrors>();
+        var invoke = app.Services.GetRequiredService<InvokeRoute>();
+        app.Use((context, next) => InvokeRoute.TryMatch(context.Request.Path, out var function) ? invoke.InvokeAsync(context, function) : next(context));
         app.MapGet("/healthz", () => Results.Text("OK\n"));
         app.MapGet("/metrics", async (HttpContext context, GatewayMetrics metrics, IFunctionProvider provider) =>
             Results.Text(await metrics.RenderAsync(provider, context.RequestAborted), Faas.Prometheus.TextFormat.ContentType));
         SystemRoutes.Map(app);
-        InvokeRoute.Map(app);
         AsyncRoute.Map(app);
         return app;
     }

@@ -51,10 +51,22 @@ public sealed class InvokeRoute(
         },
     };
 
-    public static void Map(IEndpointRouteBuilder app)
+    /// <summary>
+    /// <c>/function/NAME[/...]</c> without endpoint routing: invocations are the hot path, so they are matched by a
+    /// plain prefix test ahead of the router.
+    /// </summary>
+    public static bool TryMatch(PathString path, out string function)
     {
-        app.Map("/function/{function}", (HttpContext context, string function, InvokeRoute route) => route.InvokeAsync(context, function));
-        app.Map("/function/{function}/{**rest}", (HttpContext context, string function, InvokeRoute route) => route.InvokeAsync(context, function));
+        function = "";
+        if (!path.StartsWithSegments("/function", StringComparison.Ordinal, out var rest) || !rest.HasValue || rest.Value!.Length < 2)
+        {
+            return false;
+        }
+
+        var value = rest.Value;
+        var end = value.IndexOf('/', 1);
+        function = end < 0 ? value[1..] : value[1..end];
+        return function.Length > 0;
     }
 
     public async Task InvokeAsync(HttpContext context, string function)
