@@ -78,23 +78,11 @@ public sealed class BundleBuilder : IFunctionBuilder
         return image;
     }
 
-    private static void CopyTemplate(TemplateManifest template, string directory)
-    {
-        Directory.CreateDirectory(directory);
-        foreach (var file in Directory.EnumerateFiles(template.Directory, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(template.Directory, file);
-            if (relative.StartsWith(template.HandlerFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal) ||
-                relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
-            {
-                continue;
-            }
-
-            var target = Path.Combine(directory, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
+    /// <summary>The template without its handler skeleton (the function's handler takes its place) or build output.</summary>
+    private static void CopyTemplate(TemplateManifest template, string directory) =>
+        Scaffolder.CopyDirectory(template.Directory, directory, relative =>
+            !relative.StartsWith(template.HandlerFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal) &&
+            !relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"));
 
     private static async Task RunAsync(string command, string directory, Dictionary<string, string> buildArgs, Action<string> output, string name, CancellationToken cancellationToken)
     {

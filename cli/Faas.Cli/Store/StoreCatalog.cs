@@ -24,7 +24,9 @@ public sealed class StoreCatalog
 
     public static StoreCatalog Load(string? path)
     {
-        path ??= Environment.GetEnvironmentVariable("FAAS_STORE") is { Length: > 0 } configured ? configured : FindInRepository();
+        path ??= Environment.GetEnvironmentVariable("FAAS_STORE") is { Length: > 0 } configured
+            ? configured
+            : RepositoryRoot.Find().Select(root => System.IO.Path.Combine(root, "store", "functions.json")).FirstOrDefault();
         if (path is null || !File.Exists(path))
         {
             throw CliException.BadInput($"the function store {(path ?? "store/functions.json")} does not exist (set FAAS_STORE or pass --store)");
@@ -43,22 +45,6 @@ public sealed class StoreCatalog
     public StoreFunction Get(string name) =>
         Functions.FirstOrDefault(function => function.Name == name)
         ?? throw CliException.BadInput($"the store has no function named {name}: see 'faas store list'");
-
-    private static string? FindInRepository()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(System.IO.Path.Combine(directory.FullName, "FaaS.sln")))
-                {
-                    return System.IO.Path.Combine(directory.FullName, "store", "functions.json");
-                }
-            }
-        }
-
-        return null;
-    }
 }
 
 public sealed class StoreCatalogFile

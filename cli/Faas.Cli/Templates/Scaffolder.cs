@@ -32,12 +32,19 @@ public static class Scaffolder
         return handler;
     }
 
-    public static void CopyDirectory(string from, string to)
+    /// <summary>Copies a tree with its files' modes; <paramref name="include"/> chooses by path relative to <paramref name="from"/>.</summary>
+    public static void CopyDirectory(string from, string to, Func<string, bool>? include = null)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            var relative = Path.GetRelativePath(from, file);
+            if (include is not null && !include(relative))
+            {
+                continue;
+            }
+
+            var target = Path.Combine(to, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target, overwrite: true);
             File.SetUnixFileMode(target, File.GetUnixFileMode(file));

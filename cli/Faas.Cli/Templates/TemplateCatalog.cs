@@ -43,16 +43,9 @@ public sealed class TemplateCatalog
             catalog.AddFolder(configured);
         }
 
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        foreach (var root in RepositoryRoot.Find())
         {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "FaaS.sln")))
-                {
-                    catalog.AddFolder(Path.Combine(directory.FullName, "templates"));
-                    break;
-                }
-            }
+            catalog.AddFolder(Path.Combine(root, "templates"));
         }
 
         return catalog;

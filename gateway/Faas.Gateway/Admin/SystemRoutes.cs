@@ -37,7 +37,7 @@ public static class SystemRoutes
         system.MapGet("/function/{name}", async (HttpContext context, string name, IFunctionProvider provider, GatewayMetrics metrics, Autoscaler autoscaler) =>
         {
             var function = WithInvocations(await provider.GetAsync(name, Namespace(context), context.RequestAborted), metrics);
-            function = function with { Scaling = autoscaler.Describe(new FunctionKey(function.Name, function.Namespace ?? "")) };
+            function = function with { Scaling = autoscaler.Describe(function.Key()) };
             await WriteJsonAsync(context, function, ProviderJson.Default.FunctionStatus);
         });
         system.MapPost("/scale-function/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>

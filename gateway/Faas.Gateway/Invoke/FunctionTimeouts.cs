@@ -17,7 +17,13 @@ public sealed class FunctionTimeouts(IFunctionProvider provider, IOptions<Gatewa
 
     private readonly ConcurrentDictionary<FunctionKey, Entry> _entries = new();
 
-    public async ValueTask<TimeSpan> ForAsync(FunctionKey function, CancellationToken cancellationToken)
+    /// <summary>A timeout and its <c>X-Timeout</c> form, formatted once per function rather than per request.</summary>
+    public readonly record struct Limit(TimeSpan Value, string Header)
+    {
+        public static Limit Of(TimeSpan value) => new(value, FunctionTimeout.Format(value));
+    }
+
+    public async ValueTask<Limit> ForAsync(FunctionKey function, CancellationToken cancellationToken)
     {
         var now = Environment.TickCount64;
         if (_entries.TryGetValue(function, out var entry) && entry.ExpiresAt > now)
@@ -29,7 +35,7 @@ public sealed class FunctionTimeouts(IFunctionProvider provider, IOptions<Gatewa
         try
         {
             var status = await provider.GetAsync(function.Name, function.Namespace, cancellationToken);
-            var timeout = FunctionTimeout.Read(status.Labels, status.Annotations) is { } own && own < maximum ? own : maximum;
+            var timeout = Limit.Of(FunctionTimeout.Read(status.Labels, status.Annotations) is { } own && own < maximum ? own : maximum);
             _entries[function] = new Entry(timeout, now + (long)Freshness.TotalMilliseconds);
             return timeout;
         }
@@ -40,5 +46,5 @@ public sealed class FunctionTimeouts(IFunctionProvider provider, IOptions<Gatewa
         }
     }
 
-    private readonly record struct Entry(TimeSpan Timeout, long ExpiresAt);
+    private readonly record struct Entry(Limit Timeout, long ExpiresAt);
 }

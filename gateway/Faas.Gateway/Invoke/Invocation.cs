@@ -22,7 +22,7 @@ public sealed class Invocation
     public string TraceParent { get; set; } = "";
 
     /// <summary>The limit sent to the replica as <c>X-Timeout</c>.</summary>
-    public TimeSpan Timeout { get; set; }
+    public FunctionTimeouts.Limit Timeout { get; set; }
 
     /// <summary>How long the request waited for a replica to become ready; null if one was ready at once.</summary>
     public TimeSpan? ColdStart { get; set; }

@@ -4,7 +4,6 @@ using Faas.Gateway.Configuration;
 using Faas.Gateway.Metrics;
 using Faas.Provider;
 using Faas.Provider.Timeouts;
-using Faas.Provider.Validation;
 using Faas.Provider.Wire;
 using Faas.Proxy;
 using Faas.Proxy.Upstream;
@@ -169,17 +168,19 @@ public sealed class InvokeRoute(
     }
 
     /// <summary>The function's timeout, or less if the caller asked for less with <c>X-Timeout</c>.</summary>
-    private async ValueTask<TimeSpan> TimeoutForAsync(HttpContext context, FunctionKey key)
+    private async ValueTask<FunctionTimeouts.Limit> TimeoutForAsync(HttpContext context, FunctionKey key)
     {
         var timeout = await timeouts.ForAsync(key, context.RequestAborted);
         var asked = context.Request.Headers["X-Timeout"];
-        return asked.Count == 1 && Duration.TryParse(asked[0]!, out var shorter) && shorter > TimeSpan.Zero && shorter < timeout ? shorter : timeout;
+        return asked.Count == 1 && Duration.TryParse(asked[0]!, out var shorter) && shorter > TimeSpan.Zero && shorter < timeout.Value
+            ? FunctionTimeouts.Limit.Of(shorter)
+            : timeout;
     }
 
     private async Task ForwardAsync(HttpContext context, string function, Invocation invocation, ReplicaLoad replica)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        deadline.CancelAfter(invocation.Timeout + BackstopGrace);
+        deadline.CancelAfter(invocation.Timeout.Value + BackstopGrace);
         var target = FunctionRoute.Rest(context, "/function/" + function);
         var result = await ForwardToAsync(context, replica, target, deadline.Token);
         if (result == ForwardResult.ConnectFailed && routes.Pick(invocation.Function, exclude: replica.Endpoint) is { } other && other != replica)
@@ -197,7 +198,7 @@ public sealed class InvokeRoute(
                 await FailAsync(context, StatusCodes.Status502BadGateway, $"a replica of {key} failed to answer");
                 break;
             case ForwardResult.Timeout:
-                await FailAsync(context, StatusCodes.Status504GatewayTimeout, $"{key} did not answer within {invocation.Timeout.TotalSeconds:0.###}s");
+                await FailAsync(context, StatusCodes.Status504GatewayTimeout, $"{key} did not answer within {invocation.Timeout.Value.TotalSeconds:0.###}s");
                 break;
             case ForwardResult.RequestTooLarge:
                 await FailAsync(context, StatusCodes.Status413PayloadTooLarge, $"the request body for {key} is over the limit of {options.Value.MaxRequestBodySize} bytes");
@@ -220,7 +221,7 @@ public sealed class InvokeRoute(
         [
             new("X-Call-Id", invocation.CallId),
             new("X-Start-Time", invocation.StartTime),
-            new("X-Timeout", FunctionTimeout.Format(invocation.Timeout)),
+            new("X-Timeout", invocation.Timeout.Header),
             new("traceparent", invocation.TraceParent),
             new("X-Forwarded-For", request.Headers["X-Forwarded-For"] is { Count: > 0 } chain
                 ? $"{chain}, {context.Connection.RemoteIpAddress}" : context.Connection.RemoteIpAddress?.ToString() ?? ""),

@@ -50,18 +50,16 @@ public sealed class GatewayMetrics
 
     /// <summary>Invocations of a function this gateway has started (<c>invocationCount</c> in the admin API, as OpenFaaS reports it from its metrics).</summary>
     public double InvocationCount(FunctionStatus function) =>
-        Started.TryGet(new LabelValues($"{function.Name}.{function.Namespace}"), out var started) ? started.Value : 0;
+        Started.TryGet(new LabelValues(function.Key().ToString()), out var started) ? started.Value : 0;
 
     /// <summary>Refreshes <c>gateway_service_count</c> from the provider, then renders everything.</summary>
     public async Task<string> RenderAsync(IFunctionProvider provider, CancellationToken cancellationToken)
     {
-        foreach (var ns in await provider.ListNamespacesAsync(cancellationToken))
+        foreach (var function in await provider.ListAllAsync(cancellationToken))
         {
-            foreach (var function in await provider.ListAsync(ns, cancellationToken))
-            {
-                Replicas.WithLabels($"{function.Name}.{function.Namespace}").Set(function.Replicas);
-                AvailableReplicas.WithLabels($"{function.Name}.{function.Namespace}").Set(function.AvailableReplicas);
-            }
+            var label = function.Key().ToString();
+            Replicas.WithLabels(label).Set(function.Replicas);
+            AvailableReplicas.WithLabels(label).Set(function.AvailableReplicas);
         }
 
         return Registry.Render();

@@ -28,18 +28,12 @@ public sealed class Autoscaler(IFunctionProvider provider, LoadMeter meter, Gate
         var settings = options.Value;
         var behaviour = new ScalingBehaviour { StabilizationWindow = settings.StabilizationWindow, ScaleDownFraction = settings.ScaleDownFraction };
         var seen = new HashSet<FunctionKey>();
-        foreach (var ns in await provider.ListNamespacesAsync(cancellationToken))
+        foreach (var function in await provider.ListAllAsync(cancellationToken))
         {
-            foreach (var function in await provider.ListAsync(ns, cancellationToken))
+            if (ScalingPolicy.From(function.Labels) is { } policy)
             {
-                var key = new FunctionKey(function.Name, function.Namespace ?? ns);
-                if (ScalingPolicy.From(function.Labels) is not { } policy)
-                {
-                    continue;
-                }
-
-                seen.Add(key);
-                await DecideAsync(key, function, policy, behaviour, settings, cancellationToken);
+                seen.Add(function.Key());
+                await DecideAsync(function.Key(), function, policy, behaviour, settings, cancellationToken);
             }
         }
 

@@ -18,16 +18,13 @@ public sealed class CronTriggers(IFunctionProvider provider, GatewayInvoker invo
     public async Task FireDueAsync(DateTime minute, CancellationToken cancellationToken)
     {
         var due = new List<FunctionKey>();
-        foreach (var ns in await provider.ListNamespacesAsync(cancellationToken))
+        foreach (var function in await provider.ListAllAsync(cancellationToken))
         {
-            foreach (var function in await provider.ListAsync(ns, cancellationToken))
+            if (function.Annotations?.GetValueOrDefault(TriggerAnnotations.Schedule) is { } text &&
+                CronSchedule.TryParse(text, out var schedule, out _) &&
+                schedule!.Next(minute.AddMinutes(-1)) == minute)
             {
-                if (function.Annotations?.GetValueOrDefault(TriggerAnnotations.Schedule) is { } text &&
-                    CronSchedule.TryParse(text, out var schedule, out _) &&
-                    schedule!.Next(minute.AddMinutes(-1)) == minute)
-                {
-                    due.Add(new FunctionKey(function.Name, function.Namespace ?? ns));
-                }
+                due.Add(function.Key());
             }
         }
 

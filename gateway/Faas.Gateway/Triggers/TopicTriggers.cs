@@ -74,17 +74,11 @@ public sealed class TopicTriggers(IFunctionProvider provider, IServiceProvider s
     public async Task RefreshAsync(NatsConnection connection, CancellationToken cancellationToken)
     {
         var routes = new Dictionary<string, List<FunctionKey>>(StringComparer.Ordinal);
-        foreach (var ns in await provider.ListNamespacesAsync(cancellationToken))
+        foreach (var function in await provider.ListAllAsync(cancellationToken))
         {
-            foreach (var function in await provider.ListAsync(ns, cancellationToken))
+            foreach (var topic in function.Annotations?.GetValueOrDefault(TriggerAnnotations.Topic) is { } topics ? TriggerAnnotations.Topics(topics) : [])
             {
-                if (function.Annotations?.GetValueOrDefault(TriggerAnnotations.Topic) is { } topics)
-                {
-                    foreach (var topic in TriggerAnnotations.Topics(topics))
-                    {
-                        (routes.TryGetValue(topic, out var list) ? list : routes[topic] = []).Add(new FunctionKey(function.Name, function.Namespace ?? ns));
-                    }
-                }
+                (routes.TryGetValue(topic, out var list) ? list : routes[topic] = []).Add(function.Key());
             }
         }
 
