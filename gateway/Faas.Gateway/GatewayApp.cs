@@ -7,12 +7,13 @@ using Faas.Gateway.Scaling;
 using Faas.Gateway.Security;
 using Faas.Gateway.Triggers;
 using Faas.Provider;
+using Faas.Provider.Docker;
 using Faas.Provider.Local;
 using Faas.Proxy.Upstream;
 
 namespace Faas.Gateway;
 
-/// <summary>Builds the gateway: the local backend (the default), the admin API, the invoke proxy.</summary>
+/// <summary>Builds the gateway: a backend (local processes by default, or Docker), the admin API, the invoke proxy.</summary>
 public static class GatewayApp
 {
     public static async Task<WebApplication> CreateAsync(string[] args, Action<GatewayOptions>? configure = null, Action<AsyncOptions>? configureAsync = null)
@@ -35,14 +36,8 @@ public static class GatewayApp
         builder.Services.AddSingleton(credentials);
         Console.WriteLine($"admin user '{credentials.User}', password from {credentials.Source}");
 
-        var provider = await LocalProvider.StartAsync(new LocalProviderOptions
-        {
-            StateDirectory = options.StateDirectory,
-            WatchdogPath = options.WatchdogPath,
-            StandbyReplicas = options.StandbyReplicas,
-        });
+        var provider = await StartProviderAsync(options);
         builder.Services.AddSingleton(_ => provider);
-        builder.Services.AddSingleton<IFunctionProvider>(services => services.GetRequiredService<LocalProvider>());
         builder.Services.AddSingleton(new UpstreamClient(new UpstreamClientOptions { IdleTimeout = TimeSpan.FromSeconds(30) }));
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingTable>());
@@ -100,5 +95,29 @@ public static class GatewayApp
         SystemRoutes.Map(app);
         AsyncRoute.Map(app);
         return app;
+    }
+
+    /// <summary>The backend the options name; the container disposes it at shutdown.</summary>
+    private static async Task<IFunctionProvider> StartProviderAsync(GatewayOptions options)
+    {
+        switch (options.Provider)
+        {
+            case "local":
+                return await LocalProvider.StartAsync(new LocalProviderOptions
+                {
+                    StateDirectory = options.StateDirectory,
+                    WatchdogPath = options.WatchdogPath,
+                    StandbyReplicas = options.StandbyReplicas,
+                });
+            case "docker":
+                return await DockerProvider.StartAsync(new DockerProviderOptions
+                {
+                    StateDirectory = options.StateDirectory,
+                    Socket = options.DockerSocket,
+                    Network = options.DockerNetwork,
+                });
+            default:
+                throw new ArgumentException($"Gateway:Provider '{options.Provider}' is not a backend: use local or docker");
+        }
     }
 }

@@ -1,13 +1,30 @@
 using Faas.Gateway;
 
 // Listens on http://127.0.0.1:8080 unless --urls or ASPNETCORE_URLS says otherwise.
-// Exit codes: 0 after a clean stop, 1 when the gateway cannot start (for example its port is taken).
+// Exit codes: 0 after a clean stop, 1 when the gateway cannot start (its port is taken, no Docker Engine answers),
+// 2 when its configuration names something that does not exist.
 if (!args.Any(arg => arg.StartsWith("--urls", StringComparison.Ordinal)) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
 {
     args = [.. args, "--urls", "http://127.0.0.1:8080"];
 }
 
-await using var app = await GatewayApp.CreateAsync(args);
+WebApplication created;
+try
+{
+    created = await GatewayApp.CreateAsync(args);
+}
+catch (Faas.Provider.Docker.Engine.DockerException error)
+{
+    Console.Error.WriteLine($"gateway: cannot start: {error.Message}");
+    return 1;
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine($"gateway: {error.Message}");
+    return 2;
+}
+
+await using var app = created;
 try
 {
     await app.RunAsync();

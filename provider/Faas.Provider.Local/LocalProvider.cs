@@ -25,7 +25,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     private readonly EndpointFeed _feed = new();
     private readonly StandbyPool? _standbys;
     private readonly ConcurrentDictionary<FunctionKey, FunctionRuntime> _runtimes = new();
-    private readonly ConcurrentDictionary<FunctionKey, SemaphoreSlim> _functionLocks = new();
+    private readonly FunctionLocks _locks = new();
 
     private LocalProvider(LocalProviderOptions options)
     {
@@ -69,7 +69,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     {
         deployment = DeploymentValidator.Validate(deployment);
         var key = new FunctionKey(deployment.Service, deployment.Namespace!);
-        return WithFunctionLockAsync(key, async () =>
+        return _locks.RunAsync(key, async () =>
         {
             if (_runtimes.ContainsKey(key))
             {
@@ -88,7 +88,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     {
         deployment = DeploymentValidator.Validate(deployment);
         var key = new FunctionKey(deployment.Service, deployment.Namespace!);
-        return WithFunctionLockAsync(key, async () =>
+        return _locks.RunAsync(key, async () =>
         {
             var runtime = Find(key);
 
@@ -103,7 +103,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     public Task DeleteAsync(string name, string @namespace, CancellationToken cancellationToken)
     {
         var key = new FunctionKey(name, DeploymentValidator.NamespaceOrDefault(@namespace));
-        return WithFunctionLockAsync(key, async () =>
+        return _locks.RunAsync(key, async () =>
         {
             var runtime = Find(key);
             _runtimes.TryRemove(key, out _);
@@ -131,7 +131,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
         }
 
         var key = new FunctionKey(request.ServiceName, DeploymentValidator.NamespaceOrDefault(request.Namespace));
-        return WithFunctionLockAsync(key, async () =>
+        return _locks.RunAsync(key, async () =>
         {
             var runtime = Find(key);
             var replicas = (int)request.Replicas;
@@ -221,24 +221,6 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
 
         _secrets.Materialize(deployment.Secrets ?? [], key.Namespace, launch.SecretsDirectory);
         return launch;
-    }
-
-    /// <summary>
-    /// Runs a change to one function under that function's own lock (held by name, so a delete and a re-deploy of
-    /// the same name never interleave); changes to different functions run in parallel.
-    /// </summary>
-    private async Task WithFunctionLockAsync(FunctionKey key, Func<Task> change, CancellationToken cancellationToken)
-    {
-        var gate = _functionLocks.GetOrAdd(key, static _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            await change();
-        }
-        finally
-        {
-            gate.Release();
-        }
     }
 
     private FunctionRuntime Find(FunctionKey key) => _runtimes.TryGetValue(key, out var runtime) ? runtime : throw NotFound(key);

@@ -1,12 +1,14 @@
 using System.Formats.Tar;
+using Faas.Provider.Docker.Containers;
 using Faas.Provider.Docker.Engine;
 using Faas.Testing;
 
 namespace Faas.Provider.Docker.Tests;
 
 /// <summary>
-/// One Docker Engine for the Docker tests (see <see cref="DockerDaemon"/>) and a tiny image made on the machine, as no
-/// registry is reachable: Debian's static busybox imported as <see cref="Image"/> (with /bin/sh).
+/// One Docker Engine for the Docker tests (see <see cref="DockerDaemon"/>) and images made on the machine, as no
+/// registry is reachable: Debian's static busybox imported as <see cref="Image"/> (with /bin/sh), and the watchdog
+/// image (<see cref="BaseImages.Watchdog"/>) that function replicas run.
 /// </summary>
 public sealed class DockerFixture : IAsyncLifetime
 {
@@ -33,13 +35,30 @@ public sealed class DockerFixture : IAsyncLifetime
 
         rootfs.Position = 0;
         await Engine.ImportImageAsync(rootfs, "faas-test/busybox", "1");
+        await BaseImages.ImportWatchdogAsync(Engine);
     }
+
+    /// <summary>A Docker backend on this engine with its secrets under <paramref name="state"/>; quick to give up on a replica that fails.</summary>
+    public Task<DockerProvider> StartProviderAsync(TempDirectory state, string network = DockerProviderOptions.HostNetwork) =>
+        DockerProvider.StartAsync(new DockerProviderOptions
+        {
+            Socket = Engine.SocketPath,
+            StateDirectory = state.Path,
+            Network = network,
+            StopGrace = TimeSpan.FromSeconds(2),
+            ReadyTimeout = TimeSpan.FromSeconds(20),
+        });
 
     public async Task DisposeAsync()
     {
-        foreach (var container in await Engine.ListContainersAsync(["faas.test"]))
+        foreach (var container in (await Engine.ListContainersAsync(["faas.test"])).Concat(await Engine.ListContainersAsync([ContainerLabels.Managed])))
         {
             await Engine.RemoveContainerAsync(container.Id, force: true);
+        }
+
+        foreach (var volume in await Engine.ListVolumesAsync([ContainerLabels.Managed]))
+        {
+            await Engine.RemoveVolumeAsync(volume.Name);
         }
 
         Engine.Dispose();

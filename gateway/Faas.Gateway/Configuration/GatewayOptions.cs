@@ -36,6 +36,16 @@ public sealed class GatewayOptions
     /// <summary>The autoscaler (section <c>Gateway:Autoscaling</c>).</summary>
     public Faas.Gateway.Scaling.AutoscalingOptions Autoscaling { get; set; } = new();
 
+    /// <summary>Which backend runs replicas: <c>local</c> (processes, the default) or <c>docker</c> (containers).</summary>
+    public string Provider { get; set; } = "local";
+
+    /// <summary>The Docker Engine's socket (Docker backend).</summary>
+    public string DockerSocket { get; set; } = Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://", StringComparison.Ordinal)
+        ? host["unix://".Length..] : Faas.Provider.Docker.Engine.DockerEngine.DefaultSocket;
+
+    /// <summary>The Docker backend's network: <c>host</c> (loopback ports) or a bridge network's name (ports published on 127.0.0.1).</summary>
+    public string DockerNetwork { get; set; } = Faas.Provider.Docker.DockerProviderOptions.HostNetwork;
+
     /// <summary>Watchdogs the local backend keeps started ahead of demand.</summary>
     public int StandbyReplicas { get; set; } = 1;
 }

@@ -89,12 +89,27 @@ public sealed class DockerEngine : IDisposable
     }
 
     /// <summary>Imports a root filesystem tarball as an image (<c>docker import</c>), for images made without a registry.</summary>
-    public async Task ImportImageAsync(Stream rootfsTar, string repository, string tag, CancellationToken cancellationToken = default)
+    /// <param name="changes">Dockerfile instructions applied to the image, e.g. <c>CMD ["/usr/bin/watchdog"]</c>.</param>
+    public async Task ImportImageAsync(Stream rootfsTar, string repository, string tag, IEnumerable<string>? changes = null, CancellationToken cancellationToken = default)
     {
         using var content = new StreamContent(rootfsTar);
         content.Headers.ContentType = new("application/x-tar");
-        var path = $"/images/create?fromSrc=-&repo={Uri.EscapeDataString(repository)}&tag={Uri.EscapeDataString(tag)}";
+        var path = $"/images/create?fromSrc=-&repo={Uri.EscapeDataString(repository)}&tag={Uri.EscapeDataString(tag)}"
+            + string.Concat((changes ?? []).Select(change => "&changes=" + Uri.EscapeDataString(change)));
         await foreach (var _ in ProgressAsync(HttpMethod.Post, path, content, $"import {repository}:{tag}", cancellationToken))
+        {
+        }
+    }
+
+    /// <summary>Pulls an image (<c>repository[:tag]</c> or <c>repository@digest</c>) from its registry; a failure throws with the registry's message.</summary>
+    public async Task PullImageAsync(string image, CancellationToken cancellationToken = default)
+    {
+        var lastSlash = image.LastIndexOf('/');
+        var colon = image.LastIndexOf(':');
+        var query = !image.Contains('@') && colon > lastSlash
+            ? $"fromImage={Uri.EscapeDataString(image[..colon])}&tag={Uri.EscapeDataString(image[(colon + 1)..])}"
+            : $"fromImage={Uri.EscapeDataString(image)}" + (image.Contains('@') ? "" : "&tag=latest");
+        await foreach (var _ in ProgressAsync(HttpMethod.Post, $"/images/create?{query}", null, $"pull {image}", cancellationToken))
         {
         }
     }
@@ -118,6 +133,49 @@ public sealed class DockerEngine : IDisposable
     public async Task RemoveImageAsync(string image, bool force, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(HttpMethod.Delete, $"/images/{image}?force={(force ? "true" : "false")}", null, $"remove image {image}", cancellationToken);
+    }
+
+    /// <summary>An image's details; NotFound (404) if the engine does not have it.</summary>
+    public Task<ImageDetails> InspectImageAsync(string image, CancellationToken cancellationToken = default) =>
+        GetAsync($"/images/{image}/json", EngineJson.Default.ImageDetails, $"inspect image {image}", cancellationToken);
+
+    /// <summary>Creates a named volume; the engine keeps its labels, so a volume can hold a small record that outlives every container.</summary>
+    public async Task CreateVolumeAsync(string name, Dictionary<string, string> labels, CancellationToken cancellationToken = default)
+    {
+        var spec = new VolumeSpec { Name = name, Labels = labels };
+        using var response = await SendAsync(HttpMethod.Post, "/volumes/create", JsonContent.Create(spec, EngineJson.Default.VolumeSpec), $"create volume {name}", cancellationToken);
+    }
+
+    /// <summary>Volumes carrying every given label.</summary>
+    public async Task<List<VolumeSummary>> ListVolumesAsync(IEnumerable<string> labels, CancellationToken cancellationToken = default)
+    {
+        var filters = JsonSerializer.Serialize(new Dictionary<string, List<string>> { ["label"] = [.. labels] }, EngineJson.Default.DictionaryStringListString);
+        var list = await GetAsync($"/volumes?filters={Uri.EscapeDataString(filters)}", EngineJson.Default.VolumeList, "list volumes", cancellationToken);
+        return list.Volumes ?? [];
+    }
+
+    public async Task RemoveVolumeAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, $"/volumes/{Uri.EscapeDataString(name)}", null, $"remove volume {name}", cancellationToken);
+    }
+
+    /// <summary>Creates a user-defined bridge network unless one of that name exists.</summary>
+    public async Task EnsureNetworkAsync(string name, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var existing = await SendAsync(HttpMethod.Get, $"/networks/{Uri.EscapeDataString(name)}", null, $"inspect network {name}", cancellationToken);
+        }
+        catch (DockerException error) when (error.Status == HttpStatusCode.NotFound)
+        {
+            var spec = new NetworkSpec { Name = name, Driver = "bridge", CheckDuplicate = true };
+            using var created = await SendAsync(HttpMethod.Post, "/networks/create", JsonContent.Create(spec, EngineJson.Default.NetworkSpec), $"create network {name}", cancellationToken);
+        }
+    }
+
+    public async Task RemoveNetworkAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, $"/networks/{Uri.EscapeDataString(name)}", null, $"remove network {name}", cancellationToken);
     }
 
     public async Task<string> CreateContainerAsync(string name, ContainerSpec spec, CancellationToken cancellationToken = default)
@@ -162,10 +220,13 @@ public sealed class DockerEngine : IDisposable
     public async Task<int> WaitContainerAsync(string id, CancellationToken cancellationToken = default) =>
         (await SendJsonAsync(HttpMethod.Post, $"/containers/{id}/wait", null, EngineJson.Default.WaitResult, $"wait {id}", cancellationToken)).StatusCode;
 
-    /// <summary>The container's output as stdout/stderr frames; <paramref name="follow"/> keeps streaming until it stops.</summary>
-    public async IAsyncEnumerable<LogFrame> LogsAsync(string id, bool follow, int? tail = null, DateTimeOffset? since = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The container's output as stdout/stderr frames; <paramref name="follow"/> keeps streaming until it stops. With
+    /// <paramref name="timestamps"/> every line starts with its RFC 3339 time and a space.
+    /// </summary>
+    public async IAsyncEnumerable<LogFrame> LogsAsync(string id, bool follow, int? tail = null, DateTimeOffset? since = null, bool timestamps = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var query = new StringBuilder($"/containers/{id}/logs?stdout=true&stderr=true&timestamps=false&follow={(follow ? "true" : "false")}");
+        var query = new StringBuilder($"/containers/{id}/logs?stdout=true&stderr=true&timestamps={(timestamps ? "true" : "false")}&follow={(follow ? "true" : "false")}");
         if (tail is not null)
         {
             query.Append("&tail=").Append(tail.Value.ToString(CultureInfo.InvariantCulture));

@@ -42,9 +42,16 @@ public sealed record ContainerSpec
     [JsonPropertyName("User")]
     public string? User { get; init; }
 
+    /// <summary><c>8080/tcp</c> → {} for ports a bridge-networked container publishes.</summary>
+    [JsonPropertyName("ExposedPorts")]
+    public Dictionary<string, EmptyObject>? ExposedPorts { get; init; }
+
     [JsonPropertyName("HostConfig")]
     public HostConfig? HostConfig { get; init; }
 }
+
+/// <summary>The <c>{}</c> the Engine uses as a set member.</summary>
+public sealed record EmptyObject;
 
 public sealed record HostConfig
 {
@@ -71,6 +78,23 @@ public sealed record HostConfig
 
     [JsonPropertyName("NanoCpus")]
     public long NanoCpus { get; init; }
+
+    /// <summary>Relative CPU weight under contention (1024 = one CPU's share), from a function's CPU request.</summary>
+    [JsonPropertyName("CpuShares")]
+    public long CpuShares { get; init; }
+
+    /// <summary><c>8080/tcp</c> → where it is published on the host (bridge networks only).</summary>
+    [JsonPropertyName("PortBindings")]
+    public Dictionary<string, List<PortBinding>>? PortBindings { get; init; }
+}
+
+public sealed record PortBinding
+{
+    [JsonPropertyName("HostIp")]
+    public string HostIp { get; init; } = "";
+
+    [JsonPropertyName("HostPort")]
+    public string HostPort { get; init; } = "";
 }
 
 public sealed record CreatedContainer
@@ -184,16 +208,3 @@ public enum LogStream
 }
 
 public sealed record LogFrame(LogStream Stream, byte[] Data);
-
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
-[JsonSerializable(typeof(EngineVersion))]
-[JsonSerializable(typeof(ContainerSpec))]
-[JsonSerializable(typeof(CreatedContainer))]
-[JsonSerializable(typeof(List<ContainerSummary>))]
-[JsonSerializable(typeof(ContainerDetails))]
-[JsonSerializable(typeof(WaitResult))]
-[JsonSerializable(typeof(EngineError))]
-[JsonSerializable(typeof(ProgressLine))]
-[JsonSerializable(typeof(Dictionary<string, List<string>>))]
-[JsonSerializable(typeof(Dictionary<string, string>))]
-internal sealed partial class EngineJson : JsonSerializerContext;

@@ -74,24 +74,10 @@ public sealed class FunctionRuntime(LocalProviderOptions options, StateDirectory
     public FunctionStatus Status()
     {
         var slots = Slots;
-        var deployment = Stored.Deployment;
-        return new FunctionStatus
+        return FunctionStatus.Of(Stored.Deployment, Stored.CreatedAt) with
         {
-            Name = deployment.Service,
-            Image = deployment.Image,
-            Namespace = deployment.Namespace,
-            EnvProcess = deployment.EnvProcess,
-            EnvVars = NullIfEmpty(deployment.EnvVars),
-            Constraints = deployment.Constraints is { Count: > 0 } ? deployment.Constraints : null,
-            Secrets = deployment.Secrets is { Count: > 0 } ? deployment.Secrets : null,
-            Labels = NullIfEmpty(deployment.Labels),
-            Annotations = NullIfEmpty(deployment.Annotations),
-            Limits = deployment.Limits,
-            Requests = deployment.Requests,
-            ReadOnlyRootFilesystem = deployment.ReadOnlyRootFilesystem,
             Replicas = (ulong)Stored.Replicas,
             AvailableReplicas = (ulong)slots.Count(slot => slot.IsReady && slot.Launch == Launch),
-            CreatedAt = Stored.CreatedAt,
             Restarts = slots.Sum(slot => slot.Restarts),
             LastExit = slots.Select(slot => slot.LastExit).LastOrDefault(exit => exit is not null),
             CrashLooping = slots.Any(slot => slot.ConsecutiveFailures >= options.CrashLoopThreshold),
@@ -122,6 +108,4 @@ public sealed class FunctionRuntime(LocalProviderOptions options, StateDirectory
     }
 
     private void PublishEndpoints() => feed.Publish(new EndpointsChanged(Key, ReadyEndpoints));
-
-    private static Dictionary<string, string>? NullIfEmpty(Dictionary<string, string>? map) => map is { Count: > 0 } ? map : null;
 }

@@ -21,7 +21,9 @@ public static class DeploymentValidator
             ?? ScalingLabels.Check(deployment.Labels)
             ?? FunctionTimeout.Check(deployment.Labels, deployment.Annotations)
             ?? TriggerAnnotations.Check(deployment.Annotations)
-            ?? ScalingPolicy.Check(deployment.Labels);
+            ?? ScalingPolicy.Check(deployment.Labels)
+            ?? ResourceQuantity.Check("limits", deployment.Limits)
+            ?? ResourceQuantity.Check("requests", deployment.Requests);
         if (problem is not null)
         {
             throw ProviderException.Invalid(problem);

@@ -9,6 +9,25 @@ namespace Faas.Provider.Wire;
 /// </summary>
 public sealed record FunctionStatus
 {
+    /// <summary>The status fields a deployment defines (the same on every backend); backends add replicas and health.</summary>
+    public static FunctionStatus Of(FunctionDeployment deployment, DateTimeOffset createdAt) => new()
+    {
+        Name = deployment.Service,
+        Image = deployment.Image,
+        Namespace = deployment.Namespace,
+        EnvProcess = deployment.EnvProcess,
+        EnvVars = NullIfEmpty(deployment.EnvVars),
+        Constraints = deployment.Constraints is { Count: > 0 } ? deployment.Constraints : null,
+        Secrets = deployment.Secrets is { Count: > 0 } ? deployment.Secrets : null,
+        Labels = NullIfEmpty(deployment.Labels),
+        Annotations = NullIfEmpty(deployment.Annotations),
+        Limits = deployment.Limits,
+        Requests = deployment.Requests,
+        ReadOnlyRootFilesystem = deployment.ReadOnlyRootFilesystem,
+        CreatedAt = createdAt,
+    };
+
+
     [JsonPropertyName("name")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string Name { get; init; } = "";
@@ -77,4 +96,6 @@ public sealed record FunctionStatus
     /// <summary>Autoscaling, for functions with a scaling policy (added by the gateway).</summary>
     [JsonPropertyName("scaling")]
     public FunctionScaling? Scaling { get; init; }
+
+    private static Dictionary<string, string>? NullIfEmpty(Dictionary<string, string>? map) => map is { Count: > 0 } ? map : null;
 }

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Faas.Provider.Local.Replicas;
+namespace Faas.Provider;
 
 /// <summary>A loopback port nothing listens on now. If another process takes it first, the replica fails to bind and is restarted on a new one.</summary>
-internal static class FreePort
+public static class FreePort
 {
     public static int Next()
     {

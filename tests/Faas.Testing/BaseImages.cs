@@ -1,0 +1,54 @@
+using Faas.Provider.Docker.Engine;
+
+namespace Faas.Testing;
+
+/// <summary>
+/// The images <c>scripts/images.sh</c> makes without a registry, imported into a test's engine. The watchdog image
+/// (<see cref="Watchdog"/>: the published watchdog, its libraries and busybox) is made on demand; the Debian-based
+/// ones only by <c>make images</c> (debootstrap), so tests that need them ask <see cref="HasDebianImages"/>.
+/// </summary>
+public static class BaseImages
+{
+    public const string Watchdog = "faas/watchdog:latest";
+
+    private static readonly SemaphoreSlim Making = new(1, 1);
+
+    public static string Directory => Environment.GetEnvironmentVariable("FAAS_IMAGES_DIR") ?? Path.Combine(RepoPaths.Root, "out", "images");
+
+    public static bool HasDebianImages => File.Exists(Path.Combine(Directory, "debian.tar"));
+
+    /// <summary>Makes (if needed) and imports the watchdog image into <paramref name="engine"/>, with the watchdog as its command.</summary>
+    public static async Task ImportWatchdogAsync(DockerEngine engine)
+    {
+        var tar = Path.Combine(Directory, "watchdog.tar");
+        await Making.WaitAsync();
+        try
+        {
+            if (!File.Exists(tar))
+            {
+                await using var script = ChildProcess.Start(Path.Combine(RepoPaths.Root, "scripts", "images.sh"), ["--watchdog-only"]);
+                if (!await script.WaitForExitAsync(TimeSpan.FromMinutes(2)) || script.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"scripts/images.sh --watchdog-only failed: {script.Output}");
+                }
+            }
+        }
+        finally
+        {
+            Making.Release();
+        }
+
+        await using var rootfs = File.OpenRead(tar);
+        await engine.ImportImageAsync(rootfs, "faas/watchdog", "latest", ["CMD [\"/usr/bin/watchdog\"]"]);
+    }
+
+    /// <summary>Imports the Debian-based template images <c>make images</c> made, under the names the templates' offline build args use.</summary>
+    public static async Task ImportDebianAsync(DockerEngine engine)
+    {
+        foreach (var (file, repository, tag) in new[] { ("debian", "faas/debian", "bookworm"), ("python", "faas/python", "3.11"), ("node", "faas/node", "20") })
+        {
+            await using var rootfs = File.OpenRead(Path.Combine(Directory, file + ".tar"));
+            await engine.ImportImageAsync(rootfs, repository, tag, ["ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]);
+        }
+    }
+}
