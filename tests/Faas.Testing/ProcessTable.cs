@@ -60,4 +60,21 @@ public static class ProcessTable
 
         return condition();
     }
+
+    /// <summary>Polls an asynchronous <paramref name="condition"/> until it holds; false after <paramref name="timeout"/>.</summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return await condition();
+    }
 }
