@@ -26,6 +26,7 @@ watchdog_rootfs() {
   [ -x "$bin" ] || { echo "images.sh: $bin is missing: run 'make publish-watchdog' first" >&2; exit 1; }
   if [ "$out/watchdog.tar" -nt "$bin" ]; then return; fi
   root=$(mktemp -d)
+  chmod 755 "$root"
   mkdir -p "$root/usr/bin" "$root/bin" "$root/tmp" "$root/etc"
   chmod 1777 "$root/tmp"
   cp "$bin" "$root/usr/bin/watchdog"
@@ -54,6 +55,7 @@ debian_rootfs() {
   root=$(mktemp -d)
   debootstrap --variant=minbase ${include:+--include=$include} bookworm "$root" "$mirror" > "$out/$name.log" 2>&1 \
     || { echo "images.sh: debootstrap of $name failed, see $out/$name.log" >&2; rm -rf "$root"; exit 1; }
+  chmod 755 "$root"
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc "$root"/usr/share/man "$root"/usr/share/locale "$root"/usr/share/info
   tar -C "$root" -cf "$out/$name.tar.tmp" . && mv "$out/$name.tar.tmp" "$out/$name.tar"
   rm -rf "$root"

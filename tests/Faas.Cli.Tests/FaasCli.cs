@@ -4,7 +4,7 @@ using Faas.Testing;
 namespace Faas.Cli.Tests;
 
 /// <summary>Runs the built <c>faas</c> executable (not its classes) and captures its exit code, stdout and stderr.</summary>
-public sealed class FaasCli(string gatewayUrl, string workingDirectory, string configDirectory)
+public sealed class FaasCli(string gatewayUrl, string workingDirectory, string configDirectory, IReadOnlyDictionary<string, string>? baseEnvironment = null)
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
@@ -31,7 +31,7 @@ public sealed class FaasCli(string gatewayUrl, string workingDirectory, string c
         info.Environment["FAAS_CONFIG_DIR"] = configDirectory;
         info.Environment.Remove("OPENFAAS_URL");
         info.Environment.Remove("FAAS_ADMIN_PASSWORD");
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in (baseEnvironment ?? new Dictionary<string, string>()).Concat(environment ?? new Dictionary<string, string>()))
         {
             info.Environment[name] = value;
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
@@ -39,18 +38,10 @@ public sealed class BundleBuilder : IFunctionBuilder
             }
         }
 
-        var directory = BuildDirectory(stack, name);
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-
-        CopyTemplate(template, directory);
-        Scaffolder.CopyDirectory(StackLoader.HandlerDirectory(stack, function), Path.Combine(directory, template.HandlerFolder));
+        var directory = BuildSteps.Prepare(stack, name, function, template);
         foreach (var command in local.Build)
         {
-            output($"$ {command}");
-            await RunAsync(command, directory, function.BuildArgs, output, name, cancellationToken);
+            await BuildSteps.RunAsync(command, directory, function.BuildArgs, output, name, cancellationToken);
         }
 
         var bundleRoot = Path.GetFullPath(Path.Combine(directory, local.Output));
@@ -74,54 +65,8 @@ public sealed class BundleBuilder : IFunctionBuilder
 
         await using var stream = File.OpenRead(archive);
         var image = await gateway.UploadBundleAsync(name, stream, cancellationToken);
-        await File.WriteAllTextAsync(DeploymentFactory.PushedImagePath(stack, name), image + "\n", cancellationToken);
+        await DeploymentFactory.RecordImageAsync(stack, name, image, cancellationToken);
         return image;
-    }
-
-    /// <summary>The template without its handler skeleton (the function's handler takes its place) or build output.</summary>
-    private static void CopyTemplate(TemplateManifest template, string directory) =>
-        Scaffolder.CopyDirectory(template.Directory, directory, relative =>
-            !relative.StartsWith(template.HandlerFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal) &&
-            !relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"));
-
-    private static async Task RunAsync(string command, string directory, Dictionary<string, string> buildArgs, Action<string> output, string name, CancellationToken cancellationToken)
-    {
-        var info = new ProcessStartInfo("sh", ["-c", command])
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in buildArgs)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var pumps = new[] { PumpAsync(process.StandardOutput, output), PumpAsync(process.StandardError, output) };
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        await Task.WhenAll(pumps);
-        if (process.ExitCode != 0)
-        {
-            throw new CliException($"{name}: build step failed with exit code {process.ExitCode}: {command}");
-        }
-    }
-
-    private static async Task PumpAsync(StreamReader reader, Action<string> output)
-    {
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            output(line);
-        }
     }
 
     private static async Task PackAsync(string root, string archivePath, CancellationToken cancellationToken)

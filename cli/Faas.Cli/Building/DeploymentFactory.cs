@@ -23,23 +23,26 @@ public static class DeploymentFactory
     };
 
     /// <summary>
-    /// The image to deploy: the bundle reference <c>faas push</c> recorded, else the stack's <c>image</c> for functions
-    /// that are not built here.
+    /// The image to deploy: what the builder recorded (a bundle reference once pushed, an image once built), else the
+    /// stack's <c>image</c> for functions that are not built here.
     /// </summary>
     public static string ImageFor(StackFile stack, string name, StackFunction function)
     {
-        var pushed = PushedImagePath(stack, name);
+        var recorded = ImageRecordPath(stack, name);
         if (!function.SkipBuild && function.Lang is not null)
         {
-            return File.Exists(pushed)
-                ? File.ReadAllText(pushed).Trim()
-                : throw new CliException($"{name} has not been pushed yet: run 'faas push' first (or 'faas up')");
+            return File.Exists(recorded)
+                ? File.ReadAllText(recorded).Trim()
+                : throw new CliException($"{name} has not been built and pushed yet: run 'faas build' and 'faas push' first (or 'faas up')");
         }
 
         return function.Image!;
     }
 
-    public static string PushedImagePath(StackFile stack, string name) => Path.Combine(BundleBuilder.BuildDirectory(stack, name), "pushed-image");
+    public static Task RecordImageAsync(StackFile stack, string name, string image, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(ImageRecordPath(stack, name), image + "\n", cancellationToken);
+
+    private static string ImageRecordPath(StackFile stack, string name) => Path.Combine(BundleBuilder.BuildDirectory(stack, name), "deploy-image");
 
     private static FunctionResources? Resources(StackResources? resources) =>
         resources is null ? null : new FunctionResources { Memory = resources.Memory, Cpu = resources.Cpu };

@@ -5,8 +5,8 @@ using Faas.Cli.Templates;
 namespace Faas.Cli.Building;
 
 /// <summary>
-/// How a function's source becomes what a backend runs, and how that reaches the backend. <c>bundle</c> (the local
-/// backend's bundles, uploaded through the gateway) is the builder here; container backends add an image builder.
+/// How a function's source becomes what a backend runs, and how that reaches the backend: <c>bundle</c> (the local
+/// backend's bundles, uploaded through the gateway) or <c>docker</c> (images built by a Docker Engine, pushed to a registry).
 /// </summary>
 public interface IFunctionBuilder
 {
@@ -24,13 +24,15 @@ public static class FunctionBuilders
 {
     public const string Default = "bundle";
 
-    private static readonly Dictionary<string, Func<IFunctionBuilder>> All = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<bool, IFunctionBuilder>> All = new(StringComparer.Ordinal)
     {
-        [BundleBuilder.BuilderName] = () => new BundleBuilder(),
+        [BundleBuilder.BuilderName] = _ => new BundleBuilder(),
+        [DockerBuilder.BuilderName] = offline => new DockerBuilder(offline),
     };
 
-    public static IFunctionBuilder Get(string name) =>
+    /// <param name="offline">Build on the base images made on this machine (<c>make images</c>) rather than a registry's.</param>
+    public static IFunctionBuilder Get(string name, bool offline = false) =>
         All.TryGetValue(name, out var create)
-            ? create()
+            ? create(offline)
             : throw CliException.BadInput($"unknown builder '{name}': available are {string.Join(", ", All.Keys)}");
 }

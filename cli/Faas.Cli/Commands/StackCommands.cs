@@ -21,15 +21,17 @@ public static class StackCommands
         Deploy = 4,
     }
 
-    private static readonly Option<bool> SkipPush = new("--skip-push") { Description = "Build and deploy without uploading a new bundle" };
+    private static readonly Option<bool> SkipPush = new("--skip-push") { Description = "Build and deploy without uploading (a bundle) or pushing (an image the engine that runs it already has)" };
     private static readonly Option<bool> SkipDeploy = new("--skip-deploy") { Description = "Build and push only" };
 
-    private static readonly Option<string> Builder = new("--builder") { Description = "How functions are built: bundle (the local backend)", DefaultValueFactory = _ => FunctionBuilders.Default };
+    private static readonly Option<string> Builder = new("--builder") { Description = "How functions are built: bundle (the local backend) or docker (images)", DefaultValueFactory = _ => FunctionBuilders.Default };
+
+    private static readonly Option<bool> Offline = new("--offline") { Description = "Docker builder: build on the base images 'make images' made, not a registry's" };
 
     public static IEnumerable<Command> Create()
     {
-        yield return Stack("build", "Build the stack's functions (bundles for the local backend, in build/NAME/)", (_, _) => Steps.Build);
-        yield return Stack("push", "Upload the built bundles to the gateway", (_, _) => Steps.Push);
+        yield return Stack("build", "Build the stack's functions in build/NAME/ (bundles for the local backend, or images with --builder docker)", (_, _) => Steps.Build);
+        yield return Stack("push", "Ship the builds: bundles to the gateway, images to their registry", (_, _) => Steps.Push);
         yield return Stack("deploy", "Deploy the stack's functions (create or update)", (_, _) => Steps.Deploy);
         var up = Stack("up", "Build, push and deploy", (result, _) =>
             Steps.Build | (result.GetValue(SkipPush) ? 0 : Steps.Push) | (result.GetValue(SkipDeploy) ? 0 : Steps.Deploy));
@@ -40,10 +42,10 @@ public static class StackCommands
 
     private static Command Stack(string name, string description, Func<ParseResult, StackFile, Steps> steps)
     {
-        var command = new Command(name, description) { CliOptions.Filter, CliOptions.Regex, CliOptions.Parallel, Builder };
+        var command = new Command(name, description) { CliOptions.Filter, CliOptions.Regex, CliOptions.Parallel, Builder, Offline };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var builder = FunctionBuilders.Get(result.GetValue(Builder)!);
+            var builder = FunctionBuilders.Get(result.GetValue(Builder)!, result.GetValue(Offline));
             var stack = CliOptions.RequiredStack(result);
             var parallel = result.GetValue(CliOptions.Parallel);
             if (parallel < 1)

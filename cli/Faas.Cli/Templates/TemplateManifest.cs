@@ -21,6 +21,9 @@ public sealed class TemplateManifest
     /// <summary>Null for templates that only build container images (dockerfile).</summary>
     public LocalBuild? Local { get; set; }
 
+    /// <summary>How the Docker builder builds its image (the Dockerfile is in the template's root or its handler folder).</summary>
+    public DockerBuild Docker { get; set; } = new();
+
     /// <summary>The template's directory (not in the file).</summary>
     [YamlDotNet.Serialization.YamlIgnore]
     public string Directory { get; set; } = "";
@@ -31,6 +34,15 @@ public sealed class BuildOption
     public string Name { get; set; } = "";
 
     public List<string> Packages { get; set; } = [];
+}
+
+public sealed class DockerBuild
+{
+    /// <summary>Shell commands run in the build directory before the image build (for example a self-contained .NET publish).</summary>
+    public List<string> Prebuild { get; set; } = [];
+
+    /// <summary>Build arguments for <c>--offline</c>: the base images <c>make images</c> makes, in place of a registry's.</summary>
+    public Dictionary<string, string> OfflineBuildArgs { get; set; } = [];
 }
 
 public sealed class LocalBuild

@@ -1,0 +1,84 @@
+using System.Globalization;
+using Faas.Provider.Docker.Containers;
+using Faas.Provider.Docker.Engine;
+using Faas.Testing;
+
+namespace Faas.Cli.Tests.Commands;
+
+/// <summary>
+/// For the Docker builder's end-to-end tests: a Docker Engine (see <see cref="DockerDaemon"/>) with the base images
+/// <c>scripts/images.sh</c> made, Debian's <c>docker-registry</c> on a free 127.0.0.1 port, and a gateway on the Docker
+/// backend that <c>faas</c> is logged in to. Disposing removes the backend's containers, then stops everything by PID.
+/// </summary>
+public sealed class CliDockerFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _config = new("faas-cli-config-");
+    private readonly TempDirectory _registryRoot = new("faas-registry-");
+    private readonly List<TempDirectory> _projects = [];
+    private DockerDaemon _daemon = null!;
+    private ChildProcess _registry = null!;
+
+    public DockerEngine Engine { get; private set; } = null!;
+
+    public GatewayProcess Gateway { get; private set; } = null!;
+
+    /// <summary>The registry's address, <c>127.0.0.1:PORT</c> (the engine treats loopback registries as plain HTTP).</summary>
+    public string Registry { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        _daemon = await DockerDaemon.StartAsync();
+        Engine = await DockerEngine.ConnectAsync(_daemon.Socket);
+        await BaseImages.ImportWatchdogAsync(Engine);
+        if (!BaseImages.HasDebianImages)
+        {
+            throw new InvalidOperationException($"the Debian base images are not in {BaseImages.Directory}: run 'scripts/images.sh' (make test does)");
+        }
+
+        await BaseImages.ImportDebianAsync(Engine);
+        Registry = $"127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}";
+        var config = _registryRoot.Combine("config.yml");
+        await File.WriteAllTextAsync(config, $"version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {_registryRoot.Combine("data")}\nhttp:\n  addr: {Registry}\n");
+        _registry = ChildProcess.Start("docker-registry", ["serve", config]);
+        await TestHttp.WaitForOkAsync($"http://{Registry}/v2/", TimeSpan.FromSeconds(20), () => _registry.Output);
+        Gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__DockerSocket"] = _daemon.Socket });
+        var login = await Cli(_config.Path).RunAsync("login --username admin --password-stdin", GatewayProcess.AdminPassword);
+        Assert.True(login.ExitCode == 0, login.ToString());
+    }
+
+    public FaasCli Cli(string workingDirectory) => new(Gateway.Url, workingDirectory, _config.Path, new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + _daemon.Socket });
+
+    public (string Directory, FaasCli Cli) NewProject()
+    {
+        var directory = new TempDirectory("faas-cli-project-");
+        _projects.Add(directory);
+        return (directory.Path, Cli(directory.Path));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        foreach (var container in await Engine.ListContainersAsync([ContainerLabels.Managed]))
+        {
+            await Engine.RemoveContainerAsync(container.Id, force: true);
+        }
+
+        foreach (var volume in await Engine.ListVolumesAsync([ContainerLabels.Managed]))
+        {
+            await Engine.RemoveVolumeAsync(volume.Name);
+        }
+
+        Engine.Dispose();
+        await _registry.DisposeAsync();
+        await _daemon.DisposeAsync();
+        _projects.ForEach(project => project.Dispose());
+        _registryRoot.Dispose();
+        _config.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class CliDockerCollection : ICollectionFixture<CliDockerFixture>
+{
+    public const string Name = "cli against a gateway on the Docker backend";
+}
