@@ -5,14 +5,14 @@ RID     ?= linux-x64
 PUBLISH  = dotnet publish -c $(CONFIG) -r $(RID) --self-contained -p:PublishReadyToRun=true -p:PublishSingleFile=true -p:DebugType=none -nologo -v quiet
 PORT    ?= 8080
 
-.PHONY: run test bench publish publish-watchdog publish-gateway publish-cli clean deps-run deps-test deps-bench
+.PHONY: run test bench images images-rootfs publish publish-watchdog publish-gateway publish-cli clean deps-run deps-test deps-bench
 
 ## run: the gateway on 127.0.0.1:$(PORT) with the local backend and the sample functions deployed (state in FAAS_STATE_DIR, default .state/)
 run: deps-run publish-watchdog publish-gateway publish-cli
 	PORT=$(PORT) ./scripts/run.sh
 
 ## test: every test project, against real processes on loopback; the watchdog tests run the published binary
-test: deps-test publish-watchdog publish-gateway publish-cli
+test: deps-test publish-watchdog publish-gateway publish-cli images-rootfs
 	FAAS_WATCHDOG_BIN=$(CURDIR)/$(OUT)/watchdog ./scripts/test.sh
 
 ## bench: the benchmark scenarios; results go to bench/results/
@@ -37,7 +37,17 @@ deps-run:
 	./scripts/ensure-packages.sh curl:curl python3:python3 node:nodejs
 
 deps-test:
-	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server dockerd:docker.io busybox:busybox-static
+	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry
+
+## images: the templates' base images, made without a registry and imported into the Docker Engine (see README)
+images: images-rootfs
+	./scripts/ensure-packages.sh docker:docker.io
+	./scripts/images.sh --import
+
+## images-rootfs: the base images' root filesystems in $(OUT)/images/ (debootstrap; made once, then reused)
+images-rootfs: publish-watchdog
+	./scripts/ensure-packages.sh debootstrap:debootstrap busybox:busybox-static
+	./scripts/images.sh
 
 deps-bench:
 	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nats-server:nats-server python3:python3 node:nodejs

@@ -51,7 +51,6 @@ watchdog_rootfs() {
 debian_rootfs() {
   local name=$1 include=$2 root
   [ -f "$out/$name.tar" ] && return
-  command -v debootstrap >/dev/null || { apt-get update -q && apt-get install -y -q debootstrap; }
   root=$(mktemp -d)
   debootstrap --variant=minbase ${include:+--include=$include} bookworm "$root" "$mirror" > "$out/$name.log" 2>&1 \
     || { echo "images.sh: debootstrap of $name failed, see $out/$name.log" >&2; rm -rf "$root"; exit 1; }
@@ -63,13 +62,17 @@ debian_rootfs() {
 
 watchdog_rootfs
 if [ "$watchdog_only" = false ]; then
-  debian_rootfs debian ""
-  debian_rootfs python "python3"
-  debian_rootfs node "nodejs"
+  command -v debootstrap >/dev/null || { apt-get update -q && apt-get install -y -q debootstrap; }
+  # The three are independent and mostly wait on the mirror: made side by side.
+  debian_rootfs debian "" & debian_pid=$!
+  debian_rootfs python "python3" & python_pid=$!
+  debian_rootfs node "nodejs" & node_pid=$!
+  wait $debian_pid && wait $python_pid && wait $node_pid
 fi
 
 if [ "$import" = true ]; then
   command -v docker >/dev/null || { apt-get update -q && apt-get install -y -q docker.io; }
+  docker version >/dev/null 2>&1 || { echo "images.sh: no Docker Engine answers on ${DOCKER_HOST:-/var/run/docker.sock}: start dockerd (here: dockerd --storage-driver=vfs --iptables=false --bridge=none &) or set DOCKER_HOST" >&2; exit 1; }
   for image in watchdog:faas/watchdog:latest debian:faas/debian:bookworm python:faas/python:3.11 node:faas/node:20; do
     IFS=: read -r file repository tag <<<"$image"
     [ -f "$out/$file.tar" ] || continue
