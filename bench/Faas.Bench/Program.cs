@@ -11,6 +11,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["watchdog-streaming"] = WatchdogStreamingScenario.RunAsync,
     ["watchdog-start"] = WatchdogStartScenario.RunAsync,
     ["cold-start-local"] = ColdStartLocalScenario.RunAsync,
+    ["cold-start-docker"] = ColdStartDockerScenario.RunAsync,
     ["gateway-list"] = GatewayListScenario.RunAsync,
     ["dev-loop"] = DevLoopScenario.RunAsync,
     ["async-enqueue"] = AsyncScenarios.RunEnqueueAsync,

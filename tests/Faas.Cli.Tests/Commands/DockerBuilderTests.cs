@@ -69,7 +69,7 @@ public sealed class DockerBuilderTests(CliDockerFixture fixture)
         var (directory, cli) = fixture.NewProject();
         await cli.RunAsync("new lost --lang dockerfile");
         await File.WriteAllTextAsync(Path.Combine(directory, "lost", "Dockerfile"), "FROM faas/watchdog:latest\n");
-        SetImage(directory, "lost", $"127.0.0.1:{Faas.Testing.FreePort.Next()}/lost:1");
+        SetImage(directory, "lost", $"127.0.0.1:{FreePort.Next()}/lost:1");
 
         var build = await cli.RunAsync("build --builder docker");
         var push = await cli.RunAsync("push --builder docker");
