@@ -26,7 +26,7 @@ public class UsageTests(CliGatewayFixture fixture)
         Assert.Equal(2, badQuery.ExitCode);
         Assert.DoesNotContain("   at ", badQuery.Stderr);
         Assert.Equal(2, badBuilder.ExitCode);
-        Assert.Equal("faas: unknown builder 'kaniko': available are bundle\n", badBuilder.Stderr);
+        Assert.Equal("faas: unknown builder 'kaniko': available are bundle, docker\n", badBuilder.Stderr);
     }
 
     [Fact]

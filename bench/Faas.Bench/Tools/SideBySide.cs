@@ -1,0 +1,60 @@
+namespace Faas.Bench.Tools;
+
+/// <summary>
+/// Request paths measured side by side in one run, saturated (wrk -t2 -c50) and unsaturated (-t1 -c1): rounds alternate
+/// between the paths so that noise on this shared machine lands on all of them; medians go to the report.
+/// </summary>
+public static class SideBySide
+{
+    private static readonly (string Name, int Threads, int Connections)[] Loads = [("saturated", 2, 50), ("unsaturated", 1, 1)];
+
+    /// <param name="paths">Name, URL, and the PID whose memory is reported (else <paramref name="fallbackPid"/>).</param>
+    public static async Task<Dictionary<(string Path, string Load), List<WrkResult>>> MeasureAsync(BenchReport report, BenchSettings settings,
+        IReadOnlyList<(string Name, string Url, int? Pid)> paths, int fallbackPid)
+    {
+        // Warm-up, not counted: these scenarios measure steady-state throughput; start-up has its own scenario.
+        foreach (var (_, url, _) in paths)
+        {
+            await Wrk.RunAsync(url, 2, 50, settings.WarmUp);
+        }
+
+        var runs = new Dictionary<(string Path, string Load), List<WrkResult>>();
+        for (var round = 0; round < settings.Rounds; round++)
+        {
+            foreach (var (load, threads, connections) in Loads)
+            {
+                foreach (var (name, url, _) in paths)
+                {
+                    var result = await Wrk.RunAsync(url, threads, connections, settings.Duration);
+                    report.AddCommand(result.Command.Replace(url, $"<{name}>", StringComparison.Ordinal));
+                    runs.TryAdd((name, load), []);
+                    runs[(name, load)].Add(result);
+                    Console.WriteLine($"  round {round + 1} {name,-14} {load,-11} {result.RequestsPerSecond,10:0} req/s  p50 {result.P50Ms:0.000} ms  p99 {result.P99Ms:0.000} ms");
+                }
+            }
+        }
+
+        foreach (var (name, _, pid) in paths)
+        {
+            foreach (var (load, _, _) in Loads)
+            {
+                var results = runs[(name, load)];
+                report.AddRow(new()
+                {
+                    ["path"] = name,
+                    ["load"] = load,
+                    ["req/s (median)"] = Stats.Median(results.Select(r => r.RequestsPerSecond)),
+                    ["p50 ms"] = Stats.Median(results.Select(r => r.P50Ms)),
+                    ["p99 ms"] = Stats.Median(results.Select(r => r.P99Ms)),
+                    ["errors"] = results.Sum(r => r.Errors),
+                    ["RSS MB after load"] = ProcessMemory.RssMegabytes(pid ?? fallbackPid),
+                });
+            }
+        }
+
+        return runs;
+    }
+
+    public static double Median(Dictionary<(string, string), List<WrkResult>> runs, string path, string load, Func<WrkResult, double> value) =>
+        Stats.Median(runs[(path, load)].Select(value));
+}
