@@ -20,6 +20,11 @@ public sealed class DockerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (DockerAvailability.SkipReason is not null)
+        {
+            return;
+        }
+
         _daemon = await DockerDaemon.StartAsync();
         Engine = await DockerEngine.ConnectAsync(_daemon.Socket);
         var busybox = new[] { "/bin/busybox", "/usr/bin/busybox" }.FirstOrDefault(File.Exists)
@@ -51,6 +56,11 @@ public sealed class DockerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (DockerAvailability.SkipReason is not null)
+        {
+            return;
+        }
+
         foreach (var container in (await Engine.ListContainersAsync(["faas.test"])).Concat(await Engine.ListContainersAsync([ContainerLabels.Managed])))
         {
             await Engine.RemoveContainerAsync(container.Id, force: true);

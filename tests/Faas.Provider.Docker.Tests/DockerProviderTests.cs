@@ -12,7 +12,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
     private Task<List<ContainerSummary>> ContainersOf(string name) =>
         fixture.Engine.ListContainersAsync([$"{ContainerLabels.Function}={name}", $"{ContainerLabels.Role}={ContainerLabels.ReplicaRole}"]);
 
-    [Fact]
+    [DockerFact]
     public async Task A_deployed_function_runs_in_a_labelled_container_on_a_loopback_port()
     {
         using var state = new TempDirectory("faas-docker-");
@@ -36,7 +36,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         Assert.Equal("faas-docker", provider.Info.Provider);
     }
 
-    [Fact]
+    [DockerFact]
     public async Task Scaling_goes_from_one_to_three_replicas_on_distinct_ports_and_to_zero_keeping_the_definition()
     {
         using var state = new TempDirectory("faas-docker-");
@@ -62,7 +62,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         Assert.Equal((0UL, 0UL), (status.Replicas, status.AvailableReplicas));
     }
 
-    [Fact]
+    [DockerFact]
     public async Task Secrets_are_mounted_read_only_at_the_openfaas_path()
     {
         using var state = new TempDirectory("faas-docker-");
@@ -77,7 +77,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         Assert.Equal("s3cr3t\nread-only\n", await InvokeAsync(ready));
     }
 
-    [Fact]
+    [DockerFact]
     public async Task A_missing_secret_is_invalid_and_leaves_nothing_behind()
     {
         using var state = new TempDirectory("faas-docker-");
@@ -92,7 +92,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         Assert.Empty(await fixture.Engine.ListVolumesAsync([$"{ContainerLabels.Function}={name}"]));
     }
 
-    [Fact]
+    [DockerFact]
     public async Task A_read_only_root_filesystem_is_enforced_and_tmp_stays_writable()
     {
         using var state = new TempDirectory("faas-docker-");
@@ -106,7 +106,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         Assert.Equal("root-read-only\ntmp-writable\n", await InvokeAsync(ready));
     }
 
-    [Fact]
+    [DockerFact]
     public async Task Memory_and_cpu_limits_reach_the_container()
     {
         using var state = new TempDirectory("faas-docker-");
@@ -127,7 +127,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         Assert.Equal(256L, host.CpuShares);
     }
 
-    [Fact]
+    [DockerFact]
     public async Task An_image_the_engine_does_not_have_and_cannot_pull_is_invalid_and_leaves_nothing_behind()
     {
         using var state = new TempDirectory("faas-docker-");
@@ -153,7 +153,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         Assert.Contains($"no Docker Engine answers on {state.Combine("absent.sock")}", error.Message);
     }
 
-    [Fact]
+    [DockerFact]
     public async Task Removing_a_function_leaves_no_container_and_no_definition()
     {
         using var state = new TempDirectory("faas-docker-");
@@ -169,7 +169,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         Assert.DoesNotContain(await provider.ListAsync("", CancellationToken.None), f => f.Name == name);
     }
 
-    [Fact]
+    [DockerFact]
     public async Task An_update_rolls_to_new_containers_and_removes_the_old_ones()
     {
         using var state = new TempDirectory("faas-docker-");

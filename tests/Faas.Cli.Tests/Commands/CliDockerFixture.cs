@@ -27,6 +27,11 @@ public sealed class CliDockerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (DockerAvailability.SkipReason is not null)
+        {
+            return;
+        }
+
         _daemon = await DockerDaemon.StartAsync();
         Engine = await DockerEngine.ConnectAsync(_daemon.Socket);
         await BaseImages.ImportWatchdogAsync(Engine);
@@ -57,6 +62,11 @@ public sealed class CliDockerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (DockerAvailability.SkipReason is not null)
+        {
+            return;
+        }
+
         await Gateway.DisposeAsync();
         foreach (var container in await Engine.ListContainersAsync([ContainerLabels.Managed]))
         {

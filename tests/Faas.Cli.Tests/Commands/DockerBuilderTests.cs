@@ -1,3 +1,4 @@
+using Faas.Testing;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -6,7 +7,7 @@ namespace Faas.Cli.Tests.Commands;
 [Collection(CliDockerCollection.Name)]
 public sealed class DockerBuilderTests(CliDockerFixture fixture)
 {
-    [Theory]
+    [DockerTheory]
     [InlineData("bash-streaming", "Hello from bash! You said: images")]
     [InlineData("python3-http", "Hello from Python, images!")]
     [InlineData("node-http", "Hello from Node, images!")]
@@ -33,7 +34,7 @@ public sealed class DockerBuilderTests(CliDockerFixture fixture)
         Assert.Equal($"{fixture.Registry}/{name}:1", Assert.Single(containers).Image);
     }
 
-    [Fact]
+    [DockerFact]
     public async Task The_dockerfile_template_builds_the_functions_own_dockerfile()
     {
         var (directory, cli) = fixture.NewProject();
@@ -47,7 +48,7 @@ public sealed class DockerBuilderTests(CliDockerFixture fixture)
         Assert.Equal("echoed by cat", invoked.Stdout);
     }
 
-    [Fact]
+    [DockerFact]
     public async Task A_failed_build_exits_1_naming_the_failing_step()
     {
         var (directory, cli) = fixture.NewProject();
@@ -63,7 +64,7 @@ public sealed class DockerBuilderTests(CliDockerFixture fixture)
         Assert.Contains("returned a non-zero code: 3", build.Stderr);
     }
 
-    [Fact]
+    [DockerFact]
     public async Task A_push_to_a_registry_that_is_not_there_exits_1_naming_the_image()
     {
         var (directory, cli) = fixture.NewProject();

@@ -14,7 +14,7 @@ public sealed class DockerBackendTests(DockerEngineFixture docker)
 
     private Dictionary<string, string> Settings() => new() { ["Gateway__Provider"] = "docker", ["Gateway__DockerSocket"] = docker.Socket };
 
-    [Fact]
+    [DockerFact]
     public async Task Functions_deploy_invoke_and_scale_from_zero_through_the_gateway()
     {
         await using var gateway = await GatewayFixture.StartAsync(options =>
@@ -45,7 +45,7 @@ public sealed class DockerBackendTests(DockerEngineFixture docker)
         Assert.Single(await docker.ContainersOfAsync(name));
     }
 
-    [Fact]
+    [DockerFact]
     public async Task A_killed_gateway_restarts_and_adopts_the_containers_that_kept_serving()
     {
         await using var gateway = await GatewayProcess.StartAsync(Settings());

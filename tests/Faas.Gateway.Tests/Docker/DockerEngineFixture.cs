@@ -19,6 +19,11 @@ public sealed class DockerEngineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (DockerAvailability.SkipReason is not null)
+        {
+            return;
+        }
+
         _daemon = await DockerDaemon.StartAsync();
         Engine = await DockerEngine.ConnectAsync(_daemon.Socket);
         await BaseImages.ImportWatchdogAsync(Engine);
@@ -29,6 +34,11 @@ public sealed class DockerEngineFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (DockerAvailability.SkipReason is not null)
+        {
+            return;
+        }
+
         foreach (var container in await Engine.ListContainersAsync([ContainerLabels.Managed]))
         {
             await Engine.RemoveContainerAsync(container.Id, force: true);

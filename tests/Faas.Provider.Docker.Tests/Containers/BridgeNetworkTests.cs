@@ -7,7 +7,7 @@ namespace Faas.Provider.Docker.Tests.Containers;
 [Collection(DockerCollection.Name)]
 public sealed class BridgeNetworkTests(DockerFixture fixture)
 {
-    [Fact]
+    [DockerFact]
     public async Task On_a_bridge_network_each_replica_is_published_on_a_loopback_port()
     {
         using var state = new TempDirectory("faas-docker-");

@@ -1,3 +1,4 @@
+using Faas.Testing;
 using System.Formats.Tar;
 using System.Text;
 using Faas.Provider.Docker.Engine;
@@ -9,7 +10,7 @@ public class DockerEngineTests(DockerFixture fixture)
 {
     private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
 
-    [Fact]
+    [DockerFact]
     public void The_api_version_is_negotiated_down_to_the_servers()
     {
         var server = Version.Parse(fixture.Engine.Server.ApiVersion);
@@ -18,7 +19,7 @@ public class DockerEngineTests(DockerFixture fixture)
         Assert.True(fixture.Engine.ApiVersion >= DockerEngine.MinApiVersion);
     }
 
-    [Fact]
+    [DockerFact]
     public async Task A_container_runs_with_labels_and_env_and_its_stdout_and_stderr_come_apart()
     {
         var engine = fixture.Engine;
@@ -55,7 +56,7 @@ public class DockerEngineTests(DockerFixture fixture)
         Assert.True(gone.IsNotFound);
     }
 
-    [Fact]
+    [DockerFact]
     public async Task A_name_in_use_is_a_conflict()
     {
         var name = Unique("twice");
@@ -68,7 +69,7 @@ public class DockerEngineTests(DockerFixture fixture)
         Assert.Contains("already in use", error.Message);
     }
 
-    [Fact]
+    [DockerFact]
     public async Task Images_build_from_a_tar_context_with_build_args_and_a_failed_step_names_itself()
     {
         static MemoryStream Context(string dockerfile)

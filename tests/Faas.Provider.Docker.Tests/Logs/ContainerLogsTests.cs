@@ -16,7 +16,7 @@ public sealed class ContainerLogsTests(DockerFixture fixture)
         Assert.Equal(("hello world", "f-1234abcd", "ns"), (message.Text, message.Instance, message.Namespace));
     }
 
-    [Fact]
+    [DockerFact]
     public async Task A_functions_stderr_is_read_back_and_followed_across_replicas()
     {
         using var state = new TempDirectory("faas-docker-");

@@ -11,7 +11,7 @@ public sealed class SupervisionTests(DockerFixture fixture)
     private Task<List<ContainerSummary>> ContainersOf(string name) =>
         fixture.Engine.ListContainersAsync([$"{ContainerLabels.Function}={name}", $"{ContainerLabels.Role}={ContainerLabels.ReplicaRole}"]);
 
-    [Fact]
+    [DockerFact]
     public async Task A_killed_container_is_replaced_and_counted_as_a_restart()
     {
         using var state = new TempDirectory("faas-docker-");
@@ -42,7 +42,7 @@ public sealed class SupervisionTests(DockerFixture fixture)
         Assert.Single(containers);
     }
 
-    [Fact]
+    [DockerFact]
     public async Task A_restarted_backend_adopts_running_containers_without_replacing_them()
     {
         using var state = new TempDirectory("faas-docker-");
