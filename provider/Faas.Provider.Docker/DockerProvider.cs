@@ -6,7 +6,6 @@ using Faas.Provider.Docker.Definitions;
 using Faas.Provider.Docker.Engine;
 using Faas.Provider.Docker.Logs;
 using Faas.Provider.Docker.Replicas;
-using Faas.Provider.Local.Endpoints;
 using Faas.Provider.Local.Secrets;
 using Faas.Provider.Local.State;
 using Faas.Provider.Validation;

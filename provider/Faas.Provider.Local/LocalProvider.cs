@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Faas.Provider.Local.Bundles;
-using Faas.Provider.Local.Endpoints;
 using Faas.Provider.Local.Replicas;
 using Faas.Provider.Local.Secrets;
 using Faas.Provider.Local.State;

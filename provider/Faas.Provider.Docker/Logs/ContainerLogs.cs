@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
@@ -122,33 +121,9 @@ public sealed class ContainerLogs(DockerEngine engine)
             buffer.Clear().Append(text, end + 1, text.Length - end - 1);
             foreach (var line in text[..end].Split('\n'))
             {
-                yield return Parse(key, instance, line);
+                yield return TimestampedLine.Parse(key, instance, line);
             }
         }
-    }
-
-    /// <summary>A line as the engine timestamps it: RFC 3339 with nanoseconds, a space, the text.</summary>
-    internal static LogMessage Parse(FunctionKey key, string instance, string line)
-    {
-        var space = line.IndexOf(' ');
-        var stamp = space > 0 ? line[..space] : "";
-        var dot = stamp.IndexOf('.');
-
-        // .NET parses at most seven fractional digits; the engine writes nine.
-        if (dot > 0 && stamp.EndsWith('Z') && stamp.Length - dot - 2 > 7)
-        {
-            stamp = stamp[..(dot + 8)] + "Z";
-        }
-
-        var parsed = DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var timestamp);
-        return new LogMessage
-        {
-            Name = key.Name,
-            Namespace = key.Namespace,
-            Instance = instance,
-            Timestamp = parsed ? timestamp : DateTimeOffset.UtcNow,
-            Text = parsed ? line[(space + 1)..].TrimEnd('\r') : line.TrimEnd('\r'),
-        };
     }
 
     private async Task<List<ContainerSummary>> ReplicasAsync(FunctionKey key, string? instance, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using Faas.Provider.Local.Endpoints;
 using Faas.Provider.Local.Logs;
 using Faas.Provider.Local.State;
 using Faas.Provider.Wire;

@@ -7,15 +7,6 @@ namespace Faas.Provider.Docker.Tests.Logs;
 [Collection(DockerCollection.Name)]
 public sealed class ContainerLogsTests(DockerFixture fixture)
 {
-    [Fact]
-    public void Engine_timestamps_with_nanoseconds_are_parsed_and_stripped()
-    {
-        var message = ContainerLogs.Parse(new FunctionKey("f", "ns"), "f-1234abcd", "2026-11-22T14:05:06.123456789Z hello world");
-
-        Assert.Equal(new DateTimeOffset(2026, 11, 22, 14, 5, 6, TimeSpan.Zero).AddTicks(1234567), message.Timestamp);
-        Assert.Equal(("hello world", "f-1234abcd", "ns"), (message.Text, message.Instance, message.Namespace));
-    }
-
     [DockerFact]
     public async Task A_functions_stderr_is_read_back_and_followed_across_replicas()
     {

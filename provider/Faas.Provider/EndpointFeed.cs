@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
-namespace Faas.Provider.Local.Endpoints;
+namespace Faas.Provider;
 
 /// <summary>Broadcasts changes of ready replicas to every watcher (the gateway's routing table).</summary>
 public sealed class EndpointFeed
