@@ -71,7 +71,7 @@ public class JetStreamContextTests
         await using var _ = server;
         await using var __ = connection;
         await js.CreateOrUpdateStreamAsync(Stream());
-        await js.CreateOrUpdateConsumerAsync("JOBS", Consumer(TimeSpan.FromSeconds(1)));
+        await js.CreateOrUpdateConsumerAsync("JOBS", Consumer(TimeSpan.FromSeconds(3)));
         foreach (var name in new[] { "ack", "nak", "wpi", "term" })
         {
             await js.PublishAsync("jobs." + name, Encoding.UTF8.GetBytes(name), headers: new NatsHeaders().Add("X-Kind", name));
@@ -83,12 +83,13 @@ public class JetStreamContextTests
         await byKind["nak"].NakAsync(TimeSpan.FromMilliseconds(300));
         await byKind["term"].TermAsync();
         await byKind["wpi"].InProgressAsync();
-        await Task.Delay(700);
+        await Task.Delay(1500);
         await byKind["wpi"].InProgressAsync();
-        await Task.Delay(600);
+        await Task.Delay(1700);
 
-        // 1.3 s after delivery: the nak'd message is back (after its 300 ms delay); the in-progress one is not,
-        // though its 1 s ack wait has passed since it was delivered; acked and terminated ones never return.
+        // 3.2 s after delivery: the nak'd message is back (after its 300 ms delay); the in-progress one is not, though
+        // its 3 s ack wait has passed since it was delivered (1.7 s since its last progress report, a wide margin on a
+        // loaded machine); acked and terminated ones never return.
         var second = await js.FetchAsync("JOBS", "workers", 4, TimeSpan.FromMilliseconds(300));
         await byKind["wpi"].AckAsync();
 
