@@ -31,7 +31,7 @@ public static class FunctionObjects
         var podLabels = new Dictionary<string, string>(function.Labels ?? [], StringComparer.Ordinal) { [FunctionLabel] = name };
         var podAnnotations = new Dictionary<string, string>(function.Annotations ?? [], StringComparer.Ordinal)
         {
-            [DeployedAtAnnotation] = deployedAt.ToString("O", CultureInfo.InvariantCulture),
+            [DeployedAtAnnotation] = deployedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         };
         var volumes = new List<Volume>();
         var mounts = new List<VolumeMount>();

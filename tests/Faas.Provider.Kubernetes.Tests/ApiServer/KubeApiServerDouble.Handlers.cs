@@ -49,13 +49,13 @@ public sealed partial class KubeApiServerDouble
 
     private (int, JsonObject) List(Route route, string? selector)
     {
-        if (LabelSelector.Check(selector) is { } problem)
+        if (SelectorMatcher.Check(selector) is { } problem)
         {
             return (400, StatusBodies.Failure(400, "BadRequest", problem));
         }
 
         var version = Store.Version;
-        var items = Store.List(route.Type.Plural, route.Namespace.Length == 0 ? null : route.Namespace).Where(item => LabelSelector.Matches(selector, item));
+        var items = Store.List(route.Type.Plural, route.Namespace.Length == 0 ? null : route.Namespace).Where(item => SelectorMatcher.Matches(selector, item));
         return (200, new JsonObject
         {
             ["kind"] = route.Type.Kind + "List",
@@ -164,7 +164,7 @@ public sealed partial class KubeApiServerDouble
 
         var scale = ScaleOf(deployment);
         MergePatch(scale, patch ?? []);
-        var replicas = scale["spec"]?["replicas"]?.GetValue<int>() ?? 0;
+        var replicas = (int)(Number(scale["spec"]?["replicas"]) ?? 0);
         if (replicas < 0)
         {
             return (422, StatusBodies.Invalid(route.Type, name, "spec.replicas", $"Invalid value: {replicas}: must be greater than or equal to 0"));
@@ -181,7 +181,7 @@ public sealed partial class KubeApiServerDouble
         if (route.Type.Plural == "deployments")
         {
             next["status"] = current["status"]?.DeepClone();
-            var generation = current["metadata"]?["generation"]?.GetValue<long>() ?? 1;
+            var generation = Number(current["metadata"]?["generation"]) ?? 1;
             next["metadata"]!["generation"] = JsonNode.DeepEquals(current["spec"], next["spec"]) ? generation : generation + 1;
         }
 
@@ -210,6 +210,9 @@ public sealed partial class KubeApiServerDouble
             ["selector"] = string.Join(',', (deployment["spec"]?["selector"]?["matchLabels"] as JsonObject ?? []).Select(p => $"{p.Key}={p.Value}")),
         },
     };
+
+    /// <summary>A JSON number, whether it was parsed from a request or set here.</summary>
+    private static long? Number(JsonNode? node) => node is null ? null : long.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
 
     /// <summary>RFC 7386: objects merge recursively, null deletes, anything else replaces.</summary>
     private static void MergePatch(JsonObject target, JsonObject patch)
@@ -247,7 +250,7 @@ public sealed partial class KubeApiServerDouble
         try
         {
             bool Wanted(ObjectStore.Change change) => change.Resource == route.Type.Plural
-                && (route.Namespace.Length == 0 || change.Namespace == route.Namespace) && LabelSelector.Matches(selector, change.Object);
+                && (route.Namespace.Length == 0 || change.Namespace == route.Namespace) && SelectorMatcher.Matches(selector, change.Object);
             foreach (var change in past.Where(Wanted))
             {
                 await WriteLineAsync(context, new JsonObject { ["type"] = change.Type, ["object"] = change.Object.DeepClone() });

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Faas.Provider.Kubernetes.Tests.ApiServer;
 
 /// <summary>Equality-based label selectors as the API server reads them: <c>k=v</c>, <c>k==v</c>, <c>k!=v</c>, <c>k</c>, <c>!k</c>, comma-separated (all must hold).</summary>
-public static class LabelSelector
+public static class SelectorMatcher
 {
     public static bool Matches(string? selector, JsonObject item)
     {
