@@ -8,12 +8,13 @@ using Faas.Gateway.Security;
 using Faas.Gateway.Triggers;
 using Faas.Provider;
 using Faas.Provider.Docker;
+using Faas.Provider.Kubernetes;
 using Faas.Provider.Local;
 using Faas.Proxy.Upstream;
 
 namespace Faas.Gateway;
 
-/// <summary>Builds the gateway: a backend (local processes by default, or Docker), the admin API, the invoke proxy.</summary>
+/// <summary>Builds the gateway: a backend (local processes by default, Docker or Kubernetes), the admin API, the invoke proxy.</summary>
 public static class GatewayApp
 {
     public static async Task<WebApplication> CreateAsync(string[] args, Action<GatewayOptions>? configure = null, Action<AsyncOptions>? configureAsync = null)
@@ -116,8 +117,14 @@ public static class GatewayApp
                     Socket = options.DockerSocket,
                     Network = options.DockerNetwork,
                 });
+            case "kubernetes":
+                return await KubernetesProvider.StartAsync(new KubernetesProviderOptions
+                {
+                    Kubeconfig = options.Kubeconfig,
+                    FunctionNamespaceLabel = options.FunctionNamespaceLabel,
+                });
             default:
-                throw new ArgumentException($"Gateway:Provider '{options.Provider}' is not a backend: use local or docker");
+                throw new ArgumentException($"Gateway:Provider '{options.Provider}' is not a backend: use local, docker or kubernetes");
         }
     }
 }

@@ -18,6 +18,21 @@ catch (Faas.Provider.Docker.Engine.DockerException error)
     Console.Error.WriteLine($"gateway: cannot start: {error.Message}");
     return 1;
 }
+catch (Faas.Provider.Kubernetes.Client.KubernetesException error)
+{
+    Console.Error.WriteLine($"gateway: cannot start: {error.Message}");
+    return 1;
+}
+catch (HttpRequestException error)
+{
+    Console.Error.WriteLine($"gateway: cannot start: the Kubernetes API server did not answer: {error.Message}");
+    return 1;
+}
+catch (Faas.Provider.Kubernetes.Client.KubeConfigException error)
+{
+    Console.Error.WriteLine($"gateway: cannot start: {error.Message}");
+    return 1;
+}
 catch (ArgumentException error)
 {
     Console.Error.WriteLine($"gateway: {error.Message}");

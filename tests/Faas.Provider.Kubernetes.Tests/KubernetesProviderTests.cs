@@ -1,4 +1,4 @@
-using Faas.Provider.Kubernetes.Tests.ApiServer;
+using Faas.Testing.Kubernetes;
 using Faas.Provider.Wire;
 
 namespace Faas.Provider.Kubernetes.Tests;

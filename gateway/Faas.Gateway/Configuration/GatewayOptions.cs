@@ -36,7 +36,7 @@ public sealed class GatewayOptions
     /// <summary>The autoscaler (section <c>Gateway:Autoscaling</c>).</summary>
     public Faas.Gateway.Scaling.AutoscalingOptions Autoscaling { get; set; } = new();
 
-    /// <summary>Which backend runs replicas: <c>local</c> (processes, the default) or <c>docker</c> (containers).</summary>
+    /// <summary>Which backend runs replicas: <c>local</c> (processes, the default), <c>docker</c> (containers) or <c>kubernetes</c>.</summary>
     public string Provider { get; set; } = "local";
 
     /// <summary>The Docker Engine's socket (Docker backend).</summary>
@@ -45,6 +45,12 @@ public sealed class GatewayOptions
 
     /// <summary>The Docker backend's network: <c>host</c> (loopback ports) or a bridge network's name (ports published on 127.0.0.1).</summary>
     public string DockerNetwork { get; set; } = Faas.Provider.Docker.DockerProviderOptions.HostNetwork;
+
+    /// <summary>The Kubernetes backend's kubeconfig; null for <c>$KUBECONFIG</c>, <c>~/.kube/config</c>, then in-cluster.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>The label (<c>key=value</c>) that marks the namespaces the Kubernetes backend puts functions in.</summary>
+    public string FunctionNamespaceLabel { get; set; } = "openfaas=1";
 
     /// <summary>Watchdogs the local backend keeps started ahead of demand.</summary>
     public int StandbyReplicas { get; set; } = 1;

@@ -21,23 +21,23 @@ public static class KubeConfig
             return FromFile(path);
         }
 
-        return InCluster() ?? throw new InvalidOperationException($"no kubeconfig at {path} and not running in a cluster (KUBERNETES_SERVICE_HOST is unset)");
+        return InCluster() ?? throw new KubeConfigException($"no kubeconfig at {path} and not running in a cluster (KUBERNETES_SERVICE_HOST is unset)");
     }
 
     public static ClusterConnection FromFile(string path)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var file = new DeserializerBuilder().IgnoreUnmatchedProperties().Build().Deserialize<ConfigFile>(File.ReadAllText(path))
-            ?? throw new InvalidOperationException($"{path} is empty");
-        var contextName = file.CurrentContext ?? throw new InvalidOperationException($"{path} has no current-context");
+            ?? throw new KubeConfigException($"{path} is empty");
+        var contextName = file.CurrentContext ?? throw new KubeConfigException($"{path} has no current-context");
         var context = file.Contexts.FirstOrDefault(c => c.Name == contextName)?.Context
-            ?? throw new InvalidOperationException($"{path}: current-context '{contextName}' is not among its contexts");
+            ?? throw new KubeConfigException($"{path}: current-context '{contextName}' is not among its contexts");
         var cluster = file.Clusters.FirstOrDefault(c => c.Name == context.Cluster)?.Cluster
-            ?? throw new InvalidOperationException($"{path}: context '{contextName}' names cluster '{context.Cluster}', which is not defined");
+            ?? throw new KubeConfigException($"{path}: context '{contextName}' names cluster '{context.Cluster}', which is not defined");
         var user = file.Users.FirstOrDefault(u => u.Name == context.User)?.User ?? new UserEntry();
         return new ClusterConnection
         {
-            Server = new Uri(cluster.Server ?? throw new InvalidOperationException($"{path}: cluster '{context.Cluster}' has no server")),
+            Server = new Uri(cluster.Server ?? throw new KubeConfigException($"{path}: cluster '{context.Cluster}' has no server")),
             CertificateAuthorityPem = Read(cluster.CertificateAuthorityData, cluster.CertificateAuthority, directory),
             InsecureSkipTlsVerify = cluster.InsecureSkipTlsVerify,
             BearerToken = user.Token,

@@ -77,7 +77,7 @@ public sealed class DockerBackendTests(DockerEngineFixture docker)
 
         Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(2, gateway.ExitCode);
-        Assert.Contains("gateway: Gateway:Provider 'nomad' is not a backend: use local or docker", gateway.Output);
+        Assert.Contains("gateway: Gateway:Provider 'nomad' is not a backend: use local, docker or kubernetes", gateway.Output);
     }
 
     [Fact]

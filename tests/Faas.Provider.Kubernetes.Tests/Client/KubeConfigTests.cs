@@ -81,7 +81,7 @@ public sealed class KubeConfigTests
         using var directory = new TempDirectory("faas-kubeconfig-");
         File.WriteAllText(directory.Combine("config"), "current-context: c\ncontexts:\n- name: c\n  context: { cluster: ghost, user: u }\n");
 
-        var error = Assert.Throws<InvalidOperationException>(() => KubeConfig.FromFile(directory.Combine("config")));
+        var error = Assert.Throws<KubeConfigException>(() => KubeConfig.FromFile(directory.Combine("config")));
 
         Assert.Equal($"{directory.Combine("config")}: context 'c' names cluster 'ghost', which is not defined", error.Message);
     }

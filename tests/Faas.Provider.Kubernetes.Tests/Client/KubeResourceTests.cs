@@ -1,7 +1,7 @@
 using System.Net;
 using Faas.Provider.Kubernetes.Api;
 using Faas.Provider.Kubernetes.Client;
-using Faas.Provider.Kubernetes.Tests.ApiServer;
+using Faas.Testing.Kubernetes;
 
 namespace Faas.Provider.Kubernetes.Tests.Client;
 

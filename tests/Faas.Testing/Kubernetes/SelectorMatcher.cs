@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Faas.Provider.Kubernetes.Tests.ApiServer;
+namespace Faas.Testing.Kubernetes;
 
 /// <summary>Equality-based label selectors as the API server reads them: <c>k=v</c>, <c>k==v</c>, <c>k!=v</c>, <c>k</c>, <c>!k</c>, comma-separated (all must hold).</summary>
 public static class SelectorMatcher

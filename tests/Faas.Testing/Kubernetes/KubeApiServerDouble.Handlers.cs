@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Faas.Provider.Kubernetes.Tests.ApiServer;
+namespace Faas.Testing.Kubernetes;
 
 /// <summary>The double's verbs (see <see cref="KubeApiServerDouble"/> for what they enforce).</summary>
 public sealed partial class KubeApiServerDouble

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
-namespace Faas.Provider.Kubernetes.Tests.ApiServer;
+namespace Faas.Testing.Kubernetes;
 
 /// <summary>
 /// The double's etcd: objects by resource, namespace and name, one resourceVersion counter for every write (as the real

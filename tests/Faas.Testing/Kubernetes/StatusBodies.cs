@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Faas.Provider.Kubernetes.Tests.ApiServer;
+namespace Faas.Testing.Kubernetes;
 
 /// <summary>The API server's meta/v1 Status bodies, worded as the real server words them.</summary>
 public static class StatusBodies

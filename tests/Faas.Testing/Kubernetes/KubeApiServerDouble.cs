@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Faas.Provider.Kubernetes.Tests.ApiServer;
+namespace Faas.Testing.Kubernetes;
 
 /// <summary>
 /// A TEST DOUBLE of the Kubernetes API server (no real one can run on these machines), in-process on a free 127.0.0.1
