@@ -23,6 +23,7 @@ public static class CliApp
         root.Add(LogsCommand.Create());
         root.Add(SecretCommand.Create());
         root.Add(StoreCommand.Create());
+        root.Add(GenerateCommand.Create());
         root.Add(AccountCommands.CreateLogin());
         root.Add(AccountCommands.CreateVersion());
         return root;

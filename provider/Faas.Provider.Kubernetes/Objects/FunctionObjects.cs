@@ -24,15 +24,18 @@ public static class FunctionObjects
 
     public const string SecretsMountPath = "/var/openfaas/secrets";
 
-    public static Deployment Deployment(FunctionDeployment function, KubernetesProviderOptions options, int replicas, DateTimeOffset deployedAt)
+    /// <param name="deployedAt">Stamped on the pod template so that a re-deploy rolls; null for manifests that must not change from run to run (GitOps).</param>
+    public static Deployment Deployment(FunctionDeployment function, KubernetesProviderOptions options, int replicas, DateTimeOffset? deployedAt)
     {
         var name = function.Service;
         var selector = new Dictionary<string, string> { [FunctionLabel] = name };
         var podLabels = new Dictionary<string, string>(function.Labels ?? [], StringComparer.Ordinal) { [FunctionLabel] = name };
-        var podAnnotations = new Dictionary<string, string>(function.Annotations ?? [], StringComparer.Ordinal)
+        var podAnnotations = new Dictionary<string, string>(function.Annotations ?? [], StringComparer.Ordinal);
+        if (deployedAt is { } at)
         {
-            [DeployedAtAnnotation] = deployedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-        };
+            podAnnotations[DeployedAtAnnotation] = at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        }
+
         var volumes = new List<Volume>();
         var mounts = new List<VolumeMount>();
         if (function.Secrets is { Count: > 0 } secrets)
@@ -71,7 +74,7 @@ public static class FunctionObjects
                 RevisionHistoryLimit = 10,
                 Template = new PodTemplateSpec
                 {
-                    Metadata = new ObjectMeta { Labels = podLabels, Annotations = podAnnotations },
+                    Metadata = new ObjectMeta { Labels = podLabels, Annotations = podAnnotations.Count > 0 ? podAnnotations : null },
                     Spec = new PodSpec
                     {
                         Containers =
