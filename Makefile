@@ -39,7 +39,7 @@ deps-run:
 deps-test:
 	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry
 
-## images: the templates' base images, made without a registry and imported into the Docker Engine (see README)
+## images: the gateway image and the templates' base images, made without a registry and imported into the Docker Engine (see README)
 images: images-rootfs
 	./scripts/ensure-packages.sh docker:docker.io
 	./scripts/images.sh --import

@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# Makes the base images function templates build on, with no registry: root filesystems as tarballs in out/images/
-# (the watchdog from its self-contained publish plus the libraries it links and busybox; Debian bookworm from
+# Makes the base images function templates build on, and the gateway's, with no registry: root filesystems as tarballs
+# in out/images/ (the watchdog from its self-contained publish plus the libraries it links and busybox; the gateway on
+# the .NET shared runtime; Debian bookworm from
 # debootstrap --variant=minbase, with python3 or nodejs for their templates), then, with --import, imports each into
 # the Docker Engine at $DOCKER_HOST (or /var/run/docker.sock) under the tag the templates' offline build args name.
-#   scripts/images.sh [--watchdog-only] [--import]
+#   scripts/images.sh [--no-debian] [--import]     (--no-debian: only the watchdog and gateway images, no debootstrap)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=out/images
 mirror=${FAAS_DEBIAN_MIRROR:-$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)}
 mirror=${mirror:-http://deb.debian.org/debian}
-watchdog_only=false
+no_debian=false
 import=false
 for arg in "$@"; do
   case $arg in
-    --watchdog-only) watchdog_only=true ;;
+    --no-debian) no_debian=true ;;
     --import) import=true ;;
-    *) echo "images.sh: unknown argument '$arg' (accepted: --watchdog-only, --import)" >&2; exit 2 ;;
+    *) echo "images.sh: unknown argument '$arg' (accepted: --no-debian, --import)" >&2; exit 2 ;;
   esac
 done
 mkdir -p "$out"
@@ -47,6 +48,32 @@ watchdog_rootfs() {
   rm -rf "$root"
 }
 
+# The gateway image: the watchdog image's files, the .NET shared runtime this SDK has (the gateway is published
+# framework-dependent) with the libraries it links or loads (OpenSSL for TLS to a Kubernetes API server), and the
+# published gateway with the watchdog beside it (for the local backend) in /app.
+gateway_rootfs() {
+  local dotnet_root root
+  [ -f out/gateway.dll ] || { echo "images.sh: out/gateway.dll is missing: run 'make publish-gateway' first" >&2; exit 1; }
+  if [ "$out/gateway.tar" -nt out/gateway.dll ] && [ "$out/gateway.tar" -nt "$out/watchdog.tar" ]; then return; fi
+  dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
+  root=$(mktemp -d)
+  chmod 755 "$root"
+  tar -C "$root" -xf "$out/watchdog.tar"
+  mkdir -p "$root/usr/share/dotnet/shared" "$root/app"
+  cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$root/usr/share/dotnet/"
+  for framework in Microsoft.NETCore.App Microsoft.AspNetCore.App; do
+    version=$(ls "$dotnet_root/shared/$framework" | sort -V | tail -1)
+    mkdir -p "$root/usr/share/dotnet/shared/$framework"
+    cp -a "$dotnet_root/shared/$framework/$version" "$root/usr/share/dotnet/shared/$framework/"
+  done
+  for lib in $( (find "$root/usr/share/dotnet" -name '*.so' -exec ldd {} \; 2>/dev/null; ldconfig -p | grep -E 'lib(ssl|crypto)\.so\.3 ') | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
+    [ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
+  done
+  (cd out && cp -a gateway.dll gateway.deps.json gateway.runtimeconfig.json Faas.*.dll OpenTelemetry*.dll YamlDotNet.dll watchdog "$root/app/")
+  tar -C "$root" -cf "$out/gateway.tar.tmp" . && mv "$out/gateway.tar.tmp" "$out/gateway.tar"
+  rm -rf "$root"
+}
+
 # A Debian bookworm minbase root filesystem with extra packages, trimmed of documentation, locales and apt caches.
 debian_rootfs() {
   local name=$1 include=$2 root
@@ -61,7 +88,8 @@ debian_rootfs() {
 }
 
 watchdog_rootfs
-if [ "$watchdog_only" = false ]; then
+gateway_rootfs
+if [ "$no_debian" = false ]; then
   command -v debootstrap >/dev/null || { apt-get update -q && apt-get install -y -q debootstrap; }
   # The three are independent and mostly wait on the mirror: made side by side.
   debian_rootfs debian "" & debian_pid=$!
@@ -73,11 +101,16 @@ fi
 if [ "$import" = true ]; then
   command -v docker >/dev/null || { apt-get update -q && apt-get install -y -q docker.io; }
   docker version >/dev/null 2>&1 || { echo "images.sh: no Docker Engine answers on ${DOCKER_HOST:-/var/run/docker.sock}: start dockerd (here: dockerd --storage-driver=vfs --iptables=false --bridge=none &) or set DOCKER_HOST" >&2; exit 1; }
-  for image in watchdog:faas/watchdog:latest debian:faas/debian:bookworm python:faas/python:3.11 node:faas/node:20; do
+  path='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+  for image in watchdog:faas/watchdog:latest gateway:faas/gateway:latest debian:faas/debian:bookworm python:faas/python:3.11 node:faas/node:20; do
     IFS=: read -r file repository tag <<<"$image"
     [ -f "$out/$file.tar" ] || continue
-    if [ "$file" = watchdog ]; then change='CMD ["/usr/bin/watchdog"]'; else change='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'; fi
-    docker import --change "$change" "$out/$file.tar" "$repository:$tag" >/dev/null
+    case $file in
+      watchdog) changes=(--change 'CMD ["/usr/bin/watchdog"]') ;;
+      gateway) changes=(--change "$path" --change 'ENTRYPOINT ["/usr/share/dotnet/dotnet", "/app/gateway.dll"]' --change 'CMD ["--urls", "http://0.0.0.0:8080"]') ;;
+      *) changes=(--change "$path") ;;
+    esac
+    docker import "${changes[@]}" "$out/$file.tar" "$repository:$tag" >/dev/null
     echo "imported $repository:$tag"
   done
 fi

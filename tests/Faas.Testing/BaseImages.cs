@@ -4,12 +4,14 @@ namespace Faas.Testing;
 
 /// <summary>
 /// The images <c>scripts/images.sh</c> makes without a registry, imported into a test's engine. The watchdog image
-/// (<see cref="Watchdog"/>: the published watchdog, its libraries and busybox) is made on demand; the Debian-based
-/// ones only by <c>make images</c> (debootstrap), so tests that need them ask <see cref="HasDebianImages"/>.
+/// (<see cref="Watchdog"/>: the published watchdog, its libraries and busybox) and the gateway image are made on
+/// demand; the Debian-based ones only by <c>make images</c> (debootstrap), so tests that need them ask <see cref="HasDebianImages"/>.
 /// </summary>
 public static class BaseImages
 {
     public const string Watchdog = "faas/watchdog:latest";
+
+    public const string Gateway = "faas/gateway:latest";
 
     private static readonly SemaphoreSlim Making = new(1, 1);
 
@@ -20,16 +22,30 @@ public static class BaseImages
     /// <summary>Makes (if needed) and imports the watchdog image into <paramref name="engine"/>, with the watchdog as its command.</summary>
     public static async Task ImportWatchdogAsync(DockerEngine engine)
     {
-        var tar = Path.Combine(Directory, "watchdog.tar");
+        await using var rootfs = File.OpenRead(await MakeAsync("watchdog.tar"));
+        await engine.ImportImageAsync(rootfs, "faas/watchdog", "latest", ["CMD [\"/usr/bin/watchdog\"]"]);
+    }
+
+    /// <summary>Makes (if needed) and imports the gateway image, as <c>make images</c> does (entrypoint the gateway, default arguments its address).</summary>
+    public static async Task ImportGatewayAsync(DockerEngine engine)
+    {
+        await using var rootfs = File.OpenRead(await MakeAsync("gateway.tar"));
+        await engine.ImportImageAsync(rootfs, "faas/gateway", "latest",
+            ["ENTRYPOINT [\"/usr/share/dotnet/dotnet\", \"/app/gateway.dll\"]", "CMD [\"--urls\", \"http://0.0.0.0:8080\"]"]);
+    }
+
+    private static async Task<string> MakeAsync(string file)
+    {
+        var tar = Path.Combine(Directory, file);
         await Making.WaitAsync();
         try
         {
             if (!File.Exists(tar))
             {
-                await using var script = ChildProcess.Start(Path.Combine(RepoPaths.Root, "scripts", "images.sh"), ["--watchdog-only"]);
+                await using var script = ChildProcess.Start(Path.Combine(RepoPaths.Root, "scripts", "images.sh"), ["--no-debian"]);
                 if (!await script.WaitForExitAsync(TimeSpan.FromMinutes(2)) || script.ExitCode != 0)
                 {
-                    throw new InvalidOperationException($"scripts/images.sh --watchdog-only failed: {script.Output}");
+                    throw new InvalidOperationException($"scripts/images.sh --no-debian failed: {script.Output}");
                 }
             }
         }
@@ -38,8 +54,7 @@ public static class BaseImages
             Making.Release();
         }
 
-        await using var rootfs = File.OpenRead(tar);
-        await engine.ImportImageAsync(rootfs, "faas/watchdog", "latest", ["CMD [\"/usr/bin/watchdog\"]"]);
+        return tar;
     }
 
     /// <summary>Imports the Debian-based template images <c>make images</c> made, under the names the templates' offline build args use.</summary>
