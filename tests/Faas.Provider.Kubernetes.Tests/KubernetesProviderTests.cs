@@ -151,6 +151,20 @@ public sealed class KubernetesProviderTests
     }
 
     [Fact]
+    public async Task Where_endpoint_slices_are_forbidden_the_service_dns_name_is_the_endpoint()
+    {
+        await using var server = await KubeApiServerDouble.StartAsync();
+        server.AddNamespace("openfaas-fn", new() { ["openfaas"] = "1" });
+        server.Forbidden.Add("endpointslices");
+        await using var provider = await KubernetesProvider.StartAsync(new KubernetesProviderOptions(), server.Connection);
+        await provider.DeployAsync(Function("plain"), CancellationToken.None);
+        var key = new FunctionKey("plain", "openfaas-fn");
+
+        Assert.True(await EventuallyAsync(() => provider.GetReadyEndpoints(key).Count == 1));
+        Assert.Equal(new ReplicaEndpoint("plain", "plain.openfaas-fn.svc.cluster.local", 8080), provider.GetReadyEndpoints(key)[0]);
+    }
+
+    [Fact]
     public async Task Logs_of_every_pod_are_merged_in_time_order()
     {
         var (server, provider) = await StartAsync();

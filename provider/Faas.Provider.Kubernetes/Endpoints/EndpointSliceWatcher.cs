@@ -7,7 +7,9 @@ namespace Faas.Provider.Kubernetes.Endpoints;
 /// <summary>
 /// Ready pod addresses of every function, from the EndpointSlices of their Services (the gateway balances across pods
 /// directly, one hop fewer than through the Service). One list-then-watch loop per function namespace: watches resume
-/// from the last resourceVersion (bookmarks keep it fresh), and a 410 Gone lists again.
+/// from the last resourceVersion (bookmarks keep it fresh), and a 410 Gone lists again. Where EndpointSlices cannot be
+/// read (forbidden by RBAC, or an API server without discovery.k8s.io/v1), a function's endpoint is its Service's DNS
+/// name instead, and the cluster balances.
 /// </summary>
 public sealed class EndpointSliceWatcher(KubeResources api, EndpointFeed feed) : IAsyncDisposable
 {
@@ -15,15 +17,21 @@ public sealed class EndpointSliceWatcher(KubeResources api, EndpointFeed feed) :
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a namespace whose slices cannot be read is tried again (RBAC may be fixed meanwhile).</summary>
+    private static readonly TimeSpan UnreadableRetry = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<(string Namespace, string Slice), EndpointSlice> _slices = new();
     private readonly ConcurrentDictionary<string, Task> _watches = new();
+    private readonly ConcurrentDictionary<string, bool> _unreadable = new();
     private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Starts watching <paramref name="namespace"/> unless it already is.</summary>
     public void Watch(string @namespace) => _watches.GetOrAdd(@namespace, ns => Task.Run(() => RunAsync(ns, _stop.Token)));
 
     public IReadOnlyList<ReplicaEndpoint> ReadyEndpoints(FunctionKey function) =>
-        [.. _slices.Where(pair => pair.Key.Namespace == function.Namespace && pair.Value.Metadata.Labels?.GetValueOrDefault(ServiceNameLabel) == function.Name)
+        _unreadable.ContainsKey(function.Namespace)
+            ? [new ReplicaEndpoint(function.Name, $"{function.Name}.{function.Namespace}.svc.cluster.local", Objects.FunctionObjects.WatchdogPort)]
+            : [.. _slices.Where(pair => pair.Key.Namespace == function.Namespace && pair.Value.Metadata.Labels?.GetValueOrDefault(ServiceNameLabel) == function.Name)
             .OrderBy(pair => pair.Key.Slice, StringComparer.Ordinal).SelectMany(pair => Ready(pair.Value))];
 
     public async ValueTask DisposeAsync()
@@ -39,6 +47,7 @@ public sealed class EndpointSliceWatcher(KubeResources api, EndpointFeed feed) :
             try
             {
                 var list = await api.EndpointSlices.ListAsync(@namespace, ServiceNameLabel, stopping);
+                _unreadable.TryRemove(@namespace, out _);
                 Replace(@namespace, list.Items);
                 var version = list.Metadata.ResourceVersion ?? "0";
                 while (!stopping.IsCancellationRequested)
@@ -57,6 +66,11 @@ public sealed class EndpointSliceWatcher(KubeResources api, EndpointFeed feed) :
             catch (KubernetesException error) when (error.IsGone)
             {
                 // The resourceVersion is older than the server keeps: list afresh.
+            }
+            catch (KubernetesException error) when (error.Code is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound)
+            {
+                _unreadable[@namespace] = true;
+                await Task.Delay(UnreadableRetry, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
             }
             catch (Exception error) when (error is KubernetesException or HttpRequestException or IOException)
             {

@@ -16,7 +16,8 @@ namespace Faas.Testing.Kubernetes;
 /// port, serving the resources the backend uses: apps/v1 deployments (and their scale subresource), v1 services,
 /// secrets, pods (and their log), namespaces, discovery.k8s.io/v1 endpointslices. It enforces what the backend relies
 /// on, as the real server does:
-/// - a bearer token on every request (401 Unauthorized Status otherwise);
+/// - a bearer token on every request (401 Unauthorized Status otherwise); resources listed in <see cref="Forbidden"/>
+///   answer 403 Forbidden, as RBAC would;
 /// - a new resourceVersion on every write, from one counter; PUT needs the object's current resourceVersion (a stale
 ///   one is 409 Conflict, a missing one 422); POST of an existing name is 409 AlreadyExists; unknown names are 404
 ///   NotFound; names that are not DNS-1123 labels are 422 Invalid with a field cause; writes into a missing namespace 404;
@@ -49,6 +50,9 @@ public sealed partial class KubeApiServerDouble : IAsyncDisposable
     public ObjectStore Store { get; } = new();
 
     public ClusterConnection Connection => new() { Server = new Uri(Url), BearerToken = Token };
+
+    /// <summary>Resources (plural names) the caller may not touch, answered 403 Forbidden as RBAC would.</summary>
+    public HashSet<string> Forbidden { get; } = [];
 
     public static async Task<KubeApiServerDouble> StartAsync()
     {
@@ -135,6 +139,13 @@ public sealed partial class KubeApiServerDouble : IAsyncDisposable
         if (!TryRoute(context.Request.Path.Value ?? "", out var route))
         {
             await WriteAsync(context, 404, StatusBodies.Failure(404, "NotFound", "the server could not find the requested resource"));
+            return;
+        }
+
+        if (Forbidden.Contains(route.Type.Plural))
+        {
+            await WriteAsync(context, 403, StatusBodies.Failure(403, "Forbidden",
+                $"{route.Type.Qualified} is forbidden: User \"system:serviceaccount:openfaas:faas-gateway\" cannot {context.Request.Method.ToLowerInvariant()} resource \"{route.Type.Plural}\" in API group \"{route.Type.Group}\" in the namespace \"{route.Namespace}\""));
             return;
         }
 
