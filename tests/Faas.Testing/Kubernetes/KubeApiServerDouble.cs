@@ -16,7 +16,8 @@ namespace Faas.Testing.Kubernetes;
 /// port, serving the resources the backend uses: apps/v1 deployments (and their scale subresource), v1 services,
 /// secrets, pods (and their log), namespaces, discovery.k8s.io/v1 endpointslices. It enforces what the backend relies
 /// on, as the real server does:
-/// - a bearer token on every request (401 Unauthorized Status otherwise); resources listed in <see cref="Forbidden"/>
+/// - a bearer token, or over HTTPS a client certificate its CA signed, on every request (401 Unauthorized Status
+///   otherwise); resources listed in <see cref="Forbidden"/>
 ///   answer 403 Forbidden, as RBAC would;
 /// - a new resourceVersion on every write, from one counter; PUT needs the object's current resourceVersion (a stale
 ///   one is 409 Conflict, a missing one 422); POST of an existing name is 409 AlreadyExists; unknown names are 404
@@ -54,18 +55,33 @@ public sealed partial class KubeApiServerDouble : IAsyncDisposable
     /// <summary>Resources (plural names) the caller may not touch, answered 403 Forbidden as RBAC would.</summary>
     public HashSet<string> Forbidden { get; } = [];
 
-    public static async Task<KubeApiServerDouble> StartAsync()
+    /// <param name="tls">Serve HTTPS with these certificates' server certificate, and accept client certificates their CA signed in place of the token.</param>
+    public static async Task<KubeApiServerDouble> StartAsync(TestCertificates? tls = null)
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var url = $"{(tls is null ? "http" : "https")}://127.0.0.1:{FreePort.Next()}";
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
+        if (tls is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = tls.Server;
+                https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                https.ClientCertificateValidation = (certificate, _, _) => certificate.Issuer == tls.Authority.Subject;
+            }));
+        }
+
         var app = builder.Build();
         var server = new KubeApiServerDouble(app, url);
         app.Run(server.HandleAsync);
         await app.StartAsync();
         return server;
     }
+
+    /// <summary>The subject of the client certificate the last request authenticated with, if any.</summary>
+    public string? LastClientCertificate { get; private set; }
 
     /// <summary>Creates a namespace with labels, as an administrator would.</summary>
     public void AddNamespace(string name, Dictionary<string, string>? labels = null) =>
@@ -130,7 +146,8 @@ public sealed partial class KubeApiServerDouble : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (context.Request.Headers.Authorization.ToString() != $"Bearer {Token}")
+        LastClientCertificate = context.Connection.ClientCertificate?.Subject;
+        if (context.Request.Headers.Authorization.ToString() != $"Bearer {Token}" && LastClientCertificate is null)
         {
             await WriteAsync(context, 401, StatusBodies.Failure(401, "Unauthorized", "Unauthorized"));
             return;
