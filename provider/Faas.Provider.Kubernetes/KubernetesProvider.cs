@@ -23,6 +23,11 @@ public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
     private readonly PodLogs _logs;
     private readonly FunctionLocks _locks = new();
     private readonly TimeProvider _clock;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _discovery = Task.CompletedTask;
+
+    /// <summary>How often the function namespaces are listed again, so that one labelled later gets its endpoints watched.</summary>
+    private static readonly TimeSpan NamespaceDiscoveryInterval = TimeSpan.FromSeconds(30);
 
     private KubernetesProvider(KubernetesClient client, KubernetesProviderOptions options, TimeProvider clock)
     {
@@ -51,6 +56,7 @@ public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
             provider._endpoints.Watch(@namespace);
         }
 
+        provider._discovery = Task.Run(() => provider.DiscoverNamespacesAsync(provider._stop.Token), CancellationToken.None);
         return provider;
     }
 
@@ -230,8 +236,32 @@ public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        await _discovery;
         await _endpoints.DisposeAsync();
         _client.Dispose();
+    }
+
+    private async Task DiscoverNamespacesAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(NamespaceDiscoveryInterval, stopping);
+                foreach (var @namespace in await ListNamespacesAsync(stopping))
+                {
+                    _endpoints.Watch(@namespace);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error) when (error is KubernetesException or HttpRequestException or IOException)
+            {
+            }
+        }
     }
 
     /// <summary>Validated, in a function namespace, with every secret it names present (else Invalid, before anything is created).</summary>

@@ -48,21 +48,23 @@ public static class KubeConfig
         };
     }
 
-    public static ClusterConnection? InCluster()
+    public static ClusterConnection? InCluster() =>
+        InCluster(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"), Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT"), ServiceAccountDirectory);
+
+    /// <summary>The API server at <paramref name="host"/>:<paramref name="port"/> (443 if unset), with the service account mounted at <paramref name="serviceAccount"/>; null outside a cluster.</summary>
+    public static ClusterConnection? InCluster(string? host, string? port, string serviceAccount)
     {
-        var host = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST");
-        var port = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT") ?? "443";
         if (string.IsNullOrEmpty(host))
         {
             return null;
         }
 
-        var namespaceFile = Path.Combine(ServiceAccountDirectory, "namespace");
+        var namespaceFile = Path.Combine(serviceAccount, "namespace");
         return new ClusterConnection
         {
-            Server = new Uri($"https://{(host.Contains(':') ? $"[{host}]" : host)}:{port}"),
-            CertificateAuthorityPem = File.ReadAllText(Path.Combine(ServiceAccountDirectory, "ca.crt")),
-            BearerTokenFile = Path.Combine(ServiceAccountDirectory, "token"),
+            Server = new Uri($"https://{(host.Contains(':') ? $"[{host}]" : host)}:{(string.IsNullOrEmpty(port) ? "443" : port)}"),
+            CertificateAuthorityPem = File.ReadAllText(Path.Combine(serviceAccount, "ca.crt")),
+            BearerTokenFile = Path.Combine(serviceAccount, "token"),
             Namespace = File.Exists(namespaceFile) ? File.ReadAllText(namespaceFile).Trim() : null,
         };
     }

@@ -85,4 +85,24 @@ public sealed class KubeConfigTests
 
         Assert.Equal($"{directory.Combine("config")}: context 'c' names cluster 'ghost', which is not defined", error.Message);
     }
+
+    [Fact]
+    public void In_a_cluster_the_service_account_is_used_and_its_token_is_read_per_request()
+    {
+        using var account = new TempDirectory("faas-serviceaccount-");
+        File.WriteAllText(account.Combine("ca.crt"), "CLUSTER CA");
+        File.WriteAllText(account.Combine("token"), "rotating-token");
+        File.WriteAllText(account.Combine("namespace"), "openfaas\n");
+
+        var connection = KubeConfig.InCluster("kubernetes.default.svc", "6443", account.Path)!;
+        var ipv6 = KubeConfig.InCluster("::1", null, account.Path)!;
+
+        Assert.Equal(new Uri("https://kubernetes.default.svc:6443"), connection.Server);
+        Assert.Equal("CLUSTER CA", connection.CertificateAuthorityPem);
+        Assert.Equal(account.Combine("token"), connection.BearerTokenFile);
+        Assert.Null(connection.BearerToken);
+        Assert.Equal("openfaas", connection.Namespace);
+        Assert.Equal(new Uri("https://[::1]:443"), ipv6.Server);
+        Assert.Null(KubeConfig.InCluster(null, null, account.Path));
+    }
 }
