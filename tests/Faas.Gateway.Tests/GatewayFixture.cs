@@ -72,11 +72,11 @@ public sealed class GatewayFixture : IAsyncDisposable
     /// <summary>Waits until the function reports <paramref name="replicas"/> available replicas.</summary>
     public async Task WaitForAvailableAsync(string name, int replicas = 1)
     {
-        var reached = await ProcessTable.EventuallyAsync(() =>
+        var reached = await ProcessTable.EventuallyAsync(async () =>
         {
-            using var response = Admin.GetAsync($"{Url}/system/function/{name}").Result;
+            using var response = await Admin.GetAsync($"{Url}/system/function/{name}");
             return response.IsSuccessStatusCode &&
-                response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>().Result.TryGetProperty("availableReplicas", out var available) &&
+                (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).TryGetProperty("availableReplicas", out var available) &&
                 available.GetInt32() == replicas;
         }, TimeSpan.FromSeconds(30));
         Assert.True(reached, $"{name} never had {replicas} available replicas");

@@ -71,7 +71,7 @@ public class LocalProviderLifecycleTests
 
         await fixture.Provider.DeployAsync(LocalProviderFixture.Function("broken", "sh -c 'exit 7'", new() { ["mode"] = "http" }), CancellationToken.None);
 
-        Assert.True(await ProcessTable.EventuallyAsync(() => fixture.Provider.GetAsync("broken", "", CancellationToken.None).Result.CrashLooping, TimeSpan.FromSeconds(30)));
+        Assert.True(await ProcessTable.EventuallyAsync(async () => (await fixture.Provider.GetAsync("broken", "", CancellationToken.None)).CrashLooping, TimeSpan.FromSeconds(30)));
         var status = await fixture.Provider.GetAsync("broken", "", CancellationToken.None);
         Assert.True(status.Restarts >= 3, $"restarts: {status.Restarts}");
         Assert.Equal(0UL, status.AvailableReplicas);

@@ -13,20 +13,17 @@ public sealed class ProviderErrors(RequestDelegate next)
         }
         catch (ProviderException error) when (!context.Response.HasStarted)
         {
-            context.Response.StatusCode = error.Kind switch
+            var status = error.Kind switch
             {
                 ProviderError.NotFound => StatusCodes.Status404NotFound,
                 ProviderError.Conflict => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status400BadRequest,
             };
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync(error.Message + "\n");
+            await PlainTextError.WriteAsync(context, status, error.Message);
         }
         catch (BadHttpRequestException error) when (!context.Response.HasStarted)
         {
-            context.Response.StatusCode = error.StatusCode;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync(error.Message + "\n");
+            await PlainTextError.WriteAsync(context, error.StatusCode, error.Message);
         }
     }
 }

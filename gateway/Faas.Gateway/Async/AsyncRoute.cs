@@ -1,3 +1,4 @@
+using Faas.Gateway.Admin;
 using Faas.Gateway.Invoke;
 using Faas.Provider;
 using Microsoft.AspNetCore.Http.Features;
@@ -27,7 +28,7 @@ public static class AsyncRoute
         var body = await ReadBodyAsync(context, limit);
         if (body is null)
         {
-            await WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"the request body for {key} is over the async limit of {limit} bytes");
+            await PlainTextError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"the request body for {key} is over the async limit of {limit} bytes");
             return;
         }
 
@@ -49,7 +50,7 @@ public static class AsyncRoute
         }
         catch (Faas.Nats.NatsException error)
         {
-            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"the async queue could not store the request for {key}: {error.Message}");
+            await PlainTextError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"the async queue could not store the request for {key}: {error.Message}");
             return;
         }
 
@@ -65,7 +66,7 @@ public static class AsyncRoute
             return;
         }
 
-        await WriteAsync(context, StatusCodes.Status404NotFound, $"no queued request with call id {callId}");
+        await PlainTextError.WriteAsync(context, StatusCodes.Status404NotFound, $"no queued request with call id {callId}");
     }
 
     /// <summary>The whole body, or null if it is over <paramref name="limit"/>.</summary>
@@ -98,11 +99,4 @@ public static class AsyncRoute
         name.StartsWith(':') || name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) ||
         name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) ||
         name.Equals("X-Callback-Url", StringComparison.OrdinalIgnoreCase) || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase);
-
-    private static async Task WriteAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(message + "\n");
-    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Faas.Gateway.Admin;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Metrics;
 using Faas.Provider;
@@ -241,14 +242,12 @@ public sealed class InvokeRoute(
         }
 
         context.Response.Clear();
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
         context.Response.Headers["X-Call-Id"] = Invocation.Of(context).CallId;
         if (retryAfter is not null)
         {
             context.Response.Headers.RetryAfter = retryAfter;
         }
 
-        await context.Response.WriteAsync(message + "\n");
+        await PlainTextError.WriteAsync(context, status, message);
     }
 }

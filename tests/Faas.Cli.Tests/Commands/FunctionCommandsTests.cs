@@ -50,7 +50,7 @@ public class FunctionCommandsTests(CliGatewayFixture fixture)
         await cli.RunAsync("new listed --lang bash-streaming");
         await File.AppendAllTextAsync(Path.Combine(directory, "stack.yml"), "    labels:\n      com.openfaas.scale.type: rps\n      com.openfaas.scale.target: \"5\"\n");
         await cli.RunAsync("up");
-        var autoscaled = await ProcessTable.EventuallyAsync(() => cli.RunAsync("describe listed").Result.Stdout.Contains("Last decision:"), TimeSpan.FromSeconds(10));
+        var autoscaled = await ProcessTable.EventuallyAsync(async () => (await cli.RunAsync("describe listed")).Stdout.Contains("Last decision:"), TimeSpan.FromSeconds(10));
 
         var list = await cli.RunAsync("list --verbose");
         var scaled = await cli.RunAsync("scale listed --replicas 2");

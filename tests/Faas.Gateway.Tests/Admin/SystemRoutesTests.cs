@@ -134,7 +134,7 @@ public class SystemRoutesTests
         using var __ = await TestHttp.Client.PostAsync(gateway.Url + "/function/talker", new StringContent(""));
 
         string logs = "";
-        Assert.True(await ProcessTable.EventuallyAsync(() => (logs = gateway.Admin.GetStringAsync(gateway.Url + "/system/logs?name=talker").Result).Contains("said-something"), TimeSpan.FromSeconds(10)));
+        Assert.True(await ProcessTable.EventuallyAsync(async () => (logs = await gateway.Admin.GetStringAsync(gateway.Url + "/system/logs?name=talker")).Contains("said-something"), TimeSpan.FromSeconds(10)));
 
         var line = logs.Split('\n').First(l => l.Contains("said-something"));
         var message = JsonDocument.Parse(line).RootElement;

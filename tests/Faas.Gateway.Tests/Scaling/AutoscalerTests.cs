@@ -26,7 +26,7 @@ public class AutoscalerTests
         await gateway.Admin.GetFromJsonAsync<JsonElement>($"{gateway.Url}/system/function/{name}");
 
     private static async Task<bool> ReplicasBecomeAsync(GatewayFixture gateway, string name, int replicas, TimeSpan within) =>
-        await ProcessTable.EventuallyAsync(() => StatusAsync(gateway, name).Result.GetProperty("replicas").GetInt32() == replicas, within);
+        await ProcessTable.EventuallyAsync(async () => (await StatusAsync(gateway, name)).GetProperty("replicas").GetInt32() == replicas, within);
 
     [Fact]
     public async Task A_burst_of_sync_requests_raises_a_capacity_function_and_it_returns_after_the_window()
