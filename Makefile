@@ -50,7 +50,7 @@ images-rootfs: publish-watchdog
 	./scripts/images.sh
 
 deps-bench:
-	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nats-server:nats-server python3:python3 node:nodejs
+	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nats-server:nats-server python3:python3 node:nodejs dockerd:docker.io busybox:busybox-static
 
 clean:
 	rm -rf $(OUT)
