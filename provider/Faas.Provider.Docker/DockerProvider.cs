@@ -168,26 +168,13 @@ public sealed class DockerProvider : IFunctionProvider, IAsyncDisposable
         }
     }
 
-    public Task CreateSecretAsync(Secret secret, CancellationToken cancellationToken)
-    {
-        _secrets.Create(secret);
-        return Task.CompletedTask;
-    }
+    public Task CreateSecretAsync(Secret secret, CancellationToken cancellationToken) => _secrets.CreateAsync(secret);
 
-    public Task UpdateSecretAsync(Secret secret, CancellationToken cancellationToken)
-    {
-        _secrets.Update(secret);
-        return Task.CompletedTask;
-    }
+    public Task UpdateSecretAsync(Secret secret, CancellationToken cancellationToken) => _secrets.UpdateAsync(secret);
 
-    public Task<IReadOnlyList<Secret>> ListSecretsAsync(string @namespace, CancellationToken cancellationToken) =>
-        Task.FromResult(_secrets.List(DeploymentValidator.NamespaceOrDefault(@namespace)));
+    public Task<IReadOnlyList<Secret>> ListSecretsAsync(string @namespace, CancellationToken cancellationToken) => _secrets.ListAsync(@namespace);
 
-    public Task DeleteSecretAsync(string name, string @namespace, CancellationToken cancellationToken)
-    {
-        _secrets.Delete(name, DeploymentValidator.NamespaceOrDefault(@namespace));
-        return Task.CompletedTask;
-    }
+    public Task DeleteSecretAsync(string name, string @namespace, CancellationToken cancellationToken) => _secrets.DeleteAsync(name, @namespace);
 
     public Task<IReadOnlyList<string>> ListNamespacesAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Faas.Provider.Docker.Containers;
 using Faas.Provider.Docker.Engine;
+using Faas.Provider.Supervision;
 
 namespace Faas.Provider.Docker.Replicas;
 
@@ -12,9 +13,6 @@ namespace Faas.Provider.Docker.Replicas;
 /// </summary>
 public sealed class ContainerSlot
 {
-    /// <summary>A replica that served this long before it exited counts as healthy again: its backoff starts over.</summary>
-    private static readonly TimeSpan HealthyRun = TimeSpan.FromSeconds(10);
-
     private readonly DockerEngine _engine;
     private readonly DockerProviderOptions _options;
     private readonly Action _changed;
@@ -32,6 +30,7 @@ public sealed class ContainerSlot
         _changed = changed;
         _adopted = adopted;
         Version = version;
+        History = new RestartHistory(options.RestartBackoffMin, options.RestartBackoffMax);
         _loop = Task.Run(RunAsync);
     }
 
@@ -45,11 +44,8 @@ public sealed class ContainerSlot
     /// <summary>The container now serving this slot, if any.</summary>
     public string? ContainerId => _current?.Id;
 
-    public int Restarts { get; private set; }
-
-    public int ConsecutiveFailures { get; private set; }
-
-    public string? LastExit { get; private set; }
+    /// <summary>Restarts, failures in a row and the last exit, for the function's status.</summary>
+    public RestartHistory History { get; }
 
     /// <summary>Completes once this slot has been ready at least once (or was stopped first).</summary>
     public Task FirstReady => _firstReady.Task;
@@ -127,7 +123,7 @@ public sealed class ContainerSlot
             var exitCode = await exited;
             var at = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
             RecordFailure(ready ? $"exit code {exitCode} at {at}" : $"not ready within {_options.ReadyTimeout.TotalSeconds:0}s (exit code {exitCode}) at {at}",
-                ranHealthy: ready && DateTimeOffset.UtcNow - started > HealthyRun);
+                ranHealthy: ready && DateTimeOffset.UtcNow - started > RestartHistory.HealthyRun);
 
             // The exited container stays during the backoff: it still counts as a desired replica if the backend restarts now.
             await DelayAsync(stopping);
@@ -206,24 +202,11 @@ public sealed class ContainerSlot
 
     private void RecordFailure(string reason, bool ranHealthy)
     {
-        Restarts++;
-        ConsecutiveFailures = ranHealthy ? 1 : ConsecutiveFailures + 1;
-        LastExit = reason;
+        History.Record(reason, ranHealthy);
         _changed();
     }
 
-    private async Task DelayAsync(CancellationToken stopping)
-    {
-        var exponent = Math.Min(ConsecutiveFailures - 1, 16);
-        var delay = TimeSpan.FromMilliseconds(Math.Min(_options.RestartBackoffMin.TotalMilliseconds * Math.Pow(2, exponent), _options.RestartBackoffMax.TotalMilliseconds));
-        try
-        {
-            await Task.Delay(delay, stopping);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    private Task DelayAsync(CancellationToken stopping) => History.WaitBeforeRestartAsync(stopping);
 
     private void SetReady(bool ready)
     {

@@ -1,5 +1,6 @@
 using Faas.Provider.Docker.Containers;
 using Faas.Provider.Docker.Engine;
+using Faas.Provider.Supervision;
 using Faas.Provider.Wire;
 
 namespace Faas.Provider.Docker.Replicas;
@@ -84,13 +85,10 @@ public sealed class FunctionContainers(DockerEngine engine, DockerProviderOption
     public FunctionStatus Status()
     {
         var slots = Slots;
-        return FunctionStatus.Of(Version.Definition.Deployment, Version.Definition.CreatedAt) with
+        return FunctionStatus.Of(Version.Definition.Deployment, Version.Definition.CreatedAt).WithRestarts(slots.Select(slot => slot.History), options.CrashLoopThreshold) with
         {
             Replicas = (ulong)Replicas,
             AvailableReplicas = (ulong)slots.Count(slot => slot.IsReady && slot.Version.Id == Version.Id),
-            Restarts = slots.Sum(slot => slot.Restarts),
-            LastExit = slots.Select(slot => slot.LastExit).LastOrDefault(exit => exit is not null),
-            CrashLooping = slots.Any(slot => slot.ConsecutiveFailures >= options.CrashLoopThreshold),
         };
     }
 

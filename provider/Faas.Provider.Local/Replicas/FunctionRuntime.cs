@@ -1,5 +1,6 @@
 using Faas.Provider.Local.Logs;
 using Faas.Provider.Local.State;
+using Faas.Provider.Supervision;
 using Faas.Provider.Wire;
 
 namespace Faas.Provider.Local.Replicas;
@@ -73,13 +74,10 @@ public sealed class FunctionRuntime(LocalProviderOptions options, StateDirectory
     public FunctionStatus Status()
     {
         var slots = Slots;
-        return FunctionStatus.Of(Stored.Deployment, Stored.CreatedAt) with
+        return FunctionStatus.Of(Stored.Deployment, Stored.CreatedAt).WithRestarts(slots.Select(slot => slot.History), options.CrashLoopThreshold) with
         {
             Replicas = (ulong)Stored.Replicas,
             AvailableReplicas = (ulong)slots.Count(slot => slot.IsReady && slot.Launch == Launch),
-            Restarts = slots.Sum(slot => slot.Restarts),
-            LastExit = slots.Select(slot => slot.LastExit).LastOrDefault(exit => exit is not null),
-            CrashLooping = slots.Any(slot => slot.ConsecutiveFailures >= options.CrashLoopThreshold),
         };
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Faas.Posix;
 using Faas.Provider.Local.Logs;
 using Faas.Provider.Local.State;
+using Faas.Provider.Supervision;
 using Faas.Provider.Wire;
 
 namespace Faas.Provider.Local.Replicas;
@@ -16,11 +17,6 @@ namespace Faas.Provider.Local.Replicas;
 /// </summary>
 public sealed class ReplicaProcess : IDisposable
 {
-    private static readonly HttpClient Probe = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
-    {
-        Timeout = TimeSpan.FromSeconds(2),
-    };
-
     private readonly Process _process;
     private readonly string _pidFile;
     private readonly string _directory;
@@ -77,37 +73,10 @@ public sealed class ReplicaProcess : IDisposable
         return this;
     }
 
-    /// <summary>Polls <c>/_/health</c> (every few milliseconds: this is on the cold-start path) until 200; false if the process exits or the timeout passes first.</summary>
-    public async Task<bool> WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var delay = TimeSpan.FromMilliseconds(1);
-        while (clock.Elapsed < timeout && !Exited.IsCompleted)
-        {
-            try
-            {
-                using var response = await Probe.GetAsync($"http://127.0.0.1:{Port}/_/health", cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return true;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
+    /// <summary>True once the watchdog answers 200 on <c>/_/health</c>; false if it exits or the timeout passes first.</summary>
+    public Task<bool> WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        HealthProbe.WaitUntilReadyAsync(Port, Exited, timeout, cancellationToken);
 
-            await Task.WhenAny(Task.Delay(delay, cancellationToken), Exited);
-            cancellationToken.ThrowIfCancellationRequested();
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10));
-        }
-
-        return false;
-    }
-
-    /// <summary>SIGTERM to the replica's group (the watchdog drains), SIGKILL after the grace period.</summary>
     /// <summary>SIGTERM to the watchdog, which drains and stops its function; then SIGKILL to whatever is left in its group.</summary>
     public Task StopAsync(TimeSpan grace) => ProcessGroup.TerminateAsync(Pid, Exited, grace, terminateLeaderOnly: true);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Faas.Provider.Local.Logs;
 using Faas.Provider.Local.State;
+using Faas.Provider.Supervision;
 
 namespace Faas.Provider.Local.Replicas;
 
@@ -11,9 +12,6 @@ namespace Faas.Provider.Local.Replicas;
 /// </summary>
 public sealed class ReplicaSlot
 {
-    /// <summary>A replica that served this long before dying counts as healthy again: its backoff starts over.</summary>
-    private static readonly TimeSpan HealthyRun = TimeSpan.FromSeconds(10);
-
     private readonly LocalProviderOptions _options;
     private readonly StateDirectory _state;
     private readonly FunctionLog _log;
@@ -33,6 +31,7 @@ public sealed class ReplicaSlot
         _log = log;
         _changed = changed;
         Launch = launch;
+        History = new RestartHistory(options.RestartBackoffMin, options.RestartBackoffMax);
         Instance = $"{launch.Key.Name}-{Guid.NewGuid().ToString("N")[..8]}";
         _loop = Task.Run(RunAsync);
     }
@@ -48,11 +47,8 @@ public sealed class ReplicaSlot
 
     public int? Pid => _current?.Pid;
 
-    public int Restarts { get; private set; }
-
-    public int ConsecutiveFailures { get; private set; }
-
-    public string? LastExit { get; private set; }
+    /// <summary>Restarts, failures in a row and the last exit, for the function's status.</summary>
+    public RestartHistory History { get; }
 
     /// <summary>Completes once this slot has been ready at least once (or was stopped first).</summary>
     public Task FirstReady => _firstReady.Task;
@@ -124,7 +120,7 @@ public sealed class ReplicaSlot
             RecordFailure(ready
                     ? $"exit code {exitCode} at {DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)}"
                     : $"not ready within {_options.ReadyTimeout.TotalSeconds:0}s (exit code {exitCode}) at {DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)}",
-                ranHealthy: ready && started.Elapsed > HealthyRun);
+                ranHealthy: ready && started.Elapsed > RestartHistory.HealthyRun);
             process.Dispose();
             await DelayAsync(stopping);
         }
@@ -138,24 +134,11 @@ public sealed class ReplicaSlot
 
     private void RecordFailure(string reason, bool ranHealthy)
     {
-        Restarts++;
-        ConsecutiveFailures = ranHealthy ? 1 : ConsecutiveFailures + 1;
-        LastExit = reason;
+        History.Record(reason, ranHealthy);
         _changed();
     }
 
-    private async Task DelayAsync(CancellationToken stopping)
-    {
-        var exponent = Math.Min(ConsecutiveFailures - 1, 16);
-        var delay = TimeSpan.FromMilliseconds(Math.Min(_options.RestartBackoffMin.TotalMilliseconds * Math.Pow(2, exponent), _options.RestartBackoffMax.TotalMilliseconds));
-        try
-        {
-            await Task.Delay(delay, stopping);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    private Task DelayAsync(CancellationToken stopping) => History.WaitBeforeRestartAsync(stopping);
 
     private void SetReady(bool ready)
     {

@@ -6,29 +6,46 @@ using Faas.Provider.Wire;
 namespace Faas.Provider.Local.Secrets;
 
 /// <summary>
-/// Secrets as files with mode 0600 under <c>secrets/NAMESPACE/NAME</c>. Values are only ever read to hand
-/// them to a function; listing returns names.
+/// Secrets as files with mode 0600 under <c>secrets/NAMESPACE/NAME</c>, for the backends whose replicas run on this
+/// host (local, Docker); its methods are the provider contract's, so a backend passes calls straight through.
+/// Values are only ever read to hand them to a function; listing returns names.
 /// </summary>
 public sealed class SecretStore(StateDirectory state)
 {
     private readonly Lock _lock = new();
 
-    public void Create(Secret secret) => Write(secret, mustExist: false);
-
-    public void Update(Secret secret) => Write(secret, mustExist: true);
-
-    public IReadOnlyList<Secret> List(string @namespace)
+    public Task CreateAsync(Secret secret)
     {
-        var directory = state.Secrets(@namespace);
-        return Directory.Exists(directory)
+        Write(secret, mustExist: false);
+        return Task.CompletedTask;
+    }
+
+    public Task UpdateAsync(Secret secret)
+    {
+        Write(secret, mustExist: true);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Secret>> ListAsync(string? @namespace)
+    {
+        var ns = DeploymentValidator.NamespaceOrDefault(@namespace);
+        var directory = state.Secrets(ns);
+        IReadOnlyList<Secret> secrets = Directory.Exists(directory)
             ? [.. Directory.EnumerateFiles(directory).Select(Path.GetFileName).Where(name => !name!.Contains(".tmp-", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
-                .Select(name => new Secret { Name = name!, Namespace = @namespace })]
+                .Select(name => new Secret { Name = name!, Namespace = ns })]
             : [];
+        return Task.FromResult(secrets);
     }
 
     public bool Exists(string name, string @namespace) => File.Exists(PathOf(name, @namespace));
 
-    public void Delete(string name, string @namespace)
+    public Task DeleteAsync(string name, string? @namespace)
+    {
+        Delete(name, DeploymentValidator.NamespaceOrDefault(@namespace));
+        return Task.CompletedTask;
+    }
+
+    private void Delete(string name, string @namespace)
     {
         lock (_lock)
         {

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Faas.Provider.Docker.Replicas;
+namespace Faas.Provider.Supervision;
 
-/// <summary>Polls a replica's <c>/_/health</c> on the host's loopback until it answers 200.</summary>
-internal static class HealthProbe
+/// <summary>Polls a replica's <c>/_/health</c> on the host's loopback until it answers 200 (every few milliseconds: this is on the cold-start path).</summary>
+public static class HealthProbe
 {
     private static readonly HttpClient Client = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
     {
@@ -14,7 +14,7 @@ internal static class HealthProbe
     public static async Task<bool> WaitUntilReadyAsync(int port, Task exited, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var delay = TimeSpan.FromMilliseconds(2);
+        var delay = TimeSpan.FromMilliseconds(1);
         while (clock.Elapsed < timeout && !exited.IsCompleted)
         {
             try
@@ -34,7 +34,7 @@ internal static class HealthProbe
 
             await Task.WhenAny(Task.Delay(delay, cancellationToken), exited);
             cancellationToken.ThrowIfCancellationRequested();
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 20));
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10));
         }
 
         return false;
