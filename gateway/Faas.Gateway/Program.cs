@@ -8,6 +8,9 @@ if (!args.Any(arg => arg.StartsWith("--urls", StringComparison.Ordinal)) && Envi
     args = [.. args, "--urls", "http://127.0.0.1:8080"];
 }
 
+// Invocations only move bytes between sockets: their completions run on the socket threads (before any socket exists).
+Faas.Proxy.InlineSocketCompletions.Enable();
+
 WebApplication created;
 try
 {

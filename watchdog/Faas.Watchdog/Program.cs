@@ -41,5 +41,10 @@ if (args.Length > 0)
     return 2;
 }
 
-SocketTuning.Apply(config, environment);
+// http mode only moves bytes between sockets; the fork modes start processes, which blocks briefly.
+if (config.Mode == WatchdogMode.Http)
+{
+    Faas.Proxy.InlineSocketCompletions.Enable();
+}
+
 return await new WatchdogHost(config).RunAsync();

@@ -35,7 +35,7 @@ public static class AsyncRoute
         var headers = context.Request.Headers;
         var request = new AsyncRequest
         {
-            CallId = headers["X-Call-Id"] is { Count: > 0 } given ? given.ToString() : Guid.NewGuid().ToString(),
+            CallId = headers["X-Call-Id"] is { Count: > 0 } given ? given.ToString() : CallId.New(),
             Function = key,
             Method = HttpMethods.Post,
             PathAndQuery = FunctionRoute.Rest(context, "/async-function/" + function),

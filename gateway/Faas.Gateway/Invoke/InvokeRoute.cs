@@ -75,7 +75,7 @@ public sealed class InvokeRoute(
         var invocation = new Invocation
         {
             Function = key,
-            CallId = context.Request.Headers["X-Call-Id"] is { Count: > 0 } given ? given.ToString() : Guid.NewGuid().ToString(),
+            CallId = context.Request.Headers["X-Call-Id"] is { Count: > 0 } given ? given.ToString() : CallId.New(),
             StartTime = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000).ToString(CultureInfo.InvariantCulture),
             Started = Stopwatch.GetTimestamp(),
         };

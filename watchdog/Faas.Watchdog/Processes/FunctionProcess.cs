@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Faas.Posix;
+using Faas.Proxy;
 
 namespace Faas.Watchdog.Processes;
 
@@ -47,9 +48,9 @@ public sealed class FunctionProcess : IDisposable
 
         var useSetsid = ownGroup && ProcessGroup.UseNewGroup(info);
 
-        if (Server.SocketTuning.InlineCompletionsAddedByWatchdog)
+        if (InlineSocketCompletions.SetByThisProcess)
         {
-            info.Environment.Remove(Server.SocketTuning.InlineCompletionsVariable);
+            info.Environment.Remove(InlineSocketCompletions.Variable);
         }
 
         foreach (var (name, value) in extraEnvironment)

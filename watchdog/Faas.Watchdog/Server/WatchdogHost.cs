@@ -94,8 +94,14 @@ public sealed class WatchdogHost(WatchdogConfig config)
         options.Listen(config.ListenAddress, config.MetricsPort);
 
         // In http mode request continuations run on the socket I/O thread instead of being queued to the thread
-        // pool (see SocketTuning). The fork modes start processes, which blocks briefly, so they keep the pool.
-        var transportOptions = new SocketTransportOptions { UnsafePreferInlineScheduling = config.Mode == WatchdogMode.Http };
+        // pool (see InlineSocketCompletions). The fork modes start processes, which blocks briefly, so they keep the pool.
+        // Reading straight into a buffer saves the zero-byte readiness probe (a MSG_PEEK recv, twice per request
+        // when the next request has not arrived yet): 4 KB held per idle keep-alive connection instead.
+        var transportOptions = new SocketTransportOptions
+        {
+            UnsafePreferInlineScheduling = config.Mode == WatchdogMode.Http,
+            WaitForDataBeforeAllocatingBuffer = false,
+        };
         var transport = new SocketTransportFactory(Options.Create(transportOptions), NullLoggerFactory.Instance);
         return new KestrelServer(Options.Create(options), transport, NullLoggerFactory.Instance);
     }
