@@ -7,8 +7,8 @@ using Faas.Testing;
 namespace Faas.Gateway.Tests;
 
 /// <summary>
-/// The gateway binary turns inline socket completions on for itself; its replicas' functions (whose code may block)
-/// do not inherit them unless their own environment asks.
+/// The gateway binary turns inline socket completions on for itself, on half the cores; its replicas' functions (whose
+/// code may block) inherit neither setting unless their own environment asks.
 /// </summary>
 public class InlineSocketCompletionsTests
 {
@@ -26,6 +26,7 @@ public class InlineSocketCompletionsTests
 
         Assert.Contains("PATH=", plain);
         Assert.DoesNotContain(InlineSocketCompletions.Variable, plain);
+        Assert.DoesNotContain(InlineSocketCompletions.ThreadCountVariable, plain);
         Assert.Contains(InlineSocketCompletions.Variable + "=1", asking);
     }
 

@@ -1,30 +1,44 @@
 namespace Faas.Proxy;
 
 /// <summary>
-/// Socket completions run inline on the epoll thread instead of each waking a thread-pool worker. A process that
+/// Socket completions run inline on the epoll threads instead of each waking a thread-pool worker. A process that
 /// mostly moves bytes between sockets saves a thread hop (a futex wake and a context switch) per read: on the 2-core
 /// machines this targets the watchdog's CPU per request halves and the gateway serves about a quarter more
-/// invocations (bench/results/gateway.md). .NET reads the switch from the environment once, when its socket engine
-/// starts, so it is set before the first socket exists. Code that runs inline must not block: a blocked epoll
-/// thread stalls every connection it serves.
+/// invocations (bench/results/gateway.md). .NET reads both switches from the environment once, when its socket
+/// engine starts, so they are set before the first socket exists; an operator's own values win. Code that runs
+/// inline must not block: a blocked epoll thread stalls every connection it serves.
 /// </summary>
 public static class InlineSocketCompletions
 {
     public const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
-    /// <summary>True once this process set the variable itself: its child processes must not inherit it, their code may block.</summary>
-    public static bool SetByThisProcess { get; private set; }
+    /// <summary>The number of epoll threads (with inline completions .NET's default is one per core).</summary>
+    public const string ThreadCountVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+
+    private static readonly List<string> Set = [];
+
+    /// <summary>The variables this process set for itself: its child processes must not inherit them, their code may block.</summary>
+    public static IReadOnlyList<string> SetByThisProcess => Set;
 
     /// <summary>True when this process's sockets complete inline (the value .NET acts on).</summary>
     public static bool Enabled => Environment.GetEnvironmentVariable(Variable) == "1";
 
-    /// <summary>Turns them on unless the environment already decides (an operator's own 0 or 1 wins).</summary>
-    public static void Enable()
+    /// <param name="threads">Epoll threads to use; null keeps .NET's default of one per core.</param>
+    public static void Enable(int? threads = null)
     {
-        if (Environment.GetEnvironmentVariable(Variable) is null)
+        SetUnlessGiven(Variable, "1");
+        if (threads is { } count)
         {
-            Environment.SetEnvironmentVariable(Variable, "1");
-            SetByThisProcess = true;
+            SetUnlessGiven(ThreadCountVariable, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static void SetUnlessGiven(string name, string value)
+    {
+        if (Environment.GetEnvironmentVariable(name) is null)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+            Set.Add(name);
         }
     }
 }

@@ -102,9 +102,10 @@ public sealed class ReplicaProcess : IDisposable
         info.Environment["prefix_logs"] = "false";
         info.Environment["FAAS_REPLICA_ID"] = id;
 
-        // The gateway's inline socket completions are its own: the watchdog decides for itself by mode, and a function
+        // The gateway's socket engine settings are its own: the watchdog decides for itself by mode, and a function
         // that wants them says so in its environment (applied after this).
         info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
+        info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT");
         return info;
     }
 

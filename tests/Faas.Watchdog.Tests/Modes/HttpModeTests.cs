@@ -46,6 +46,31 @@ public class HttpModeTests
     }
 
     [Fact]
+    public async Task The_function_does_not_inherit_the_watchdogs_inline_socket_completions()
+    {
+        using var temp = new TempDirectory();
+        var upstreamPort = FreePort.Next();
+        var envFile = Path.Combine(temp.Path, "function.env");
+        var script = Path.Combine(temp.Path, "function.sh");
+        await File.WriteAllTextAsync(script, $"#!/bin/sh\nenv > '{envFile}'\nexec '{RepoPaths.TestUpstream}' {upstreamPort}\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+        await using var watchdog = await WatchdogProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["mode"] = "http",
+            ["fprocess"] = script,
+            ["upstream_url"] = $"http://127.0.0.1:{upstreamPort}",
+        });
+        using var proxied = await TestHttp.Client.GetAsync(watchdog.Url + "/");
+        var environment = await File.ReadAllTextAsync(envFile);
+
+        Assert.Equal(200, (int)proxied.StatusCode);
+
+        Assert.Contains("upstream_url=", environment);
+        Assert.DoesNotContain(Faas.Proxy.InlineSocketCompletions.Variable, environment);
+    }
+
+    [Fact]
     public async Task Upstream_status_and_body_pass_through()
     {
         await using var watchdog = await StartAsync();

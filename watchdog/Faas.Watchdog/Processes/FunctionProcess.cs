@@ -48,9 +48,9 @@ public sealed class FunctionProcess : IDisposable
 
         var useSetsid = ownGroup && ProcessGroup.UseNewGroup(info);
 
-        if (InlineSocketCompletions.SetByThisProcess)
+        foreach (var name in InlineSocketCompletions.SetByThisProcess)
         {
-            info.Environment.Remove(InlineSocketCompletions.Variable);
+            info.Environment.Remove(name);
         }
 
         foreach (var (name, value) in extraEnvironment)
