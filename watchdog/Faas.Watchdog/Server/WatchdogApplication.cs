@@ -7,6 +7,7 @@ using Faas.Watchdog.Logging;
 using Faas.Watchdog.Metrics;
 using Faas.Watchdog.Modes;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -24,10 +25,31 @@ public sealed class WatchdogApplication(
     WatchdogMetrics metrics,
     WatchdogLog log) : IHttpApplication<HttpContext>
 {
-    public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+    /// <summary>One context per connection, re-initialized for each request (as ASP.NET's own hosting does): no allocation per request.</summary>
+    public HttpContext CreateContext(IFeatureCollection contextFeatures)
+    {
+        if (contextFeatures is not IHostContextContainer<HttpContext> container)
+        {
+            return new DefaultHttpContext(contextFeatures);
+        }
+
+        if (container.HostContext is DefaultHttpContext reused)
+        {
+            reused.Initialize(contextFeatures);
+            return reused;
+        }
+
+        var created = new DefaultHttpContext(contextFeatures);
+        container.HostContext = created;
+        return created;
+    }
 
     public void DisposeContext(HttpContext context, Exception? exception)
     {
+        if (context is DefaultHttpContext reusable)
+        {
+            reusable.Uninitialize();
+        }
     }
 
     public Task ProcessRequestAsync(HttpContext context)
