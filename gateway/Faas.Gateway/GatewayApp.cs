@@ -33,6 +33,10 @@ public static class GatewayApp
 
         // ASP.NET logs every request at Information: a cost per invocation. Configuration can turn it back on.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // Hosting opens a log scope per request whenever its category is enabled at all, and a scope is an AsyncLocal:
+        // a new ExecutionContext per request that every await then carries. It logs nothing but request start and end.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         if (Environment.GetEnvironmentVariable("FAAS_STATE_DIR") is { Length: > 0 } stateDirectory)
         {

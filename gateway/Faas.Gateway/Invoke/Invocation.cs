@@ -1,12 +1,14 @@
 using Faas.Provider;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Faas.Gateway.Invoke;
 
-/// <summary>What the gateway knows about one invocation in flight, kept in <see cref="HttpContext.Items"/> for the forwarder's callbacks.</summary>
+/// <summary>
+/// What the gateway knows about one invocation in flight, kept as a request feature for the forwarder's callbacks
+/// (Kestrel reuses its feature slots per connection, where <see cref="HttpContext.Items"/> is a new dictionary per request).
+/// </summary>
 public sealed class Invocation
 {
-    private const string ItemKey = "faas.invocation";
-
     public required FunctionKey Function { get; init; }
 
     /// <summary><c>X-Call-Id</c>: the caller's, or a new one.</summary>
@@ -27,7 +29,7 @@ public sealed class Invocation
     /// <summary>How long the request waited for a replica to become ready; null if one was ready at once.</summary>
     public TimeSpan? ColdStart { get; set; }
 
-    public static Invocation Of(HttpContext context) => (Invocation)context.Items[ItemKey]!;
+    public static Invocation Of(HttpContext context) => context.Features.GetRequiredFeature<Invocation>();
 
-    public void AttachTo(HttpContext context) => context.Items[ItemKey] = this;
+    public void AttachTo(HttpContext context) => context.Features.Set(this);
 }

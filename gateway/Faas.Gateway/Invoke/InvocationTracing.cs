@@ -44,10 +44,20 @@ public static class InvocationTracing
         }
 
         var given = context.Request.Headers.TraceParent.ToString();
-        return ActivityContext.TryParse(given, null, out _)
-            ? given
-            : $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        return ActivityContext.TryParse(given, null, out _) ? given : NewTraceParent();
     }
+
+    /// <summary>A sampled <c>traceparent</c> with random trace and span ids, formatted straight into one string.</summary>
+    private static string NewTraceParent() => string.Create(55, 0, static (chars, _) =>
+    {
+        Span<byte> ids = stackalloc byte[24];
+        Random.Shared.NextBytes(ids);
+        "00-".CopyTo(chars);
+        Convert.TryToHexStringLower(ids[..16], chars[3..], out _);
+        chars[35] = '-';
+        Convert.TryToHexStringLower(ids[16..], chars[36..], out _);
+        "-01".CopyTo(chars[52..]);
+    });
 
     public static void Finish(Activity? span, HttpContext context, Invocation invocation)
     {
