@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Faas.Proxy.Upstream;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -14,7 +15,9 @@ namespace Faas.Proxy;
 public static class HttpForwarder
 {
     /// <param name="cancellationToken">Cancelled at the caller's deadline or when the client goes away.</param>
-    public static async Task<ForwardResult> ForwardAsync(HttpContext context, UpstreamTarget target, UpstreamClient client, ForwardOptions options, CancellationToken cancellationToken)
+    /// <remarks>Awaited once by the caller: its async state is pooled (a box per request was a tenth of the proxy's allocations).</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<ForwardResult> ForwardAsync(HttpContext context, UpstreamTarget target, UpstreamClient client, ForwardOptions options, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
@@ -95,7 +98,8 @@ public static class HttpForwarder
 
         public required long? Length { get; init; }
 
-        public async Task<ForwardResult?> RunAsync(UpstreamConnection connection, ConnectionPool pool, CancellationToken cancellationToken)
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        public async ValueTask<ForwardResult?> RunAsync(UpstreamConnection connection, ConnectionPool pool, CancellationToken cancellationToken)
         {
             var abort = cancellationToken.Register(static c => ((UpstreamConnection)c!).Abort(), connection);
             using var bodyCancel = Framing != RequestBody.None && bufferedBody is null ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;

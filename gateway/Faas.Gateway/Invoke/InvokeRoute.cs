@@ -180,8 +180,7 @@ public sealed class InvokeRoute(
 
     private async Task ForwardAsync(HttpContext context, string function, Invocation invocation, ReplicaLoad replica)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        deadline.CancelAfter(invocation.Timeout.Value + BackstopGrace);
+        using var deadline = RequestDeadline.Start(invocation.Timeout.Value + BackstopGrace, context.RequestAborted);
         var target = FunctionRoute.Rest(context, "/function/" + function);
         var result = await ForwardToAsync(context, replica, target, deadline.Token);
         if (result == ForwardResult.ConnectFailed && routes.Pick(invocation.Function, exclude: replica.Endpoint) is { } other && other != replica)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Faas.Proxy.Upstream;
@@ -11,7 +10,9 @@ internal sealed class ConnectionPool(string host, int port, UpstreamClientOption
 {
     private static readonly TimeSpan RecentlyUsed = TimeSpan.FromMilliseconds(500);
 
-    private readonly ConcurrentStack<UpstreamConnection> _idle = new();
+    // A locked stack rather than ConcurrentStack: no node allocated per return, and the lock is all but uncontended.
+    private readonly Stack<UpstreamConnection> _idle = new();
+    private readonly Lock _lock = new();
     private volatile bool _disposed;
 
     public string Host => host;
@@ -20,7 +21,7 @@ internal sealed class ConnectionPool(string host, int port, UpstreamClientOption
 
     public async ValueTask<UpstreamConnection> RentAsync(bool fresh, CancellationToken cancellationToken)
     {
-        while (!fresh && _idle.TryPop(out var idle))
+        while (!fresh && TryPop(out var idle))
         {
             // A connection used moments ago is almost never stale, and a syscall per request is expensive; the
             // forwarder retries once on a fresh connection if one was. Longer-idle ones are checked first.
@@ -41,44 +42,52 @@ internal sealed class ConnectionPool(string host, int port, UpstreamClientOption
 
     public void Return(UpstreamConnection connection)
     {
-        if (_disposed || _idle.Count >= options.MaxIdleConnectionsPerEndpoint)
+        connection.IdleSinceTimestamp = Stopwatch.GetTimestamp();
+        lock (_lock)
         {
-            connection.Dispose();
-            return;
+            if (!_disposed && _idle.Count < options.MaxIdleConnectionsPerEndpoint)
+            {
+                _idle.Push(connection);
+                return;
+            }
         }
 
-        connection.IdleSinceTimestamp = Stopwatch.GetTimestamp();
-        _idle.Push(connection);
+        connection.Dispose();
     }
 
     /// <summary>Closes idle connections that have outlived the idle timeout.</summary>
     public void Prune()
     {
-        var keep = new List<UpstreamConnection>();
-        while (_idle.TryPop(out var connection))
+        List<UpstreamConnection> expired = [];
+        lock (_lock)
         {
-            if (Stopwatch.GetElapsedTime(connection.IdleSinceTimestamp) < options.IdleTimeout)
-            {
-                keep.Add(connection);
-            }
-            else
-            {
-                connection.Dispose();
-            }
+            var keep = _idle.Where(connection => Stopwatch.GetElapsedTime(connection.IdleSinceTimestamp) < options.IdleTimeout).Reverse().ToList();
+            expired.AddRange(_idle.Except(keep));
+            _idle.Clear();
+            keep.ForEach(_idle.Push);
         }
 
-        for (var i = keep.Count - 1; i >= 0; i--)
-        {
-            _idle.Push(keep[i]);
-        }
+        expired.ForEach(connection => connection.Dispose());
     }
 
     public void Dispose()
     {
-        _disposed = true;
-        while (_idle.TryPop(out var connection))
+        List<UpstreamConnection> idle;
+        lock (_lock)
         {
-            connection.Dispose();
+            _disposed = true;
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+
+        idle.ForEach(connection => connection.Dispose());
+    }
+
+    private bool TryPop([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out UpstreamConnection? connection)
+    {
+        lock (_lock)
+        {
+            return _idle.TryPop(out connection);
         }
     }
 }

@@ -17,7 +17,7 @@ internal static class ResponseHeadParser
         }
 
         var http10 = statusLine[7] == (byte)'0';
-        var headers = new List<KeyValuePair<string, string>>(8);
+        var headers = new List<KeyValuePair<string, string>>(head.Count("\r\n"u8) + 1);
         long? contentLength = null;
         var chunked = false;
         var close = http10;

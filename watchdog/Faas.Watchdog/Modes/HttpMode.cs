@@ -41,7 +41,7 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
         await WaitUntilUpstreamReadyAsync(child, cancellationToken);
     }
 
-    public async Task InvokeAsync(HttpContext context, InvocationDeadline deadline)
+    public async Task InvokeAsync(HttpContext context, RequestDeadline deadline)
     {
         var target = new UpstreamTarget(_upstream.Host, _upstream.Port, RequestTarget(context));
         var result = await HttpForwarder.ForwardAsync(context, target, _client, _forwardOptions, deadline.Token);

@@ -1,3 +1,4 @@
+using Faas.Proxy;
 using Microsoft.AspNetCore.Http;
 
 namespace Faas.Watchdog.Modes;
@@ -9,7 +10,7 @@ public interface IFunctionMode
     Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Serves one invocation. <paramref name="deadline"/> is the invocation's exec timeout.</summary>
-    Task InvokeAsync(HttpContext context, InvocationDeadline deadline);
+    Task InvokeAsync(HttpContext context, RequestDeadline deadline);
 
     /// <summary>Stops whatever the mode started, after in-flight invocations have drained.</summary>
     Task StopAsync() => Task.CompletedTask;

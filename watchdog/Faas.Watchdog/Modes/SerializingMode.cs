@@ -1,4 +1,5 @@
 using System.Text;
+using Faas.Proxy;
 using Faas.Watchdog.Config;
 using Faas.Watchdog.Http;
 using Faas.Watchdog.Logging;
@@ -14,7 +15,7 @@ namespace Faas.Watchdog.Modes;
 /// </summary>
 public sealed class SerializingMode(WatchdogConfig config, WatchdogLog log) : IFunctionMode
 {
-    public async Task InvokeAsync(HttpContext context, InvocationDeadline deadline)
+    public async Task InvokeAsync(HttpContext context, RequestDeadline deadline)
     {
         var started = context.Features.GetRequiredFeature<InvocationStart>().Timestamp;
         using var process = FunctionProcess.Start(config.FunctionProcess, CgiEnvironment.For(context.Request), ownGroup: true);

@@ -1,6 +1,7 @@
+using Faas.Posix;
+using Faas.Proxy;
 using Faas.Watchdog.Config;
 using Faas.Watchdog.Http;
-using Faas.Posix;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.StaticFiles;
 
@@ -16,7 +17,7 @@ public sealed class StaticMode(WatchdogConfig config) : IFunctionMode
     private readonly string _root = RealPath.Resolve(config.StaticPath) ?? config.StaticPath;
     private readonly FileExtensionContentTypeProvider _contentTypes = new();
 
-    public async Task InvokeAsync(HttpContext context, InvocationDeadline deadline)
+    public async Task InvokeAsync(HttpContext context, RequestDeadline deadline)
     {
         var request = context.Request;
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
