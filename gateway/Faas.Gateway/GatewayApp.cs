@@ -103,6 +103,9 @@ public static class GatewayApp
         app.UseMiddleware<ProviderErrors>();
         var invoke = app.Services.GetRequiredService<InvokeRoute>();
         app.Use((context, next) => InvokeRoute.TryMatch(context.Request.Path, out var function) ? invoke.InvokeAsync(context, function) : next(context));
+
+        // Routing runs after the invoke prefix test, so invocations skip endpoint matching.
+        app.UseRouting();
         app.MapGet("/healthz", () => Results.Text("OK\n"));
         app.MapGet("/metrics", async (HttpContext context, GatewayMetrics metrics, IFunctionProvider provider) =>
             Results.Text(await metrics.RenderAsync(provider, context.RequestAborted), Faas.Prometheus.TextFormat.ContentType));
