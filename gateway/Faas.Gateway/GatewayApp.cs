@@ -10,6 +10,7 @@ using Faas.Provider;
 using Faas.Provider.Docker;
 using Faas.Provider.Kubernetes;
 using Faas.Provider.Local;
+using Faas.Proxy;
 using Faas.Proxy.Upstream;
 
 namespace Faas.Gateway;
@@ -27,7 +28,7 @@ public static class GatewayApp
         // a syscall per request, for 4 KB held per idle keep-alive connection.
         builder.WebHost.UseSockets(sockets =>
         {
-            sockets.UnsafePreferInlineScheduling = Faas.Proxy.InlineSocketCompletions.Enabled;
+            sockets.UnsafePreferInlineScheduling = InlineSocketCompletions.Enabled;
             sockets.WaitForDataBeforeAllocatingBuffer = false;
         });
 
@@ -125,6 +126,9 @@ public static class GatewayApp
                     StateDirectory = options.StateDirectory,
                     WatchdogPath = options.WatchdogPath,
                     StandbyReplicas = options.StandbyReplicas,
+
+                    // The gateway's socket settings are its own: the watchdog decides for itself by mode.
+                    WithheldEnvironment = [InlineSocketCompletions.Variable, InlineSocketCompletions.ThreadCountVariable],
                 });
             case "docker":
                 return await DockerProvider.StartAsync(new DockerProviderOptions

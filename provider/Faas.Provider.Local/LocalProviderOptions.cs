@@ -31,6 +31,12 @@ public sealed record LocalProviderOptions
     /// <summary>Watchdogs kept started ahead of demand, so a replica (scale from zero above all) skips the process start.</summary>
     public int StandbyReplicas { get; init; } = 1;
 
+    /// <summary>
+    /// Variables of the host process's environment that replicas do not inherit (the gateway's own socket settings). A
+    /// function that wants one names it in its own environment, which is applied after.
+    /// </summary>
+    public IReadOnlyList<string> WithheldEnvironment { get; init; } = [];
+
     /// <summary>Largest bundle archive accepted, and largest total size it may unpack to (×4).</summary>
     public long MaxBundleBytes { get; init; } = 256L * 1024 * 1024;
 }

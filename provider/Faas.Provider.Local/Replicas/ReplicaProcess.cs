@@ -101,11 +101,11 @@ public sealed class ReplicaProcess : IDisposable
         info.Environment["healthcheck_interval"] = options.DrainDelay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms";
         info.Environment["prefix_logs"] = "false";
         info.Environment["FAAS_REPLICA_ID"] = id;
+        foreach (var name in options.WithheldEnvironment)
+        {
+            info.Environment.Remove(name);
+        }
 
-        // The gateway's socket engine settings are its own: the watchdog decides for itself by mode, and a function
-        // that wants them says so in its environment (applied after this).
-        info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
-        info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT");
         return info;
     }
 
