@@ -13,6 +13,14 @@ if (!args.Any(arg => arg.StartsWith("--urls", StringComparison.Ordinal)) && Envi
 // epoll thread gathers more events per wake-up than two: the full path 0.23x direct, not 0.18x (bench/results/gateway.md).
 Faas.Proxy.InlineSocketCompletions.Enable(threads: Math.Max(1, Environment.ProcessorCount / 2));
 
+// Before the host starts the thread pool, so every thread inherits the policy (GatewayOptions.SchedBatch); replicas
+// are started with the policy the gateway was started with.
+var schedBatch = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build()["Gateway:SchedBatch"];
+if (schedBatch is null || (bool.TryParse(schedBatch, out var enabled) && enabled))
+{
+    Faas.Posix.BatchScheduling.TryEnable();
+}
+
 WebApplication created;
 try
 {
@@ -43,8 +51,16 @@ catch (ArgumentException error)
     Console.Error.WriteLine($"gateway: {error.Message}");
     return 2;
 }
+catch (InvalidOperationException error) when (error.InnerException is FormatException)
+{
+    // The configuration binder's own words name the setting and the value, such as
+    // "Failed to convert configuration value 'maybe' at 'Gateway:SchedBatch' to type 'System.Boolean'."
+    Console.Error.WriteLine($"gateway: {error.Message}");
+    return 2;
+}
 
 await using var app = created;
+
 try
 {
     await app.RunAsync();

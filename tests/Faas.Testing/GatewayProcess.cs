@@ -35,6 +35,36 @@ public sealed class GatewayProcess : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>A client that sends the admin credentials.</summary>
+    public static HttpClient AdminClient()
+    {
+        var admin = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("admin:" + AdminPassword)));
+        return admin;
+    }
+
+    /// <summary>Deploys <paramref name="definition"/> (a function definition in JSON); throws unless it is accepted.</summary>
+    public async Task DeployAsync(string definition)
+    {
+        using var admin = AdminClient();
+        using var deployed = await admin.PostAsync(Url + "/system/functions", new StringContent(definition, System.Text.Encoding.UTF8, "application/json"));
+        if (deployed.StatusCode != System.Net.HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"deploying {definition} answered {(int)deployed.StatusCode}: {await deployed.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>POSTs an empty body to the function; its answer, or an exception naming the status and the gateway's output.</summary>
+    public async Task<string> InvokeAsync(string function)
+    {
+        using var response = await TestHttp.Client.PostAsync(Url + "/function/" + function, new StringContent(""));
+        var body = await response.Content.ReadAsStringAsync();
+        return response.StatusCode == System.Net.HttpStatusCode.OK
+            ? body
+            : throw new InvalidOperationException($"{function} answered {(int)response.StatusCode}: {body}\n{Output}");
+    }
+
     /// <summary>SIGKILL, no chance to clean up, then a new gateway process on the same state directory and port.</summary>
     public async Task KillAndRestartAsync()
     {

@@ -44,6 +44,52 @@ public static class ProcessTable
         }
     }
 
+    /// <summary>Live processes whose parent is <paramref name="parentPid"/>.</summary>
+    public static IReadOnlyList<int> ChildrenOf(int parentPid)
+    {
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) &&
+                StatFields($"/proc/{pid}/stat") is { } fields && fields[0] != "Z" && fields[1] == parentPid.ToString(CultureInfo.InvariantCulture))
+            {
+                found.Add(pid);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The scheduling policy of every thread of <paramref name="pid"/> (sched(7): 0 SCHED_OTHER, 3 SCHED_BATCH).</summary>
+    public static IReadOnlyList<int> ThreadPolicies(int pid)
+    {
+        var policies = new List<int>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            // Field 41 of stat; the fields after the command name start at field 3.
+            if (StatFields(Path.Combine(task, "stat")) is { } fields)
+            {
+                policies.Add(int.Parse(fields[41 - 3], CultureInfo.InvariantCulture));
+            }
+        }
+
+        return policies;
+    }
+
+    /// <summary>The fields of a stat file after "PID (COMMAND) ", or null if it is gone.</summary>
+    private static string[]? StatFields(string path)
+    {
+        try
+        {
+            var stat = File.ReadAllText(path);
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds; false after <paramref name="timeout"/>.</summary>
     public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
     {

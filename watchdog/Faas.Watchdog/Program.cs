@@ -13,6 +13,14 @@ var environment = Environment.GetEnvironmentVariables()
     .Cast<DictionaryEntry>()
     .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value ?? string.Empty, StringComparer.Ordinal);
 
+// Before the runtime starts its thread pool, so every thread inherits the policy (a bad value is reported below). A
+// standby keeps the policy of its launch environment: the local backend gives a function that sets sched_batch a
+// watchdog of its own.
+if (environment.GetValueOrDefault("sched_batch") is not ("false" or "0"))
+{
+    Faas.Posix.BatchScheduling.TryEnable();
+}
+
 WatchdogConfig config;
 try
 {

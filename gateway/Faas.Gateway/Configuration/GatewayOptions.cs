@@ -52,6 +52,12 @@ public sealed class GatewayOptions
     /// <summary>The label (<c>key=value</c>) that marks the namespaces the Kubernetes backend puts functions in.</summary>
     public string FunctionNamespaceLabel { get; set; } = "openfaas=1";
 
+    /// <summary>
+    /// Whether the gateway's own threads run SCHED_BATCH, so that waking it does not preempt the sender (a watchdog,
+    /// a client) on a busy machine. Replicas are started with the policy the gateway was started with.
+    /// </summary>
+    public bool SchedBatch { get; set; } = true;
+
     /// <summary>Watchdogs the local backend keeps started ahead of demand.</summary>
     public int StandbyReplicas { get; set; } = 1;
 }

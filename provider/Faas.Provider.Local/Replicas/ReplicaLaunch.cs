@@ -13,6 +13,12 @@ public sealed record ReplicaLaunch(FunctionKey Key, IReadOnlyDictionary<string, 
     /// <summary>Whether the function serves HTTP itself (http mode) and so needs a port of its own per replica.</summary>
     public bool IsHttpMode => Environment.TryGetValue("mode", out var mode) && mode == "http";
 
+    /// <summary>
+    /// Whether a standby watchdog may run this function. A standby's scheduling policy was set when it started, from
+    /// the gateway's environment; a function that sets <c>sched_batch</c> itself gets a watchdog started with it.
+    /// </summary>
+    public bool CanUseStandby => !Environment.ContainsKey("sched_batch");
+
     public static ReplicaLaunch For(FunctionDeployment deployment, (string Directory, BundleManifest Manifest)? bundle, string secretsDirectory)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);

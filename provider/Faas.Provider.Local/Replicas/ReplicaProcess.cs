@@ -112,7 +112,12 @@ public sealed class ReplicaProcess : IDisposable
     private static ReplicaProcess Launch(ProcessStartInfo info, StateDirectory state, string id, int port, string directory)
     {
         ProcessGroup.UseNewGroup(info);
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+        Process process;
+        using (BatchScheduling.ForChildren())
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+        }
+
         var pidFile = Path.Combine(state.RunningReplicas, id);
         StateDirectory.WriteAtomically(pidFile, System.Text.Encoding.ASCII.GetBytes(process.Id.ToString(CultureInfo.InvariantCulture)));
         var replica = new ReplicaProcess(process, port, directory, pidFile);

@@ -77,7 +77,7 @@ public sealed class ReplicaSlot
             ReplicaProcess process;
             try
             {
-                process = _standbys?.TryTake()?.AssignStandby(Launch, Instance, _log)
+                process = (Launch.CanUseStandby ? _standbys?.TryTake() : null)?.AssignStandby(Launch, Instance, _log)
                     ?? ReplicaProcess.Start(_options, _state, Launch, Instance, _log);
             }
             catch (Exception error) when (error is IOException or System.ComponentModel.Win32Exception or InvalidOperationException)

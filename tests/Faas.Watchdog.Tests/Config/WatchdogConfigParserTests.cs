@@ -30,6 +30,7 @@ public class WatchdogConfigParserTests
         Assert.False(config.SuppressLock);
         Assert.False(config.BufferHttp);
         Assert.Equal("/home/app/public", config.StaticPath);
+        Assert.True(config.SchedBatch);
     }
 
     [Fact]
@@ -75,6 +76,7 @@ public class WatchdogConfigParserTests
     [InlineData("write_timeout", "0", "a duration greater than zero")]
     [InlineData("max_inflight", "-1", "a whole number of at least 0")]
     [InlineData("prefix_logs", "yes", "true, false, 1 or 0")]
+    [InlineData("sched_batch", "sometimes", "true, false, 1 or 0")]
     [InlineData("listen_address", "localhost:80", "an IP address")]
     [InlineData("ready_path", "ready", "a path starting with /")]
     [InlineData("fprocess", "sh -c 'unterminated", "balanced quotes")]

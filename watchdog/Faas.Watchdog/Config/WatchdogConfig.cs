@@ -56,6 +56,9 @@ public sealed record WatchdogConfig
     /// <summary>The file whose presence tells exec probes the replica is healthy (<c>$TMPDIR/.lock</c>).</summary>
     public required string LockFilePath { get; init; }
 
+    /// <summary>Whether the watchdog's own threads run SCHED_BATCH (<c>sched_batch</c>); the function keeps the watchdog's launch policy.</summary>
+    public required bool SchedBatch { get; init; }
+
     /// <summary>Whether every request is logged (log_level=debug).</summary>
     public required bool LogRequests { get; init; }
 

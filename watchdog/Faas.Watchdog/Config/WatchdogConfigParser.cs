@@ -61,6 +61,7 @@ public static class WatchdogConfigParser
             StaticPath = Path.GetFullPath(staticPath),
             SuppressLock = ParseBool("suppress_lock", Get("suppress_lock"), false),
             BufferHttp = ParseBool("buffer_http", Get("buffer_http", "http_buffer_req_body"), false),
+            SchedBatch = ParseBool("sched_batch", Get("sched_batch"), true),
             LockFilePath = Path.Combine(Get("TMPDIR") ?? "/tmp", ".lock"),
             LogRequests = ParseLogLevel(Get("log_level")),
             FunctionLabel = Get("FAAS_FUNCTION_NAME") is { Length: > 0 } name

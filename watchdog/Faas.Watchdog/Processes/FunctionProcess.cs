@@ -58,7 +58,12 @@ public sealed class FunctionProcess : IDisposable
             info.Environment[name] = value;
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {command[0]}");
+        Process process;
+        using (BatchScheduling.ForChildren())
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {command[0]}");
+        }
+
         return new FunctionProcess(process, useSetsid);
     }
 

@@ -1,0 +1,68 @@
+using Faas.Testing;
+
+namespace Faas.Gateway.Tests;
+
+/// <summary>
+/// The gateway binary and the watchdogs it starts run their own threads SCHED_BATCH (policy 3); functions run with
+/// the policy the gateway was started with (SCHED_OTHER, 0, here). Either side can turn it off.
+/// </summary>
+public class BatchSchedulingTests
+{
+    private const int SchedOther = 0;
+    private const int SchedBatch = 3;
+
+    [Fact]
+    public async Task The_gateway_and_its_watchdogs_run_batch_and_functions_keep_the_launch_policy()
+    {
+        using var temp = new TempDirectory();
+        var script = await WritePolicyScriptAsync(temp);
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__StandbyReplicas"] = "1" });
+        await gateway.DeployAsync($$"""{"service":"from-standby","image":"local","envProcess":"{{script}}"}""");
+        await gateway.DeployAsync($$$"""{"service":"own-watchdog","image":"local","envProcess":"{{{script}}}","envVars":{"sched_batch":"false"}}""");
+
+        var fromStandby = await gateway.InvokeAsync("from-standby");
+        var ownWatchdog = await gateway.InvokeAsync("own-watchdog");
+        var unbatched = ProcessTable.ChildrenOf(gateway.Pid).Intersect(ProcessTable.WithEnvironment("sched_batch", "false")).ToList();
+
+        Assert.Equal($"{SchedOther}\n", fromStandby);
+        Assert.Equal($"{SchedOther}\n", ownWatchdog);
+        Assert.All(ProcessTable.ThreadPolicies(gateway.Pid), policy => Assert.Equal(SchedBatch, policy));
+        Assert.All(ProcessTable.ThreadPolicies(Assert.Single(unbatched)), policy => Assert.Equal(SchedOther, policy));
+
+        // Every other watchdog (the replica taken from the standby pool, the standby started to replace it) runs
+        // batch once its start-up has switched the threads the runtime started before Main.
+        var batched = ProcessTable.ChildrenOf(gateway.Pid).Except(unbatched).ToList();
+        Assert.NotEmpty(batched);
+        Assert.True(await ProcessTable.EventuallyAsync(() => batched.All(pid => ProcessTable.ThreadPolicies(pid).All(policy => policy == SchedBatch)), TimeSpan.FromSeconds(10)),
+            "a watchdog thread is not SCHED_BATCH: " + string.Join("; ", batched.Select(pid => $"{pid}: {string.Join(',', ProcessTable.ThreadPolicies(pid))}")));
+    }
+
+    [Fact]
+    public async Task Gateway_SchedBatch_false_leaves_the_gateway_at_its_launch_policy()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__SchedBatch"] = "false" });
+
+        Assert.All(ProcessTable.ThreadPolicies(gateway.Pid), policy => Assert.Equal(SchedOther, policy));
+    }
+
+    [Fact]
+    public async Task A_setting_that_is_not_a_boolean_exits_2_naming_it()
+    {
+        using var state = new TempDirectory("faas-gateway-state-");
+        await using var gateway = ChildProcess.Start(RepoPaths.Built("gateway/Faas.Gateway", "gateway"), ["--urls", $"http://127.0.0.1:{FreePort.Next()}"],
+            new Dictionary<string, string> { ["FAAS_STATE_DIR"] = state.Path, ["Gateway__SchedBatch"] = "maybe" });
+
+        Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, gateway.ExitCode);
+        Assert.Contains("gateway: Failed to convert configuration value 'maybe' at 'Gateway:SchedBatch' to type 'System.Boolean'", gateway.Output);
+    }
+
+    /// <summary>A streaming function that prints the scheduling policy of its own process (field 41 of /proc/PID/stat).</summary>
+    private static async Task<string> WritePolicyScriptAsync(TempDirectory temp)
+    {
+        var script = temp.Combine("policy.sh");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\nsed 's/.*) //' /proc/$$/stat | cut -d' ' -f39\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        return script;
+    }
+}
