@@ -24,7 +24,7 @@ internal static class RequestSender
     {
         var request = context.Request;
         head.RequestLine(request.Method, target.PathAndQuery);
-        head.Header("Host", target.Authority);
+        head.HostHeader(target.Host, target.Port);
         foreach (var (name, values) in request.Headers)
         {
             if (!ShouldForward(name, isUpgrade) || IsAdded(added, name))

@@ -27,6 +27,18 @@ internal sealed class RequestHeadWriter : IDisposable
         Append("\r\n");
     }
 
+    /// <summary>The Host header for an upstream endpoint, written without building the "host:port" string.</summary>
+    public void HostHeader(string host, int port)
+    {
+        Append("Host: ");
+        Append(host);
+        Append(":");
+        Span<char> digits = stackalloc char[11];
+        port.TryFormat(digits, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        Append(digits[..written]);
+        Append("\r\n");
+    }
+
     public void End() => Append("\r\n");
 
     public void Dispose()
@@ -35,7 +47,7 @@ internal sealed class RequestHeadWriter : IDisposable
         _buffer = [];
     }
 
-    private void Append(string text)
+    private void Append(ReadOnlySpan<char> text)
     {
         var needed = Encoding.Latin1.GetByteCount(text);
         if (_length + needed > _buffer.Length)

@@ -22,6 +22,8 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
 
     private readonly UpstreamClient _client = new();
     private readonly Uri _upstream = config.UpstreamUrl!;
+    private readonly string _upstreamHost = config.UpstreamUrl!.Host;
+    private readonly string _upstreamBasePath = config.UpstreamUrl!.AbsolutePath.TrimEnd('/');
     private readonly ForwardOptions _forwardOptions = new()
     {
         BufferRequestBody = config.BufferHttp,
@@ -43,7 +45,7 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
 
     public async Task InvokeAsync(HttpContext context, RequestDeadline deadline)
     {
-        var target = new UpstreamTarget(_upstream.Host, _upstream.Port, RequestTarget(context));
+        var target = new UpstreamTarget(_upstreamHost, _upstream.Port, RequestTarget(context));
         var result = await HttpForwarder.ForwardAsync(context, target, _client, _forwardOptions, deadline.Token);
         switch (result)
         {
@@ -79,8 +81,7 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var target = raw is not null && raw.StartsWith('/') ? raw : context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
-        var basePath = _upstream.AbsolutePath.TrimEnd('/');
-        return basePath.Length == 0 ? target : basePath + target;
+        return _upstreamBasePath.Length == 0 ? target : _upstreamBasePath + target;
     }
 
     private async Task WatchChildAsync(FunctionProcess child)
