@@ -60,7 +60,6 @@ catch (InvalidOperationException error) when (error.InnerException is FormatExce
 }
 
 await using var app = created;
-
 try
 {
     await app.RunAsync();

@@ -30,8 +30,16 @@ public static partial class BatchScheduling
     /// </summary>
     public static bool TryEnable()
     {
-        if (s_enabled || !OperatingSystem.IsLinux() || GetScheduler(0) != SchedOther || !SetCurrentThread(SchedBatch))
+        try
         {
+            if (s_enabled || !OperatingSystem.IsLinux() || GetScheduler(0) != SchedOther || !SetCurrentThread(SchedBatch))
+            {
+                return false;
+            }
+        }
+        catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A C library without these calls: the policy is an optimisation, not a requirement.
             return false;
         }
 

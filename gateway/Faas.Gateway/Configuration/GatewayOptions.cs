@@ -54,7 +54,8 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// Whether the gateway's own threads run SCHED_BATCH, so that waking it does not preempt the sender (a watchdog,
-    /// a client) on a busy machine. Replicas are started with the policy the gateway was started with.
+    /// a client) on a busy machine. Replicas are started with the policy the gateway was started with. Program reads
+    /// it before the host starts its threads; it is bound here too, so a wrong value is reported like any other.
     /// </summary>
     public bool SchedBatch { get; set; } = true;
 
