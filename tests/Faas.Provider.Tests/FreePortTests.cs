@@ -1,0 +1,23 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Faas.Provider.Tests;
+
+public class FreePortTests
+{
+    [Fact]
+    public void Ports_come_from_below_the_ephemeral_range_and_can_be_bound()
+    {
+        var ephemeralStart = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split('\t', ' ')[0], CultureInfo.InvariantCulture);
+
+        var ports = Enumerable.Range(0, 20).Select(_ => FreePort.Next()).ToList();
+
+        Assert.All(ports, port => Assert.InRange(port, FreePort.Lowest, ephemeralStart - 1));
+        Assert.All(ports, port =>
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+        });
+    }
+}
