@@ -8,9 +8,6 @@ namespace Faas.Gateway.Tests;
 /// </summary>
 public class BatchSchedulingTests
 {
-    private const int SchedOther = 0;
-    private const int SchedBatch = 3;
-
     [Fact]
     public async Task The_gateway_and_its_watchdogs_run_batch_and_functions_keep_the_launch_policy()
     {
@@ -24,17 +21,17 @@ public class BatchSchedulingTests
         var ownWatchdog = await gateway.InvokeAsync("own-watchdog");
         var unbatched = ProcessTable.ChildrenOf(gateway.Pid).Intersect(ProcessTable.WithEnvironment("sched_batch", "false")).ToList();
 
-        Assert.Equal($"{SchedOther}\n", fromStandby);
-        Assert.Equal($"{SchedOther}\n", ownWatchdog);
-        Assert.All(ProcessTable.ThreadPolicies(gateway.Pid), policy => Assert.Equal(SchedBatch, policy));
-        Assert.All(ProcessTable.ThreadPolicies(Assert.Single(unbatched)), policy => Assert.Equal(SchedOther, policy));
+        Assert.Equal($"{SchedulingPolicies.Other}\n", fromStandby);
+        Assert.Equal($"{SchedulingPolicies.Other}\n", ownWatchdog);
+        Assert.True(SchedulingPolicies.AllThreadsRun(gateway.Pid, SchedulingPolicies.Batch), SchedulingPolicies.Describe(gateway.Pid));
+        Assert.True(SchedulingPolicies.AllThreadsRun(Assert.Single(unbatched), SchedulingPolicies.Other), SchedulingPolicies.Describe(Assert.Single(unbatched)));
 
         // Every other watchdog (the replica taken from the standby pool, the standby started to replace it) runs
         // batch once its start-up has switched the threads the runtime started before Main.
         var batched = ProcessTable.ChildrenOf(gateway.Pid).Except(unbatched).ToList();
         Assert.NotEmpty(batched);
-        Assert.True(await ProcessTable.EventuallyAsync(() => batched.All(pid => ProcessTable.ThreadPolicies(pid).All(policy => policy == SchedBatch)), TimeSpan.FromSeconds(10)),
-            "a watchdog thread is not SCHED_BATCH: " + string.Join("; ", batched.Select(pid => $"{pid}: {string.Join(',', ProcessTable.ThreadPolicies(pid))}")));
+        Assert.True(await ProcessTable.EventuallyAsync(() => batched.All(pid => SchedulingPolicies.AllThreadsRun(pid, SchedulingPolicies.Batch)), TimeSpan.FromSeconds(10)),
+            "a watchdog thread is not SCHED_BATCH: " + string.Join("; ", batched.Select(pid => $"{pid}: {string.Join(',', SchedulingPolicies.ThreadPolicies(pid))}")));
     }
 
     [Fact]
@@ -42,7 +39,7 @@ public class BatchSchedulingTests
     {
         await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__SchedBatch"] = "false" });
 
-        Assert.All(ProcessTable.ThreadPolicies(gateway.Pid), policy => Assert.Equal(SchedOther, policy));
+        Assert.True(SchedulingPolicies.AllThreadsRun(gateway.Pid, SchedulingPolicies.Other), SchedulingPolicies.Describe(gateway.Pid));
     }
 
     [Fact]

@@ -60,24 +60,8 @@ public static class ProcessTable
         return found;
     }
 
-    /// <summary>The scheduling policy of every thread of <paramref name="pid"/> (sched(7): 0 SCHED_OTHER, 3 SCHED_BATCH).</summary>
-    public static IReadOnlyList<int> ThreadPolicies(int pid)
-    {
-        var policies = new List<int>();
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-        {
-            // Field 41 of stat; the fields after the command name start at field 3.
-            if (StatFields(Path.Combine(task, "stat")) is { } fields)
-            {
-                policies.Add(int.Parse(fields[41 - 3], CultureInfo.InvariantCulture));
-            }
-        }
-
-        return policies;
-    }
-
     /// <summary>The fields of a stat file after "PID (COMMAND) ", or null if it is gone.</summary>
-    private static string[]? StatFields(string path)
+    internal static string[]? StatFields(string path)
     {
         try
         {

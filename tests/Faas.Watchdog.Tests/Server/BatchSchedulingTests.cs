@@ -8,9 +8,6 @@ namespace Faas.Watchdog.Tests.Server;
 /// </summary>
 public class BatchSchedulingTests
 {
-    private const int SchedOther = 0;
-    private const int SchedBatch = 3;
-
     /// <summary>A script that prints the scheduling policy of its own process (field 41 of /proc/PID/stat).</summary>
     private const string PrintOwnPolicy = "#!/bin/sh\nsed 's/.*) //' /proc/$$/stat | cut -d' ' -f39\n";
 
@@ -31,8 +28,8 @@ public class BatchSchedulingTests
         await SendConcurrentRequestsAsync(watchdog);
         var functionPid = int.Parse(await File.ReadAllTextAsync(pidFile));
 
-        Assert.All(ProcessTable.ThreadPolicies(watchdog.Process.Pid), policy => Assert.Equal(SchedBatch, policy));
-        Assert.All(ProcessTable.ThreadPolicies(functionPid), policy => Assert.Equal(SchedOther, policy));
+        Assert.True(SchedulingPolicies.AllThreadsRun(watchdog.Process.Pid, SchedulingPolicies.Batch), SchedulingPolicies.Describe(watchdog.Process.Pid));
+        Assert.True(SchedulingPolicies.AllThreadsRun(functionPid, SchedulingPolicies.Other), SchedulingPolicies.Describe(functionPid));
     }
 
     [Fact]
@@ -44,8 +41,8 @@ public class BatchSchedulingTests
         await using var watchdog = await WatchdogProcess.StartAsync(new Dictionary<string, string> { ["mode"] = "streaming", ["fprocess"] = script });
         using var response = await TestHttp.Client.PostAsync(watchdog.Url + "/", new StringContent(""));
 
-        Assert.Equal($"{SchedOther}\n", await response.Content.ReadAsStringAsync());
-        Assert.All(ProcessTable.ThreadPolicies(watchdog.Process.Pid), policy => Assert.Equal(SchedBatch, policy));
+        Assert.Equal($"{SchedulingPolicies.Other}\n", await response.Content.ReadAsStringAsync());
+        Assert.True(SchedulingPolicies.AllThreadsRun(watchdog.Process.Pid, SchedulingPolicies.Batch), SchedulingPolicies.Describe(watchdog.Process.Pid));
     }
 
     [Fact]
@@ -54,7 +51,7 @@ public class BatchSchedulingTests
         await using var watchdog = await Modes.HttpModeTests.StartAsync(("sched_batch", "false"));
         await SendConcurrentRequestsAsync(watchdog);
 
-        Assert.All(ProcessTable.ThreadPolicies(watchdog.Process.Pid), policy => Assert.Equal(SchedOther, policy));
+        Assert.True(SchedulingPolicies.AllThreadsRun(watchdog.Process.Pid, SchedulingPolicies.Other), SchedulingPolicies.Describe(watchdog.Process.Pid));
     }
 
     private static async Task<string> WriteScriptAsync(TempDirectory temp, string text)
