@@ -45,13 +45,10 @@ public class BatchSchedulingTests
     [Fact]
     public async Task A_setting_that_is_not_a_boolean_exits_2_naming_it()
     {
-        using var state = new TempDirectory("faas-gateway-state-");
-        await using var gateway = ChildProcess.Start(RepoPaths.Built("gateway/Faas.Gateway", "gateway"), ["--urls", $"http://127.0.0.1:{FreePort.Next()}"],
-            new Dictionary<string, string> { ["FAAS_STATE_DIR"] = state.Path, ["Gateway__SchedBatch"] = "maybe" });
+        var (exitCode, output) = await GatewayProcess.RunUntilExitAsync(new Dictionary<string, string> { ["Gateway__SchedBatch"] = "maybe" });
 
-        Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(2, gateway.ExitCode);
-        Assert.Contains("gateway: Failed to convert configuration value 'maybe' at 'Gateway:SchedBatch' to type 'System.Boolean'", gateway.Output);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("gateway: Failed to convert configuration value 'maybe' at 'Gateway:SchedBatch' to type 'System.Boolean'", output);
     }
 
     /// <summary>A streaming function that prints the scheduling policy of its own process (field 41 of /proc/PID/stat).</summary>

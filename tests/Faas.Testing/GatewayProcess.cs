@@ -35,6 +35,20 @@ public sealed class GatewayProcess : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>
+    /// Runs the gateway binary on a fresh state directory with <paramref name="settings"/> as extra environment, for a
+    /// start-up that must fail: its exit code and output once it has exited (a timeout if it keeps running).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        using var state = new TempDirectory("faas-gateway-state-");
+        var environment = new Dictionary<string, string>(settings) { ["FAAS_STATE_DIR"] = state.Path };
+        await using var gateway = ChildProcess.Start(RepoPaths.Built("gateway/Faas.Gateway", "gateway"), ["--urls", $"http://127.0.0.1:{FreePort.Next()}"], environment);
+        return await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30))
+            ? (gateway.ExitCode, gateway.Output)
+            : throw new TimeoutException($"the gateway kept running: {gateway.Output}");
+    }
+
     /// <summary>A client that sends the admin credentials.</summary>
     public static HttpClient AdminClient()
     {

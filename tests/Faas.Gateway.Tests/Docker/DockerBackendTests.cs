@@ -71,25 +71,20 @@ public sealed class DockerBackendTests(DockerEngineFixture docker)
     [Fact]
     public async Task An_unknown_backend_name_exits_2_naming_it()
     {
-        using var state = new TempDirectory("faas-gateway-state-");
-        await using var gateway = ChildProcess.Start(RepoPaths.Built("gateway/Faas.Gateway", "gateway"), ["--urls", $"http://127.0.0.1:{FreePort.Next()}"],
-            new Dictionary<string, string> { ["FAAS_STATE_DIR"] = state.Path, ["Gateway__Provider"] = "nomad" });
+        var (exitCode, output) = await GatewayProcess.RunUntilExitAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "nomad" });
 
-        Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(2, gateway.ExitCode);
-        Assert.Contains("gateway: Gateway:Provider 'nomad' is not a backend: use local, docker or kubernetes", gateway.Output);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("gateway: Gateway:Provider 'nomad' is not a backend: use local, docker or kubernetes", output);
     }
 
     [Fact]
     public async Task No_engine_on_the_configured_socket_exits_1_naming_the_socket()
     {
-        using var state = new TempDirectory("faas-gateway-state-");
-        var socket = state.Combine("absent.sock");
-        await using var gateway = ChildProcess.Start(RepoPaths.Built("gateway/Faas.Gateway", "gateway"), ["--urls", $"http://127.0.0.1:{FreePort.Next()}"],
-            new Dictionary<string, string> { ["FAAS_STATE_DIR"] = state.Path, ["Gateway__Provider"] = "docker", ["Gateway__DockerSocket"] = socket });
+        using var temp = new TempDirectory();
+        var socket = temp.Combine("absent.sock");
+        var (exitCode, output) = await GatewayProcess.RunUntilExitAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__DockerSocket"] = socket });
 
-        Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(1, gateway.ExitCode);
-        Assert.Contains($"gateway: cannot start: connect: no Docker Engine answers on {socket}", gateway.Output);
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"gateway: cannot start: connect: no Docker Engine answers on {socket}", output);
     }
 }

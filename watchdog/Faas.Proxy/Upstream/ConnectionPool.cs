@@ -58,13 +58,20 @@ internal sealed class ConnectionPool(string host, int port, UpstreamClientOption
     /// <summary>Closes idle connections that have outlived the idle timeout.</summary>
     public void Prune()
     {
+        List<UpstreamConnection> kept = [];
         List<UpstreamConnection> expired = [];
         lock (_lock)
         {
-            var keep = _idle.Where(connection => Stopwatch.GetElapsedTime(connection.IdleSinceTimestamp) < options.IdleTimeout).Reverse().ToList();
-            expired.AddRange(_idle.Except(keep));
-            _idle.Clear();
-            keep.ForEach(_idle.Push);
+            while (_idle.TryPop(out var connection))
+            {
+                (Stopwatch.GetElapsedTime(connection.IdleSinceTimestamp) < options.IdleTimeout ? kept : expired).Add(connection);
+            }
+
+            // Popped most recent first: pushed back oldest first, so the most recently used stays on top.
+            for (var i = kept.Count - 1; i >= 0; i--)
+            {
+                _idle.Push(kept[i]);
+            }
         }
 
         expired.ForEach(connection => connection.Dispose());
