@@ -59,6 +59,9 @@ public sealed record WatchdogConfig
     /// <summary>Whether the watchdog's own threads run SCHED_BATCH (<c>sched_batch</c>); the function keeps the watchdog's launch policy.</summary>
     public required bool SchedBatch { get; init; }
 
+    /// <summary>Whether http mode serves ordinary requests on its own HTTP/1.1 fast path rather than Kestrel's (<c>http_fast_path</c>).</summary>
+    public required bool HttpFastPath { get; init; }
+
     /// <summary>Whether every request is logged (log_level=debug).</summary>
     public required bool LogRequests { get; init; }
 

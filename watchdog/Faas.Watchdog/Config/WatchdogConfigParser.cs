@@ -62,6 +62,7 @@ public static class WatchdogConfigParser
             SuppressLock = ParseBool("suppress_lock", Get("suppress_lock"), false),
             BufferHttp = ParseBool("buffer_http", Get("buffer_http", "http_buffer_req_body"), false),
             SchedBatch = ParseBool("sched_batch", Get("sched_batch"), true),
+            HttpFastPath = ParseBool("http_fast_path", Get("http_fast_path"), true),
             LockFilePath = Path.Combine(Get("TMPDIR") ?? "/tmp", ".lock"),
             LogRequests = ParseLogLevel(Get("log_level")),
             FunctionLabel = Get("FAAS_FUNCTION_NAME") is { Length: > 0 } name

@@ -20,16 +20,23 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
 {
     private static readonly TimeSpan ChildStopGrace = TimeSpan.FromSeconds(5);
 
-    private readonly UpstreamClient _client = new();
     private readonly Uri _upstream = config.UpstreamUrl!;
-    private readonly string _upstreamHost = config.UpstreamUrl!.Host;
-    private readonly string _upstreamBasePath = config.UpstreamUrl!.AbsolutePath.TrimEnd('/');
     private readonly ForwardOptions _forwardOptions = new()
     {
         BufferRequestBody = config.BufferHttp,
         OnResponseStarting = static context => DurationHeader.Set(context.Response, context.Features.GetRequiredFeature<InvocationStart>().Timestamp),
     };
     private FunctionProcess? _child;
+
+    /// <summary>Connections to the function, shared with the fast path.</summary>
+    public UpstreamClient Client { get; } = new();
+
+    public string UpstreamHost { get; } = config.UpstreamUrl!.Host;
+
+    public int UpstreamPort => _upstream.Port;
+
+    /// <summary>The upstream URL's path, without a trailing slash: requests go to it followed by their own target.</summary>
+    public string UpstreamBasePath { get; } = config.UpstreamUrl!.AbsolutePath.TrimEnd('/');
     private volatile bool _stopping;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -45,21 +52,22 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
 
     public async Task InvokeAsync(HttpContext context, RequestDeadline deadline)
     {
-        var target = new UpstreamTarget(_upstreamHost, _upstream.Port, RequestTarget(context));
-        var result = await HttpForwarder.ForwardAsync(context, target, _client, _forwardOptions, deadline.Token);
-        switch (result)
+        var target = new UpstreamTarget(UpstreamHost, _upstream.Port, RequestTarget(context));
+        var result = await HttpForwarder.ForwardAsync(context, target, Client, _forwardOptions, deadline.Token);
+        if (FailureAnswer(result, deadline) is var (status, message))
         {
-            case ForwardResult.Timeout when deadline.Expired:
-                await PlainText.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"{config.FunctionLabel} timed out after {deadline.Limit.TotalSeconds:0.###}s");
-                break;
-            case ForwardResult.ConnectFailed:
-                await PlainText.WriteAsync(context, StatusCodes.Status502BadGateway, $"cannot connect to the function at {_upstream}");
-                break;
-            case ForwardResult.UpstreamFailed or ForwardResult.Timeout:
-                await PlainText.WriteAsync(context, StatusCodes.Status502BadGateway, $"the function at {_upstream} failed to answer");
-                break;
+            await PlainText.WriteAsync(context, status, message);
         }
     }
+
+    /// <summary>The watchdog's own answer to a forward that failed before the response started; null when there is none to give.</summary>
+    public (int StatusCode, string Message)? FailureAnswer(ForwardResult result, RequestDeadline deadline) => result switch
+    {
+        ForwardResult.Timeout when deadline.Expired => (StatusCodes.Status504GatewayTimeout, $"{config.FunctionLabel} timed out after {deadline.Limit.TotalSeconds:0.###}s"),
+        ForwardResult.ConnectFailed => (StatusCodes.Status502BadGateway, $"cannot connect to the function at {_upstream}"),
+        ForwardResult.UpstreamFailed or ForwardResult.Timeout => (StatusCodes.Status502BadGateway, $"the function at {_upstream} failed to answer"),
+        _ => null,
+    };
 
     public async Task StopAsync()
     {
@@ -72,7 +80,7 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
 
     public void Dispose()
     {
-        _client.Dispose();
+        Client.Dispose();
         _child?.Dispose();
     }
 
@@ -81,7 +89,7 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var target = raw is not null && raw.StartsWith('/') ? raw : context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
-        return _upstreamBasePath.Length == 0 ? target : _upstreamBasePath + target;
+        return UpstreamBasePath.Length == 0 ? target : UpstreamBasePath + target;
     }
 
     private async Task WatchChildAsync(FunctionProcess child)
@@ -120,7 +128,7 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
                 return true;
             }
 
-            var status = await _client.GetStatusAsync(_upstream.Host, _upstream.Port, config.ReadyPath, cancellationToken);
+            var status = await Client.GetStatusAsync(_upstream.Host, _upstream.Port, config.ReadyPath, cancellationToken);
             return status is >= 200 and < 300;
         }
         catch (Exception error) when (error is SocketException or IOException)

@@ -14,14 +14,21 @@ public static class InvocationDeadline
     /// <summary>Starts the invocation's deadline; its token is cancelled at the limit or when the client goes away.</summary>
     public static RequestDeadline For(HttpContext context, WatchdogConfig config)
     {
-        var limit = config.ExecTimeout;
         var requested = context.Request.Headers["X-Timeout"];
-        if (requested.Count == 1 && Duration.TryParse(requested[0]!, out var asked) && asked > TimeSpan.Zero &&
+        return For(requested.Count == 1 ? requested[0] : null, config, context.RequestAborted);
+    }
+
+    /// <param name="requestedTimeout">The request's X-Timeout value when it sent exactly one, else null.</param>
+    /// <param name="requestAborted">The client's connection going away.</param>
+    public static RequestDeadline For(string? requestedTimeout, WatchdogConfig config, CancellationToken requestAborted)
+    {
+        var limit = config.ExecTimeout;
+        if (requestedTimeout is not null && Duration.TryParse(requestedTimeout, out var asked) && asked > TimeSpan.Zero &&
             (limit == TimeSpan.Zero || asked < limit))
         {
             limit = asked;
         }
 
-        return RequestDeadline.Start(limit, context.RequestAborted);
+        return RequestDeadline.Start(limit, requestAborted);
     }
 }

@@ -1,9 +1,11 @@
 using System.Runtime.InteropServices;
 using Faas.Watchdog.Config;
+using Faas.Watchdog.FastPath;
 using Faas.Watchdog.Health;
 using Faas.Watchdog.Logging;
 using Faas.Watchdog.Metrics;
 using Faas.Watchdog.Modes;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,9 @@ namespace Faas.Watchdog.Server;
 /// </summary>
 public sealed class WatchdogHost(WatchdogConfig config)
 {
+    /// <summary>Kestrel's default, set explicitly because the fast path enforces it too.</summary>
+    private static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(130);
+
     private readonly WatchdogLog _log = new(config.PrefixLogs);
     private readonly Lifetime _lifetime = new();
 
@@ -31,9 +36,13 @@ public sealed class WatchdogHost(WatchdogConfig config)
         var mode = CreateMode();
         var health = new ReplicaHealth(config.LockFilePath, config.SuppressLock);
         var limiter = new ConcurrencyLimiter(config.MaxInflight);
-        var application = new WatchdogApplication(config, mode, health, limiter, new WatchdogMetrics(), _log);
+        var metrics = new WatchdogMetrics();
+        var application = new WatchdogApplication(config, mode, health, limiter, metrics, _log);
 
-        using var server = CreateServer(config);
+        using var fastPath = mode is HttpMode http && config.HttpFastPath
+            ? new HttpModeFastPath(config, http, health, limiter, metrics, _log, KeepAliveTimeout)
+            : null;
+        using var server = CreateServer(config, fastPath is null ? null : fastPath.Wrap);
         await server.StartAsync(application, CancellationToken.None);
 
         var startup = mode.StartAsync(CancellationToken.None);
@@ -80,7 +89,8 @@ public sealed class WatchdogHost(WatchdogConfig config)
         _ => throw new InvalidOperationException($"unknown mode {config.Mode}"),
     };
 
-    internal static KestrelServer CreateServer(WatchdogConfig config)
+    /// <param name="functionPortMiddleware">Connection middleware in front of Kestrel's HTTP handling on the function port.</param>
+    internal static KestrelServer CreateServer(WatchdogConfig config, Func<ConnectionDelegate, ConnectionDelegate>? functionPortMiddleware = null)
     {
         var options = new KestrelServerOptions
         {
@@ -90,7 +100,14 @@ public sealed class WatchdogHost(WatchdogConfig config)
         options.Limits.MaxRequestBodySize = null;
         options.Limits.RequestHeadersTimeout = config.ReadTimeout;
         options.Limits.MinRequestBodyDataRate = null;
-        options.Listen(config.ListenAddress, config.Port);
+        options.Limits.KeepAliveTimeout = KeepAliveTimeout;
+        options.Listen(config.ListenAddress, config.Port, listen =>
+        {
+            if (functionPortMiddleware is not null)
+            {
+                listen.Use(functionPortMiddleware);
+            }
+        });
         options.Listen(config.ListenAddress, config.MetricsPort);
 
         // In http mode request continuations run on the socket I/O thread instead of being queued to the thread

@@ -1,0 +1,41 @@
+using Faas.Watchdog.Config;
+using Faas.Watchdog.Health;
+using Faas.Watchdog.Logging;
+using Faas.Watchdog.Metrics;
+using Faas.Watchdog.Modes;
+using Microsoft.AspNetCore.Connections;
+
+namespace Faas.Watchdog.FastPath;
+
+/// <summary>
+/// http mode's fast path: Kestrel connection middleware on the function port that serves ordinary HTTP/1.1 requests
+/// itself, straight from the connection's bytes to the function's connection and back, without Kestrel's HttpContext
+/// pipeline. That pipeline cost about a third of the watchdog's time per proxied request. The first request it does not
+/// take (see <see cref="FastPathRequestParser"/>) hands the connection, bytes unread, to Kestrel for good, so upgrades,
+/// chunked or large uploads, Expect, HEAD and malformed input keep Kestrel's behaviour. Answers, limits, metrics,
+/// logs and the deadline are the same as on Kestrel's path (<see cref="Server.WatchdogApplication"/>, <see cref="HttpMode"/>).
+/// </summary>
+internal sealed class HttpModeFastPath(WatchdogConfig config, HttpMode mode, ReplicaHealth health, ConcurrencyLimiter limiter,
+    WatchdogMetrics metrics, WatchdogLog log, TimeSpan keepAliveTimeout) : IDisposable
+{
+    public WatchdogConfig Config => config;
+
+    public HttpMode Mode => mode;
+
+    public ReplicaHealth Health => health;
+
+    public ConcurrencyLimiter Limiter => limiter;
+
+    public WatchdogMetrics Metrics => metrics;
+
+    public WatchdogLog Log => log;
+
+    public KeepAliveMonitor KeepAlive { get; } = new(keepAliveTimeout);
+
+    public FastPathRequestParser Parser { get; } = new(mode.UpstreamHost, mode.UpstreamPort, mode.UpstreamBasePath, config.LogRequests);
+
+    /// <summary>The middleware: every connection starts on the fast path; <paramref name="kestrel"/> takes over those it hands on.</summary>
+    public ConnectionDelegate Wrap(ConnectionDelegate kestrel) => connection => new FastPathConnection(this, connection).RunAsync(kestrel);
+
+    public void Dispose() => KeepAlive.Dispose();
+}
