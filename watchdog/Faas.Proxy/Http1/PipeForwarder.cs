@@ -114,7 +114,7 @@ public static class PipeForwarder
         {
             connection.Dispose();
             var result = started ? ForwardResult.Aborted : cancellationToken.IsCancellationRequested ? ForwardResult.Timeout : ForwardResult.UpstreamFailed;
-            return new(result, started ? response.StatusCode : 0, started, response.ContentLength);
+            return started ? new(result, response.StatusCode, true, response.ContentLength) : new(result, 0, false, null);
         }
         finally
         {

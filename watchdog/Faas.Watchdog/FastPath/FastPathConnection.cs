@@ -158,7 +158,11 @@ internal sealed class FastPathConnection(HttpModeFastPath fastPath, ConnectionCo
             var mode = fastPath.Mode;
             outcome = await PipeForwarder.ForwardAsync(_request.Upstream.Written, mode.Client, mode.UpstreamHost, mode.UpstreamPort,
                 connection.Transport.Output, _responseHead, this, deadline.Token);
-            status = outcome.StatusCode;
+            if (outcome.ResponseStarted)
+            {
+                status = outcome.StatusCode;
+            }
+
             if (connection.ConnectionClosed.IsCancellationRequested)
             {
                 return false;
