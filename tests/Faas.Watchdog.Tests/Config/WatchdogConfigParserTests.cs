@@ -31,6 +31,7 @@ public class WatchdogConfigParserTests
         Assert.False(config.BufferHttp);
         Assert.Equal("/home/app/public", config.StaticPath);
         Assert.True(config.SchedBatch);
+        Assert.True(config.HttpFastPath);
     }
 
     [Fact]
@@ -77,6 +78,7 @@ public class WatchdogConfigParserTests
     [InlineData("max_inflight", "-1", "a whole number of at least 0")]
     [InlineData("prefix_logs", "yes", "true, false, 1 or 0")]
     [InlineData("sched_batch", "sometimes", "true, false, 1 or 0")]
+    [InlineData("http_fast_path", "yes", "true, false, 1 or 0")]
     [InlineData("listen_address", "localhost:80", "an IP address")]
     [InlineData("ready_path", "ready", "a path starting with /")]
     [InlineData("fprocess", "sh -c 'unterminated", "balanced quotes")]

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Faas.Testing;
+
+/// <summary>
+/// One HTTP/1.1 connection on loopback driven byte by byte: for tests that need control over what shares a connection,
+/// how a request is split into packets, or pipelining, which HttpClient does not give.
+/// </summary>
+public sealed class RawHttpConnection : IDisposable
+{
+    private readonly TcpClient _client = new() { NoDelay = true };
+    private readonly List<byte> _pending = [];
+    private NetworkStream _stream = null!;
+
+    public static async Task<RawHttpConnection> ConnectAsync(int port)
+    {
+        var connection = new RawHttpConnection();
+        await connection._client.ConnectAsync("127.0.0.1", port);
+        connection._stream = connection._client.GetStream();
+        return connection;
+    }
+
+    public async Task SendAsync(string raw)
+    {
+        await _stream.WriteAsync(Encoding.Latin1.GetBytes(raw));
+        await _stream.FlushAsync();
+    }
+
+    /// <summary>Reads one response (Content-Length, chunked, or no body for 1xx/204/304).</summary>
+    public async Task<RawResponse> ReadResponseAsync()
+    {
+        var head = await ReadUntilAsync("\r\n\r\n") ?? throw new IOException("the connection closed before a response");
+        var lines = head.Split("\r\n");
+        var status = int.Parse(lines[0].Split(' ')[1], CultureInfo.InvariantCulture);
+        var headers = lines.Skip(1).Select(line => line.Split(':', 2)).Select(parts => (Name: parts[0], Value: parts[1].Trim())).ToList();
+        string Header(string name) => headers.FirstOrDefault(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Value ?? "";
+
+        var body = new StringBuilder();
+        if (Header("Transfer-Encoding").Equals("chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            while (true)
+            {
+                var size = Convert.ToInt32((await ReadUntilAsync("\r\n"))!.Split(';')[0], 16);
+                if (size == 0)
+                {
+                    await ReadUntilAsync("\r\n");
+                    break;
+                }
+
+                body.Append(Encoding.Latin1.GetString(await ReadBytesAsync(size)));
+                await ReadUntilAsync("\r\n");
+            }
+        }
+        else if (Header("Content-Length") is { Length: > 0 } length)
+        {
+            body.Append(Encoding.Latin1.GetString(await ReadBytesAsync(int.Parse(length, CultureInfo.InvariantCulture))));
+        }
+
+        return new RawResponse(status, headers, body.ToString());
+    }
+
+    /// <summary>True once the server has closed its side (reads return end of stream).</summary>
+    public async Task<bool> IsClosedByServerAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            var buffer = new byte[1];
+            return _pending.Count == 0 && await _stream.ReadAsync(buffer, wait.Token) == 0;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task<string?> ReadUntilAsync(string terminator)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var text = Encoding.Latin1.GetString([.. _pending]);
+            var end = text.IndexOf(terminator, StringComparison.Ordinal);
+            if (end >= 0)
+            {
+                _pending.RemoveRange(0, end + terminator.Length);
+                return text[..end];
+            }
+
+            var read = await _stream.ReadAsync(buffer);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            _pending.AddRange(buffer.AsSpan(0, read).ToArray());
+        }
+    }
+
+    private async Task<byte[]> ReadBytesAsync(int count)
+    {
+        var buffer = new byte[4096];
+        while (_pending.Count < count)
+        {
+            var read = await _stream.ReadAsync(buffer);
+            if (read == 0)
+            {
+                throw new IOException("the connection closed inside a body");
+            }
+
+            _pending.AddRange(buffer.AsSpan(0, read).ToArray());
+        }
+
+        var bytes = _pending.GetRange(0, count).ToArray();
+        _pending.RemoveRange(0, count);
+        return bytes;
+    }
+}
+
+/// <summary>A response as read off the wire: header fields in order, body de-chunked.</summary>
+public sealed record RawResponse(int StatusCode, IReadOnlyList<(string Name, string Value)> Headers, string Body)
+{
+    public string? Header(string name) => Headers.Where(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
+}

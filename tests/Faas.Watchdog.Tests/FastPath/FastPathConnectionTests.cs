@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Faas.Testing;
+using Faas.Watchdog.Tests.Modes;
+
+namespace Faas.Watchdog.Tests.FastPath;
+
+/// <summary>The fast path from a client's side: a real watchdog in http mode, its real function, raw connections.</summary>
+public class FastPathConnectionTests
+{
+    private const string Host = "Host: watchdog\r\n";
+
+    [Fact]
+    public async Task The_fast_path_and_Kestrels_path_answer_alike()
+    {
+        await using var fast = await HttpModeTests.StartAsync();
+        await using var kestrel = await HttpModeTests.StartAsync(("http_fast_path", "false"));
+
+        foreach (var (method, path, body) in new[]
+        {
+            ("GET", "/headers?q=1&r=a%20b", null), ("POST", "/echo", "hello"), ("PUT", "/size", new string('x', 20_000)),
+            ("GET", "/status?code=404", null), ("DELETE", "/status?code=204", null), ("GET", "/sse?count=2&interval=1", null),
+            ("GET", "/_/health", null), ("POST", "/_/health", null), ("GET", "/_/ready", null),
+        })
+        {
+            var fastAnswer = await SendAsync(fast, method, path, body);
+            var kestrelAnswer = await SendAsync(kestrel, method, path, body);
+            Assert.Equal(kestrelAnswer, fastAnswer);
+        }
+    }
+
+    [Fact]
+    public async Task Requests_after_one_left_to_Kestrel_are_served_on_the_same_connection()
+    {
+        await using var watchdog = await HttpModeTests.StartAsync();
+        using var connection = await RawHttpConnection.ConnectAsync(watchdog.Port);
+
+        await connection.SendAsync($"GET /a HTTP/1.1\r\n{Host}\r\n");
+        Assert.Equal("OK", (await connection.ReadResponseAsync()).Body);
+
+        await connection.SendAsync($"POST /echo HTTP/1.1\r\n{Host}Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        Assert.Equal("hello", (await connection.ReadResponseAsync()).Body);
+
+        await connection.SendAsync($"POST /echo HTTP/1.1\r\n{Host}Content-Length: 5\r\n\r\nagain");
+        var last = await connection.ReadResponseAsync();
+        Assert.Equal(200, last.StatusCode);
+        Assert.Equal("again", last.Body);
+    }
+
+    [Fact]
+    public async Task Pipelined_requests_are_answered_in_order()
+    {
+        await using var watchdog = await HttpModeTests.StartAsync();
+        using var connection = await RawHttpConnection.ConnectAsync(watchdog.Port);
+
+        await connection.SendAsync(
+            $"POST /echo HTTP/1.1\r\n{Host}Content-Length: 3\r\n\r\none" +
+            $"GET /status?code=202 HTTP/1.1\r\n{Host}\r\n" +
+            $"POST /echo HTTP/1.1\r\n{Host}Content-Length: 5\r\n\r\nthree");
+
+        Assert.Equal("one", (await connection.ReadResponseAsync()).Body);
+        Assert.Equal(202, (await connection.ReadResponseAsync()).StatusCode);
+        Assert.Equal("three", (await connection.ReadResponseAsync()).Body);
+    }
+
+    [Fact]
+    public async Task A_request_that_arrives_in_pieces_is_served_whole()
+    {
+        await using var watchdog = await HttpModeTests.StartAsync();
+        using var connection = await RawHttpConnection.ConnectAsync(watchdog.Port);
+
+        await connection.SendAsync($"POST /echo HTTP/1.1\r\n{Host}Content-Length: 11\r\n\r\nhello");
+        await Task.Delay(200);
+        await connection.SendAsync(" world");
+        Assert.Equal("hello world", (await connection.ReadResponseAsync()).Body);
+
+        await connection.SendAsync("POST /echo HTTP/1.1\r\nHo");
+        await Task.Delay(200);
+        await connection.SendAsync($"st: watchdog\r\nContent-Length: 4\r\n\r\nrest");
+        Assert.Equal("rest", (await connection.ReadResponseAsync()).Body);
+    }
+
+    [Fact]
+    public async Task Malformed_input_gets_Kestrels_400()
+    {
+        await using var watchdog = await HttpModeTests.StartAsync();
+        using var connection = await RawHttpConnection.ConnectAsync(watchdog.Port);
+
+        await connection.SendAsync("GET / HTTP/1.1\r\nBad Name: x\r\nHost: watchdog\r\n\r\n");
+
+        Assert.Equal(400, (await connection.ReadResponseAsync()).StatusCode);
+    }
+
+    [Fact]
+    public async Task On_SIGTERM_a_kept_alive_connection_gets_its_answer_marked_close_and_is_then_closed()
+    {
+        await using var watchdog = await HttpModeTests.StartAsync(("write_timeout", "10s"));
+        using var connection = await RawHttpConnection.ConnectAsync(watchdog.Port);
+        await connection.SendAsync($"GET /a HTTP/1.1\r\n{Host}\r\n");
+        Assert.Equal(200, (await connection.ReadResponseAsync()).StatusCode);
+
+        await connection.SendAsync($"GET /slow?ms=1500 HTTP/1.1\r\n{Host}\r\n");
+        await Task.Delay(300);
+        watchdog.Process.Signal(15);
+
+        var answer = await connection.ReadResponseAsync();
+        Assert.Equal(200, answer.StatusCode);
+        Assert.Equal("close", answer.Header("Connection"));
+        Assert.True(await connection.IsClosedByServerAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(await watchdog.Process.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>
+    /// What a client can observe of one exchange, minus what differs by design: the date, the duration, the order of headers,
+    /// and the framing of the watchdog's own short answers (a Content-Length on the fast path, chunked on Kestrel's).
+    /// </summary>
+    private static async Task<string> SendAsync(WatchdogProcess watchdog, string method, string path, string? body)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), watchdog.Url + path);
+        request.Headers.Add("X-Custom", "value one");
+        if (body is not null)
+        {
+            request.Content = new StringContent(body);
+        }
+
+        using var response = await TestHttp.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (path.StartsWith("/headers", StringComparison.Ordinal))
+        {
+            var seen = JsonSerializer.Deserialize<Dictionary<string, string>>(text)!;
+            Assert.StartsWith("127.0.0.1:", seen["Host"], StringComparison.Ordinal);
+            seen["Host"] = "the function's own";
+            text = string.Join('\n', seen.OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase).Select(pair => $"{pair.Key.ToLowerInvariant()}={pair.Value}"));
+        }
+        else if (path.StartsWith("/sse", StringComparison.Ordinal))
+        {
+            text = string.Join('\n', text.Split('\n').Select(line => line.Split(" at ")[0]));
+        }
+
+        var headers = response.Headers.Concat(response.Content.Headers)
+            .Where(header => header.Key is not ("Date" or "X-Duration-Seconds") && !(path.StartsWith("/_/", StringComparison.Ordinal) && header.Key is "Content-Length" or "Transfer-Encoding"))
+            .OrderBy(header => header.Key, StringComparer.Ordinal)
+            .Select(header => $"{header.Key}: {string.Join(",", header.Value)}");
+        return $"{method} {path}: {(int)response.StatusCode}\n{string.Join('\n', headers)}\n\n{text}";
+    }
+}
