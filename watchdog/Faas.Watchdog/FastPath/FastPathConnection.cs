@@ -18,6 +18,7 @@ internal sealed class FastPathConnection(HttpModeFastPath fastPath, ConnectionCo
     private readonly FastPathRequest _request = new();
     private readonly HeadBuffer _responseHead = new();
     private byte[]? _gathered;
+    private ConnectionDeadline? _deadline;
     private long _invocationStart;
     private volatile bool _closeRequested;
 
@@ -39,6 +40,7 @@ internal sealed class FastPathConnection(HttpModeFastPath fastPath, ConnectionCo
         using var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
             .UnsafeRegister(static state => ((FastPathConnection)state!).OnCloseRequested(), this);
         using var keepAlive = fastPath.KeepAlive.Track(input);
+        using var deadline = _deadline = new ConnectionDeadline(connection.ConnectionClosed);
         while (true)
         {
             keepAlive.Idle();
@@ -152,9 +154,10 @@ internal sealed class FastPathConnection(HttpModeFastPath fastPath, ConnectionCo
         metrics.InFlight.Inc();
         var outcome = new RelayOutcome(ForwardResult.Aborted, 0, false, null);
         var status = StatusCodes.Status200OK;
+        var deadline = _deadline!;
+        deadline.Arm(InvocationDeadline.Limit(_request.Timeout, fastPath.Config));
         try
         {
-            using var deadline = InvocationDeadline.For(_request.Timeout, fastPath.Config, connection.ConnectionClosed);
             var mode = fastPath.Mode;
             outcome = await PipeForwarder.ForwardAsync(_request.Upstream.Written, mode.Client, mode.UpstreamHost, mode.UpstreamPort,
                 connection.Transport.Output, _responseHead, this, deadline.Token);
@@ -168,7 +171,7 @@ internal sealed class FastPathConnection(HttpModeFastPath fastPath, ConnectionCo
                 return false;
             }
 
-            if (!outcome.ResponseStarted && mode.FailureAnswer(outcome.Result, deadline) is var (failureStatus, message))
+            if (!outcome.ResponseStarted && mode.FailureAnswer(outcome.Result, deadline.Expired, deadline.Limit) is var (failureStatus, message))
             {
                 status = failureStatus;
                 return await AnswerAsync(failureStatus, message, FromWatchdog);
@@ -184,6 +187,7 @@ internal sealed class FastPathConnection(HttpModeFastPath fastPath, ConnectionCo
         }
         finally
         {
+            deadline.Disarm();
             limiter.Exit();
             metrics.InFlight.Dec();
             var seconds = Stopwatch.GetElapsedTime(_invocationStart).TotalSeconds;

@@ -54,16 +54,17 @@ public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime li
     {
         var target = new UpstreamTarget(UpstreamHost, _upstream.Port, RequestTarget(context));
         var result = await HttpForwarder.ForwardAsync(context, target, Client, _forwardOptions, deadline.Token);
-        if (FailureAnswer(result, deadline) is var (status, message))
+        if (FailureAnswer(result, deadline.Expired, deadline.Limit) is var (status, message))
         {
             await PlainText.WriteAsync(context, status, message);
         }
     }
 
     /// <summary>The watchdog's own answer to a forward that failed before the response started; null when there is none to give.</summary>
-    public (int StatusCode, string Message)? FailureAnswer(ForwardResult result, RequestDeadline deadline) => result switch
+    /// <param name="deadlineExpired">The invocation's limit passed (rather than the client going away).</param>
+    public (int StatusCode, string Message)? FailureAnswer(ForwardResult result, bool deadlineExpired, TimeSpan limit) => result switch
     {
-        ForwardResult.Timeout when deadline.Expired => (StatusCodes.Status504GatewayTimeout, $"{config.FunctionLabel} timed out after {deadline.Limit.TotalSeconds:0.###}s"),
+        ForwardResult.Timeout when deadlineExpired => (StatusCodes.Status504GatewayTimeout, $"{config.FunctionLabel} timed out after {limit.TotalSeconds:0.###}s"),
         ForwardResult.ConnectFailed => (StatusCodes.Status502BadGateway, $"cannot connect to the function at {_upstream}"),
         ForwardResult.UpstreamFailed or ForwardResult.Timeout => (StatusCodes.Status502BadGateway, $"the function at {_upstream} failed to answer"),
         _ => null,

@@ -20,7 +20,11 @@ public static class InvocationDeadline
 
     /// <param name="requestedTimeout">The request's X-Timeout value when it sent exactly one, else null.</param>
     /// <param name="requestAborted">The client's connection going away.</param>
-    public static RequestDeadline For(string? requestedTimeout, WatchdogConfig config, CancellationToken requestAborted)
+    public static RequestDeadline For(string? requestedTimeout, WatchdogConfig config, CancellationToken requestAborted) =>
+        RequestDeadline.Start(Limit(requestedTimeout, config), requestAborted);
+
+    /// <param name="requestedTimeout">The request's X-Timeout value when it sent exactly one, else null.</param>
+    public static TimeSpan Limit(string? requestedTimeout, WatchdogConfig config)
     {
         var limit = config.ExecTimeout;
         if (requestedTimeout is not null && Duration.TryParse(requestedTimeout, out var asked) && asked > TimeSpan.Zero &&
@@ -29,6 +33,6 @@ public static class InvocationDeadline
             limit = asked;
         }
 
-        return RequestDeadline.Start(limit, requestAborted);
+        return limit;
     }
 }
