@@ -11,19 +11,21 @@ using Microsoft.AspNetCore.Http;
 
 namespace Faas.Watchdog.FastPath;
 
-/// <summary>One client connection on the fast path: reads requests off its pipe and serves them in order until the client
-/// leaves, it idles out, the watchdog stops, or a request needs Kestrel.</summary>
+/// <summary>
+/// One client connection on the fast path: reads requests off its pipe and serves them in order until the client
+/// leaves, it idles out, the watchdog stops, or a request needs Kestrel.
+/// </summary>
 internal sealed class FastPathConnection(HttpModeFastPath fastPath, ConnectionContext connection) : IResponseHeaderSource
 {
+    private static readonly byte[] FromWatchdog = System.Text.Encoding.ASCII.GetBytes($"{PlainText.InternalHeader}: watchdog\r\n");
+    private static readonly byte[] FromMiddleware = System.Text.Encoding.ASCII.GetBytes($"{PlainText.InternalHeader}: faas-middleware\r\n");
+
     private readonly FastPathRequest _request = new();
     private readonly HeadBuffer _responseHead = new();
     private byte[]? _gathered;
     private ConnectionDeadline? _deadline;
     private long _invocationStart;
     private volatile bool _closeRequested;
-
-    private static readonly byte[] FromWatchdog = System.Text.Encoding.ASCII.GetBytes($"{PlainText.InternalHeader}: watchdog\r\n");
-    private static readonly byte[] FromMiddleware = System.Text.Encoding.ASCII.GetBytes($"{PlainText.InternalHeader}: faas-middleware\r\n");
 
     public async Task RunAsync(ConnectionDelegate kestrel)
     {
