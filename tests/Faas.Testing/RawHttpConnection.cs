@@ -11,14 +11,15 @@ namespace Faas.Testing;
 public sealed class RawHttpConnection : IDisposable
 {
     private readonly TcpClient _client = new() { NoDelay = true };
-    private readonly List<byte> _pending = [];
     private NetworkStream _stream = null!;
+    private StreamBytes _reader = null!;
 
     public static async Task<RawHttpConnection> ConnectAsync(int port)
     {
         var connection = new RawHttpConnection();
         await connection._client.ConnectAsync("127.0.0.1", port);
         connection._stream = connection._client.GetStream();
+        connection._reader = new StreamBytes(connection._stream);
         return connection;
     }
 
@@ -31,7 +32,7 @@ public sealed class RawHttpConnection : IDisposable
     /// <summary>Reads one response (Content-Length, chunked, or no body for 1xx/204/304).</summary>
     public async Task<RawResponse> ReadResponseAsync()
     {
-        var head = await ReadUntilAsync("\r\n\r\n") ?? throw new IOException("the connection closed before a response");
+        var head = await _reader.ReadUntilAsync("\r\n\r\n") ?? throw new IOException("the connection closed before a response");
         var lines = head.Split("\r\n");
         var status = int.Parse(lines[0].Split(' ')[1], CultureInfo.InvariantCulture);
         var headers = lines.Skip(1).Select(line => line.Split(':', 2)).Select(parts => (Name: parts[0], Value: parts[1].Trim())).ToList();
@@ -42,20 +43,20 @@ public sealed class RawHttpConnection : IDisposable
         {
             while (true)
             {
-                var size = Convert.ToInt32((await ReadUntilAsync("\r\n"))!.Split(';')[0], 16);
+                var size = Convert.ToInt32((await _reader.ReadUntilAsync("\r\n"))!.Split(';')[0], 16);
                 if (size == 0)
                 {
-                    await ReadUntilAsync("\r\n");
+                    await _reader.ReadUntilAsync("\r\n");
                     break;
                 }
 
-                body.Append(Encoding.Latin1.GetString(await ReadBytesAsync(size)));
-                await ReadUntilAsync("\r\n");
+                body.Append(Encoding.Latin1.GetString(await _reader.ReadBytesAsync(size)));
+                await _reader.ReadUntilAsync("\r\n");
             }
         }
         else if (Header("Content-Length") is { Length: > 0 } length)
         {
-            body.Append(Encoding.Latin1.GetString(await ReadBytesAsync(int.Parse(length, CultureInfo.InvariantCulture))));
+            body.Append(Encoding.Latin1.GetString(await _reader.ReadBytesAsync(int.Parse(length, CultureInfo.InvariantCulture))));
         }
 
         return new RawResponse(status, headers, body.ToString());
@@ -68,7 +69,7 @@ public sealed class RawHttpConnection : IDisposable
         try
         {
             var buffer = new byte[1];
-            return _pending.Count == 0 && await _stream.ReadAsync(buffer, wait.Token) == 0;
+            return _reader.IsEmpty && await _stream.ReadAsync(buffer, wait.Token) == 0;
         }
         catch (IOException)
         {
@@ -81,48 +82,6 @@ public sealed class RawHttpConnection : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
-
-    private async Task<string?> ReadUntilAsync(string terminator)
-    {
-        var buffer = new byte[4096];
-        while (true)
-        {
-            var text = Encoding.Latin1.GetString([.. _pending]);
-            var end = text.IndexOf(terminator, StringComparison.Ordinal);
-            if (end >= 0)
-            {
-                _pending.RemoveRange(0, end + terminator.Length);
-                return text[..end];
-            }
-
-            var read = await _stream.ReadAsync(buffer);
-            if (read == 0)
-            {
-                return null;
-            }
-
-            _pending.AddRange(buffer.AsSpan(0, read).ToArray());
-        }
-    }
-
-    private async Task<byte[]> ReadBytesAsync(int count)
-    {
-        var buffer = new byte[4096];
-        while (_pending.Count < count)
-        {
-            var read = await _stream.ReadAsync(buffer);
-            if (read == 0)
-            {
-                throw new IOException("the connection closed inside a body");
-            }
-
-            _pending.AddRange(buffer.AsSpan(0, read).ToArray());
-        }
-
-        var bytes = _pending.GetRange(0, count).ToArray();
-        _pending.RemoveRange(0, count);
-        return bytes;
-    }
 }
 
 /// <summary>A response as read off the wire: header fields in order, body de-chunked.</summary>

@@ -71,81 +71,29 @@ public sealed class ScriptedUpstream : IAsyncDisposable
     public sealed class ScriptedConnection(TcpClient client, ScriptedUpstream server)
     {
         private readonly NetworkStream _stream = client.GetStream();
-        private readonly List<byte> _pending = [];
+        private readonly StreamBytes _reader = new(client.GetStream());
 
         /// <summary>Reads up to the end of the next request head; null if the client closed the connection.</summary>
         public async Task<string?> ReadHeadAsync()
         {
-            var buffer = new byte[4096];
-            while (true)
+            var head = await _reader.ReadUntilAsync("\r\n\r\n");
+            if (head is not null)
             {
-                var text = Encoding.Latin1.GetString([.. _pending]);
-                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (end >= 0)
+                lock (server.RequestHeads)
                 {
-                    _pending.RemoveRange(0, end + 4);
-                    var head = text[..end];
-                    lock (server.RequestHeads)
-                    {
-                        server.RequestHeads.Add(head);
-                    }
-
-                    return head;
+                    server.RequestHeads.Add(head);
                 }
-
-                var read = await _stream.ReadAsync(buffer);
-                if (read == 0)
-                {
-                    return null;
-                }
-
-                _pending.AddRange(buffer.AsSpan(0, read).ToArray());
             }
+
+            return head;
         }
 
         /// <summary>Reads exactly <paramref name="count"/> bytes of body.</summary>
-        public async Task<byte[]> ReadBytesAsync(int count)
-        {
-            var buffer = new byte[4096];
-            while (_pending.Count < count)
-            {
-                var read = await _stream.ReadAsync(buffer);
-                if (read == 0)
-                {
-                    throw new IOException("client closed before the body ended");
-                }
-
-                _pending.AddRange(buffer.AsSpan(0, read).ToArray());
-            }
-
-            var body = _pending.GetRange(0, count).ToArray();
-            _pending.RemoveRange(0, count);
-            return body;
-        }
+        public Task<byte[]> ReadBytesAsync(int count) => _reader.ReadBytesAsync(count);
 
         /// <summary>Reads until <paramref name="terminator"/> has been received, returning everything before it.</summary>
-        public async Task<string> ReadUntilAsync(string terminator)
-        {
-            var buffer = new byte[4096];
-            while (true)
-            {
-                var text = Encoding.Latin1.GetString([.. _pending]);
-                var end = text.IndexOf(terminator, StringComparison.Ordinal);
-                if (end >= 0)
-                {
-                    _pending.RemoveRange(0, end + terminator.Length);
-                    return text[..end];
-                }
-
-                var read = await _stream.ReadAsync(buffer);
-                if (read == 0)
-                {
-                    throw new IOException("client closed before the terminator");
-                }
-
-                _pending.AddRange(buffer.AsSpan(0, read).ToArray());
-            }
-        }
+        public async Task<string> ReadUntilAsync(string terminator) =>
+            await _reader.ReadUntilAsync(terminator) ?? throw new IOException("client closed before the terminator");
 
         public async Task WriteAsync(string raw)
         {

@@ -10,4 +10,18 @@ public static class HopByHopHeaders
     };
 
     public static bool Contains(string name) => Names.Contains(name);
+
+    /// <summary>The same test on a field name as it arrived (ASCII bytes), without making a string of it.</summary>
+    public static bool Contains(ReadOnlySpan<byte> name)
+    {
+        foreach (var known in Names)
+        {
+            if (known.Length == name.Length && System.Text.Ascii.EqualsIgnoreCase(name, known))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

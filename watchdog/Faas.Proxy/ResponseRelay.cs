@@ -67,28 +67,8 @@ internal static class ResponseRelay
         await Task.WhenAll(toUpstream, toClient).ConfigureAwait(false);
     }
 
-    private static bool IsHopByHop(string name, ResponseHead head, bool keepUpgrade)
-    {
-        if (keepUpgrade && name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        if (HopByHopHeaders.Contains(name))
-        {
-            return true;
-        }
-
-        foreach (var token in head.ConnectionTokens)
-        {
-            if (token.Equals(name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsHopByHop(string name, ResponseHead head, bool keepUpgrade) =>
+        !(keepUpgrade && name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase)) && head.IsHopByHop(name);
 
     private static async Task PumpAsync(Stream source, Stream destination, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ internal static class ResponseHeadWriter
         var hasDate = false;
         foreach (var (name, value) in response.Headers)
         {
-            if (IsFraming(name) || IsHopByHop(name, response) || extraHeaders.Replaces(name))
+            if (IsFraming(name) || response.IsHopByHop(name) || extraHeaders.Replaces(name))
             {
                 continue;
             }
@@ -68,22 +68,4 @@ internal static class ResponseHeadWriter
 
     private static bool IsFraming(string name) =>
         name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsHopByHop(string name, ResponseHead response)
-    {
-        if (HopByHopHeaders.Contains(name))
-        {
-            return true;
-        }
-
-        foreach (var token in response.ConnectionTokens)
-        {
-            if (token.Equals(name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

@@ -16,4 +16,23 @@ public sealed class ResponseHead(int statusCode, List<KeyValuePair<string, strin
 
     /// <summary>Header names listed in the Connection header: hop-by-hop for this message only.</summary>
     public IReadOnlyList<string> ConnectionTokens { get; init; } = [];
+
+    /// <summary>Whether a header describes this connection only: a standard hop-by-hop field or one the Connection header names.</summary>
+    public bool IsHopByHop(string name)
+    {
+        if (HopByHopHeaders.Contains(name))
+        {
+            return true;
+        }
+
+        foreach (var token in ConnectionTokens)
+        {
+            if (token.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

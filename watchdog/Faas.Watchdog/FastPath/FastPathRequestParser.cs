@@ -184,14 +184,9 @@ internal sealed class FastPathRequestParser(string upstreamHost, int upstreamPor
             return Field.Unsupported;
         }
 
-        return IsOtherHopByHop(name) ? Field.Dropped : Field.Forwarded;
+        // The remaining hop-by-hop fields describe the client's connection, not the request (as HttpForwarder drops them).
+        return HopByHopHeaders.Contains(name) ? Field.Dropped : Field.Forwarded;
     }
-
-    /// <summary>The remaining hop-by-hop fields of <see cref="HopByHopHeaders"/>: they describe the client's connection, not the request.</summary>
-    private static bool IsOtherHopByHop(ReadOnlySpan<byte> name) =>
-        Ascii.EqualsIgnoreCase(name, "Keep-Alive"u8) || Ascii.EqualsIgnoreCase(name, "Proxy-Connection"u8) ||
-        Ascii.EqualsIgnoreCase(name, "Proxy-Authenticate"u8) || Ascii.EqualsIgnoreCase(name, "Proxy-Authorization"u8) ||
-        Ascii.EqualsIgnoreCase(name, "TE"u8) || Ascii.EqualsIgnoreCase(name, "Trailer"u8);
 
     /// <summary>Kestrel decodes and normalises the path before the watchdog routes it, so any path it might change goes to Kestrel.</summary>
     private static RequestRoute RouteOf(ReadOnlySpan<byte> target)
