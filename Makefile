@@ -34,10 +34,10 @@ publish-cli:
 	dotnet publish -c Release -p:DebugType=none -nologo -v quiet cli/Faas.Cli -o $(OUT)
 
 deps-run:
-	./scripts/ensure-packages.sh curl:curl python3:python3 node:nodejs
+	./scripts/ensure-packages.sh curl:curl python3:python3 node:nodejs bwrap:bubblewrap
 
 deps-test:
-	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry
+	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry bwrap:bubblewrap
 
 ## images: the gateway image and the templates' base images, made without a registry and imported into the Docker Engine (see README)
 images: images-rootfs

@@ -121,15 +121,22 @@ public static class GatewayApp
         switch (options.Provider)
         {
             case "local":
-                return await LocalProvider.StartAsync(new LocalProviderOptions
+                var local = await LocalProvider.StartAsync(new LocalProviderOptions
                 {
                     StateDirectory = options.StateDirectory,
                     WatchdogPath = options.WatchdogPath,
                     StandbyReplicas = options.StandbyReplicas,
+                    Sandbox = options.Sandbox,
+                    FunctionUser = Faas.Provider.Local.Isolation.FunctionUser.Parse(options.FunctionUser),
+                    SandboxReadOnlyPaths = options.SandboxReadOnlyPaths,
 
-                    // The gateway's socket settings are its own: the watchdog decides for itself by mode.
-                    WithheldEnvironment = [InlineSocketCompletions.Variable, InlineSocketCompletions.ThreadCountVariable],
+                    // The one watchdog setting an operator gives the gateway for every local replica.
+                    WatchdogEnvironment = Environment.GetEnvironmentVariable("sched_batch") is { } schedBatch
+                        ? new Dictionary<string, string> { ["sched_batch"] = schedBatch }
+                        : new Dictionary<string, string>(),
                 });
+                Console.WriteLine(local.Isolation);
+                return local;
             case "docker":
                 return await DockerProvider.StartAsync(new DockerProviderOptions
                 {

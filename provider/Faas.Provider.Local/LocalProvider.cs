@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Faas.Provider.Local.Bundles;
+using Faas.Provider.Local.Isolation;
 using Faas.Provider.Local.Replicas;
 using Faas.Provider.Local.Secrets;
 using Faas.Provider.Local.State;
@@ -23,6 +24,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     private readonly BundleStore _bundles;
     private readonly EndpointFeed _feed = new();
     private readonly StandbyPool? _standbys;
+    private readonly ReplicaSandbox _sandbox;
     private readonly ConcurrentDictionary<FunctionKey, FunctionRuntime> _runtimes = new();
     private readonly FunctionLocks _locks = new();
 
@@ -33,8 +35,12 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
         _functions = new FunctionStore(_state);
         _secrets = new SecretStore(_state);
         _bundles = new BundleStore(_state, options.MaxBundleBytes);
-        _standbys = options.StandbyReplicas > 0 ? new StandbyPool(options, _state) : null;
+        _sandbox = ReplicaSandbox.Detect(options);
+        _standbys = options.StandbyReplicas > 0 ? new StandbyPool(options, _state, _sandbox) : null;
     }
+
+    /// <summary>How replicas are kept from the host and from each other, or why they are not: one line for the start-up log.</summary>
+    public string Isolation => _sandbox.Summary;
 
     public ProviderInfo Info { get; } = new()
     {
@@ -186,7 +192,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     }
 
     private FunctionRuntime CreateRuntime(StoredFunction stored) =>
-        new(_options, _state, _feed, _standbys, stored, LaunchFor(stored.Deployment));
+        new(_options, _state, _sandbox, _feed, _standbys, stored, LaunchFor(stored.Deployment));
 
     /// <summary>How to start replicas of <paramref name="deployment"/>; Invalid if a secret or the bundle is missing.</summary>
     private ReplicaLaunch LaunchFor(FunctionDeployment deployment)
@@ -206,6 +212,12 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
         }
 
         _secrets.Materialize(deployment.Secrets ?? [], key.Namespace, launch.SecretsDirectory);
+        _sandbox.GiveToFunction(launch.SecretsDirectory);
+        foreach (var secret in Directory.EnumerateFiles(launch.SecretsDirectory))
+        {
+            _sandbox.GiveToFunction(secret);
+        }
+
         return launch;
     }
 

@@ -32,10 +32,22 @@ public sealed record LocalProviderOptions
     public int StandbyReplicas { get; init; } = 1;
 
     /// <summary>
-    /// Variables of the host process's environment that replicas do not inherit (the gateway's own socket settings). A
-    /// function that wants one names it in its own environment, which is applied after.
+    /// Watchdog settings every replica gets (such as <c>sched_batch</c>); a function's own environment is applied after.
+    /// Nothing else of the host's environment reaches a replica.
     /// </summary>
-    public IReadOnlyList<string> WithheldEnvironment { get; init; } = [];
+    public IReadOnlyDictionary<string, string> WatchdogEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether replicas run in a sandbox of their own (bubblewrap) where one can be made.</summary>
+    public bool Sandbox { get; init; } = true;
+
+    /// <summary>The user replicas run as when the provider runs as root.</summary>
+    public Isolation.FunctionUser FunctionUser { get; init; } = Isolation.FunctionUser.Nobody;
+
+    /// <summary>
+    /// Host paths a sandboxed function may read although they are under a hidden directory (<c>/root</c>, <c>/home</c>,
+    /// <c>/tmp</c>, ...), such as where its programs are installed. The watchdog's directory is always readable.
+    /// </summary>
+    public IReadOnlyList<string> SandboxReadOnlyPaths { get; init; } = [];
 
     /// <summary>Largest bundle archive accepted, and largest total size it may unpack to (×4).</summary>
     public long MaxBundleBytes { get; init; } = 256L * 1024 * 1024;

@@ -24,6 +24,8 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public string AdminPassword { get; private set; } = "";
 
+    public string StateDirectory => _state.Path;
+
     /// <summary>The running gateway's services (for driving its background services directly).</summary>
     public IServiceProvider Services => _app.Services;
 
@@ -56,6 +58,7 @@ public sealed class GatewayFixture : IAsyncDisposable
             options.StateDirectory = _state.Path;
             options.WatchdogPath = RepoPaths.Watchdog;
             options.StandbyReplicas = 0;
+            options.SandboxReadOnlyPaths = [RepoPaths.Root];
             options.UpstreamTimeout = TimeSpan.FromSeconds(5);
             _configure?.Invoke(options);
         }, _configureAsync);
@@ -80,6 +83,14 @@ public sealed class GatewayFixture : IAsyncDisposable
                 available.GetInt32() == replicas;
         }, TimeSpan.FromSeconds(30));
         Assert.True(reached, $"{name} never had {replicas} available replicas");
+    }
+
+    /// <summary>The lines a function has written to its log so far (stderr, and stdout outside its answer), read through <c>/system/logs</c>.</summary>
+    public async Task<IReadOnlyList<string>> LogLinesAsync(string name)
+    {
+        var ndjson = await Admin.GetStringAsync($"{Url}/system/logs?name={name}");
+        return [.. ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("text").GetString() ?? "")];
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

@@ -22,11 +22,13 @@ public sealed class LocalProviderFixture : IAsyncDisposable
     public LocalProviderOptions Options { get; private init; } = null!;
 
     /// <summary>Test options. No standbys unless asked for: most tests find a function's processes by its replica ids.</summary>
-    public static LocalProviderOptions OptionsFor(string stateDirectory, int standbys = 0) => new()
+    public static LocalProviderOptions OptionsFor(string stateDirectory, int standbys = 0, bool sandbox = true) => new()
     {
+        Sandbox = sandbox,
         StandbyReplicas = standbys,
         StateDirectory = stateDirectory,
         WatchdogPath = RepoPaths.Watchdog,
+        SandboxReadOnlyPaths = [RepoPaths.Root],
         ReadyTimeout = TimeSpan.FromSeconds(20),
         StopGrace = TimeSpan.FromSeconds(3),
         DrainDelay = TimeSpan.FromMilliseconds(100),
@@ -34,15 +36,18 @@ public sealed class LocalProviderFixture : IAsyncDisposable
         RestartBackoffMax = TimeSpan.FromSeconds(1),
     };
 
-    public static async Task<LocalProviderFixture> StartAsync(int standbys = 0)
+    public static async Task<LocalProviderFixture> StartAsync(int standbys = 0, bool sandbox = true)
     {
         var state = new TempDirectory("faas-state-");
-        var options = OptionsFor(state.Path, standbys);
+        var options = OptionsFor(state.Path, standbys, sandbox);
         return new LocalProviderFixture(state, await LocalProvider.StartAsync(options)) { Options = options };
     }
 
-    /// <summary>Every live process this fixture's provider started (replicas and standbys all run with a TMPDIR inside its state).</summary>
-    public IReadOnlyList<int> AllProcesses() => ProcessTable.WithEnvironment("TMPDIR", State.Path);
+    /// <summary>
+    /// The live processes this fixture's provider started, one per replica or standby (they run with a TMPDIR inside its
+    /// state): the watchdogs, or the sandboxes around them.
+    /// </summary>
+    public IReadOnlyList<int> AllProcesses() => StartedHere(ProcessTable.WithEnvironment("TMPDIR", State.Path));
 
     /// <summary>Stops the provider (as a gateway exiting does) and starts a new one on the same state.</summary>
     public async Task RestartAsync()
@@ -83,8 +88,13 @@ public sealed class LocalProviderFixture : IAsyncDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
-    /// <summary>PIDs of live processes belonging to replicas of <paramref name="name"/>.</summary>
-    public static IReadOnlyList<int> ReplicaProcesses(string name) => ProcessTable.WithEnvironment("FAAS_REPLICA_ID", name + "-");
+    /// <summary>PIDs of the processes the provider started for replicas of <paramref name="name"/>, one per replica.</summary>
+    public static IReadOnlyList<int> ReplicaProcesses(string name) => StartedHere(ProcessesOf(name));
+
+    /// <summary>PIDs of every live process of replicas of <paramref name="name"/>: sandbox, watchdog and function.</summary>
+    public static IReadOnlyList<int> ProcessesOf(string name) => ProcessTable.WithEnvironment("FAAS_REPLICA_ID", name + "-");
+
+    private static IReadOnlyList<int> StartedHere(IReadOnlyList<int> processes) => [.. processes.Intersect(ProcessTable.ChildrenOf(Environment.ProcessId))];
 
     public async ValueTask DisposeAsync()
     {

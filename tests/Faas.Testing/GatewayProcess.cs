@@ -102,6 +102,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["FAAS_ADMIN_PASSWORD"] = AdminPassword,
             ["Gateway__WatchdogPath"] = RepoPaths.Watchdog,
             ["Gateway__StandbyReplicas"] = "0",
+            ["Gateway__SandboxReadOnlyPaths__0"] = RepoPaths.Root,
         };
         foreach (var (name, value) in _settings)
         {

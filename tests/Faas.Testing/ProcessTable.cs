@@ -60,6 +60,36 @@ public static class ProcessTable
         return found;
     }
 
+    /// <summary>Live processes below <paramref name="ancestorPid"/>: its children, their children, and so on.</summary>
+    public static IReadOnlyList<int> DescendantsOf(int ancestorPid)
+    {
+        var found = new List<int>();
+        var next = new Queue<int>([ancestorPid]);
+        while (next.TryDequeue(out var pid))
+        {
+            foreach (var child in ChildrenOf(pid))
+            {
+                found.Add(child);
+                next.Enqueue(child);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The program a process runs (the target of /proc/PID/exe), or null if it is gone or hidden.</summary>
+    public static string? Executable(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/exe").LinkTarget;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The fields of a stat file after "PID (COMMAND) ", or null if it is gone.</summary>
     internal static string[]? StatFields(string path)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Faas.Gateway.Metrics;
 using Faas.Gateway.Scaling;
 using Faas.Provider;
+using Faas.Provider.Validation;
 using Faas.Provider.Wire;
 
 namespace Faas.Gateway.Admin;
@@ -72,20 +73,27 @@ public static class SystemRoutes
             await WriteJsonAsync(context, [.. await provider.ListSecretsAsync(Namespace(context), context.RequestAborted)], ProviderJson.Default.ListSecret));
         system.MapPost("/secrets", async (HttpContext context, IFunctionProvider provider) =>
         {
-            await provider.CreateSecretAsync(await JsonBody.ReadAsync(context.Request, ProviderJson.Default.Secret, context.RequestAborted), context.RequestAborted);
+            await provider.CreateSecretAsync(await ReadSecretAsync(context), context.RequestAborted);
             return Results.StatusCode(StatusCodes.Status201Created);
         });
         system.MapPut("/secrets", async (HttpContext context, IFunctionProvider provider) =>
         {
-            await provider.UpdateSecretAsync(await JsonBody.ReadAsync(context.Request, ProviderJson.Default.Secret, context.RequestAborted), context.RequestAborted);
+            await provider.UpdateSecretAsync(await ReadSecretAsync(context), context.RequestAborted);
             return Results.StatusCode(StatusCodes.Status202Accepted);
         });
         system.MapDelete("/secrets", async (HttpContext context, IFunctionProvider provider) =>
         {
-            var secret = await JsonBody.ReadAsync(context.Request, ProviderJson.Default.Secret, context.RequestAborted);
-            await provider.DeleteSecretAsync(secret.Name, secret.Namespace ?? Namespace(context), context.RequestAborted);
+            var secret = await ReadSecretAsync(context);
+            await provider.DeleteSecretAsync(secret.Name, secret.Namespace!, context.RequestAborted);
             return Results.StatusCode(StatusCodes.Status202Accepted);
         });
+    }
+
+    /// <summary>A secret from the body, its name checked and its namespace from the body, the query or the default.</summary>
+    private static async Task<Secret> ReadSecretAsync(HttpContext context)
+    {
+        var secret = await JsonBody.ReadAsync(context.Request, ProviderJson.Default.Secret, context.RequestAborted);
+        return SecretValidator.Validate(secret with { Namespace = secret.Namespace is { Length: > 0 } given ? given : Namespace(context) });
     }
 
     private static FunctionStatus WithInvocations(FunctionStatus function, GatewayMetrics metrics) =>

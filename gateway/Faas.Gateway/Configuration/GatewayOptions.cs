@@ -59,6 +59,15 @@ public sealed class GatewayOptions
     /// </summary>
     public bool SchedBatch { get; set; } = true;
 
+    /// <summary>Whether the local backend runs each replica in a sandbox of its own (bubblewrap), where one can be made.</summary>
+    public bool Sandbox { get; set; } = true;
+
+    /// <summary>The user (<c>UID[:GID]</c>) local replicas run as when the gateway runs as root.</summary>
+    public string FunctionUser { get; set; } = "65534:65534";
+
+    /// <summary>Host paths sandboxed functions may read although they are in a hidden directory such as <c>/home</c>.</summary>
+    public List<string> SandboxReadOnlyPaths { get; set; } = [];
+
     /// <summary>Watchdogs the local backend keeps started ahead of demand.</summary>
     public int StandbyReplicas { get; set; } = 1;
 }

@@ -16,6 +16,11 @@ public sealed class BundleStore(StateDirectory state, long maxBytes) : IBundleSt
 {
     public const string ManifestName = "faas-bundle.json";
 
+    private const int PathMax = 4096;
+    private const int NameMax = 255;
+    private const UnixFileMode OpenDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+        UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
     public async Task<string> StoreBundleAsync(string name, Stream archive, CancellationToken cancellationToken)
     {
         var problem = NameRules.CheckLabel("bundle name", name);
@@ -88,7 +93,7 @@ public sealed class BundleStore(StateDirectory state, long maxBytes) : IBundleSt
 
     private async Task UnpackAsync(string archivePath, string directory, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(directory, OpenDirectory);
         var root = Path.GetFullPath(directory) + Path.DirectorySeparatorChar;
         long unpacked = 0;
         try
@@ -104,25 +109,48 @@ public sealed class BundleStore(StateDirectory state, long maxBytes) : IBundleSt
                     throw ProviderException.Invalid($"bundle entry \"{entry.Name}\" points outside the bundle");
                 }
 
-                switch (entry.EntryType)
+                if (CheckPlace(entry.Name, target, root) is { } problem)
                 {
-                    case TarEntryType.Directory:
-                        Directory.CreateDirectory(target);
-                        break;
-                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                        unpacked += entry.Length;
-                        if (unpacked > maxBytes * 4)
-                        {
-                            throw ProviderException.Invalid($"bundle unpacks to more than {maxBytes * 4 / (1024 * 1024)} MiB");
-                        }
+                    throw ProviderException.Invalid(problem);
+                }
 
-                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                        await entry.ExtractToFileAsync(target, overwrite: true, cancellationToken);
-                        break;
-                    case TarEntryType.GlobalExtendedAttributes or TarEntryType.ExtendedAttributes:
-                        break;
-                    default:
-                        throw ProviderException.Invalid($"bundle entry \"{entry.Name}\" is a {entry.EntryType}: only files and directories are allowed");
+                try
+                {
+                    switch (entry.EntryType)
+                    {
+                        case TarEntryType.Directory:
+                            if (File.Exists(target))
+                            {
+                                throw ProviderException.Invalid($"bundle entry \"{entry.Name}\" is a directory where the bundle already has a file");
+                            }
+
+                            Directory.CreateDirectory(target, OpenDirectory);
+                            break;
+                        case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
+                            unpacked += entry.Length;
+                            if (unpacked > maxBytes * 4)
+                            {
+                                throw ProviderException.Invalid($"bundle unpacks to more than {maxBytes * 4 / (1024 * 1024)} MiB");
+                            }
+
+                            if (Directory.Exists(target))
+                            {
+                                throw ProviderException.Invalid($"bundle entry \"{entry.Name}\" is a file where the bundle already has a directory");
+                            }
+
+                            Directory.CreateDirectory(Path.GetDirectoryName(target)!, OpenDirectory);
+                            await entry.ExtractToFileAsync(target, overwrite: true, cancellationToken);
+                            File.SetUnixFileMode(target, Readable(File.GetUnixFileMode(target)));
+                            break;
+                        case TarEntryType.GlobalExtendedAttributes or TarEntryType.ExtendedAttributes:
+                            break;
+                        default:
+                            throw ProviderException.Invalid($"bundle entry \"{entry.Name}\" is a {entry.EntryType}: only files and directories are allowed");
+                    }
+                }
+                catch (IOException error) when (error is not EndOfStreamException)
+                {
+                    throw ProviderException.Invalid($"bundle entry \"{Shorten(entry.Name)}\" cannot be unpacked: {error.Message}");
                 }
             }
         }
@@ -130,6 +158,42 @@ public sealed class BundleStore(StateDirectory state, long maxBytes) : IBundleSt
         {
             throw ProviderException.Invalid($"bundle is not a gzipped tar archive: {error.Message}");
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="target"/> cannot be unpacked, or null: a name too long for the file system, or a path through a
+    /// file.
+    /// </summary>
+    private static string? CheckPlace(string name, string target, string root)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(target) >= PathMax || target.Split('/').Any(part => System.Text.Encoding.UTF8.GetByteCount(part) > NameMax))
+        {
+            return $"bundle entry \"{Shorten(name)}\" has a path longer than the file system allows ({NameMax} bytes a name, {PathMax} in all)";
+        }
+
+        for (var parent = Path.GetDirectoryName(target); parent is not null && (parent + "/").StartsWith(root, StringComparison.Ordinal) && parent + "/" != root; parent = Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent))
+            {
+                return $"bundle entry \"{name}\" is under \"{Path.GetRelativePath(root, parent)}\", which the bundle already has as a file";
+            }
+        }
+
+        return null;
+    }
+
+    private static string Shorten(string name) => name.Length <= 80 ? name : name[..40] + "..." + name[^37..];
+
+    /// <summary>
+    /// A bundle's files are readable by everyone, and executable by everyone where the owner may run them, but never
+    /// writable but by their owner: a sandboxed replica runs them as another user, and nothing may change them. What
+    /// keeps them from other users is the state directory (0700) above them.
+    /// </summary>
+    private static UnixFileMode Readable(UnixFileMode mode)
+    {
+        const UnixFileMode executable = UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        var read = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        return mode.HasFlag(UnixFileMode.UserExecute) ? read | UnixFileMode.UserExecute | executable : read;
     }
 
     private static BundleManifest ReadManifest(string directory)

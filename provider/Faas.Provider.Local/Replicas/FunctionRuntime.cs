@@ -1,3 +1,4 @@
+using Faas.Provider.Local.Isolation;
 using Faas.Provider.Local.Logs;
 using Faas.Provider.Local.State;
 using Faas.Provider.Supervision;
@@ -10,7 +11,7 @@ namespace Faas.Provider.Local.Replicas;
 /// ready before old ones leave), and every change of the ready set is published to the endpoint feed.
 /// Mutations are serialised by the provider, which holds the function's lock around each operation.
 /// </summary>
-public sealed class FunctionRuntime(LocalProviderOptions options, StateDirectory state, EndpointFeed feed, StandbyPool? standbys, StoredFunction stored, ReplicaLaunch launch)
+internal sealed class FunctionRuntime(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, EndpointFeed feed, StandbyPool? standbys, StoredFunction stored, ReplicaLaunch launch)
 {
     private readonly Lock _slotsLock = new();
     private readonly List<ReplicaSlot> _slots = [];
@@ -83,7 +84,7 @@ public sealed class FunctionRuntime(LocalProviderOptions options, StateDirectory
 
     private ReplicaSlot AddSlot(ReplicaLaunch version)
     {
-        var slot = new ReplicaSlot(options, state, version, Log, standbys, PublishEndpoints);
+        var slot = new ReplicaSlot(options, state, sandbox, version, Log, standbys, PublishEndpoints);
         lock (_slotsLock)
         {
             _slots.Add(slot);

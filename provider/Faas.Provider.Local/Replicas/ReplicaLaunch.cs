@@ -41,7 +41,6 @@ public sealed record ReplicaLaunch(FunctionKey Key, IReadOnlyDictionary<string, 
         environment.TryAdd("exec_timeout", FunctionTimeout.Raw(deployment.Labels, deployment.Annotations) ?? "0");
         environment["FAAS_FUNCTION_NAME"] = deployment.Service;
         environment["FAAS_FUNCTION_NAMESPACE"] = deployment.Namespace!;
-        environment["FAAS_SECRETS_DIR"] = secretsDirectory;
         return new ReplicaLaunch(new FunctionKey(deployment.Service, deployment.Namespace!), environment, bundle?.Directory, secretsDirectory);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Faas.Posix;
+using Faas.Provider.Local.Isolation;
 using Faas.Provider.Local.Logs;
 using Faas.Provider.Local.State;
 using Faas.Provider.Supervision;
@@ -10,21 +11,24 @@ using Faas.Provider.Wire;
 namespace Faas.Provider.Local.Replicas;
 
 /// <summary>
-/// One running replica: a watchdog process leading its own process group on a free loopback port, its
-/// output captured to the function's log, its PID recorded under <c>run/</c> so a later start can reap it
-/// if this process dies without stopping it. Started for a function directly, or ahead of demand as a
-/// standby (<c>FAAS_STANDBY=1</c>) that is later assigned a function through its stdin.
+/// One running replica: a watchdog process (in its sandbox, where there is one) leading its own process group on a
+/// free loopback port, its output captured to the function's log, its PID recorded under <c>run/</c> so a later start
+/// can reap it if this process dies without stopping it. Started for a function directly, or ahead of demand as a
+/// standby (<c>FAAS_STANDBY=1</c>) that is later assigned a function through its stdin. Its environment is built
+/// from nothing: the function's variables and the watchdog's settings, never the gateway's.
 /// </summary>
 public sealed class ReplicaProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly ReplicaSandbox _sandbox;
     private readonly string _pidFile;
-    private readonly string _directory;
+    private readonly ReplicaDirectory _directory;
     private volatile Assignment? _assignment;
 
-    private ReplicaProcess(Process process, int port, string directory, string pidFile)
+    private ReplicaProcess(Process process, ReplicaSandbox sandbox, int port, ReplicaDirectory directory, string pidFile)
     {
         _process = process;
+        _sandbox = sandbox;
         Pid = process.Id;
         Port = port;
         _directory = directory;
@@ -34,39 +38,44 @@ public sealed class ReplicaProcess : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The process the provider started: the watchdog, or bubblewrap around it.</summary>
     public int Pid { get; }
 
-    /// <summary>Completes with the exit code when the watchdog exits.</summary>
+    /// <summary>Completes with the watchdog's exit code when it exits.</summary>
     public Task<int> Exited { get; }
 
     /// <summary>Starts a replica of <paramref name="launch"/> from scratch.</summary>
-    public static ReplicaProcess Start(LocalProviderOptions options, StateDirectory state, ReplicaLaunch launch, string instance, FunctionLog log)
+    internal static ReplicaProcess Start(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, ReplicaLaunch launch, string instance, FunctionLog log)
     {
-        var directory = Path.Combine(state.Replicas, launch.Key.Namespace, instance);
-        var info = CreateStartInfo(options, state, instance, directory, out var port);
-        info.WorkingDirectory = launch.WorkingDirectory ?? directory;
-        foreach (var (name, value) in FunctionEnvironment(launch))
+        var directory = ReplicaDirectory.Create(Path.Combine(state.Replicas, launch.Key.Namespace, instance), sandbox);
+        var app = launch.WorkingDirectory ?? directory.App;
+        var info = CreateStartInfo(options, state, sandbox, instance, directory, new SandboxMounts(app, launch.SecretsDirectory, directory.Temporary, state.Root), out var port);
+        info.WorkingDirectory = sandbox.IsIsolated ? directory.Root : app;
+        foreach (var (name, value) in FunctionEnvironment(launch, sandbox))
         {
             info.Environment[name] = value;
         }
 
-        var replica = Launch(info, state, instance, port, directory);
+        var replica = Launch(info, state, sandbox, instance, port, directory);
         replica.Assign(launch, instance, log, sendToStandby: false);
         return replica;
     }
 
     /// <summary>Starts a watchdog that belongs to no function yet and waits on stdin for <see cref="AssignStandby"/>.</summary>
-    public static ReplicaProcess StartStandby(LocalProviderOptions options, StateDirectory state)
+    internal static ReplicaProcess StartStandby(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox)
     {
         var id = $"standby-{Guid.NewGuid().ToString("N")[..8]}";
-        var directory = Path.Combine(state.Replicas, "standby", id);
-        var info = CreateStartInfo(options, state, id, directory, out var port);
-        info.WorkingDirectory = directory;
+        var directory = ReplicaDirectory.Create(Path.Combine(state.Replicas, "standby", id), sandbox);
+        var info = CreateStartInfo(options, state, sandbox, id, directory, new SandboxMounts(directory.App, directory.Secrets, directory.Temporary, state.Root), out var port);
+        info.WorkingDirectory = directory.Root;
         info.Environment["FAAS_STANDBY"] = "1";
-        return Launch(info, state, id, port, directory);
+        return Launch(info, state, sandbox, id, port, directory);
     }
 
-    /// <summary>Hands a standby its function: the environment goes to the watchdog's stdin as one JSON object.</summary>
+    /// <summary>
+    /// Hands a standby its function: in a sandbox its files and secrets are linked into the directories the standby
+    /// already sees; the environment goes to the watchdog's stdin as one JSON object.
+    /// </summary>
     public ReplicaProcess AssignStandby(ReplicaLaunch launch, string instance, FunctionLog log)
     {
         Assign(launch, instance, log, sendToStandby: true);
@@ -77,16 +86,18 @@ public sealed class ReplicaProcess : IDisposable
     public Task<bool> WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         HealthProbe.WaitUntilReadyAsync(Port, Exited, timeout, cancellationToken);
 
-    /// <summary>SIGTERM to the watchdog, which drains and stops its function; then SIGKILL to whatever is left in its group.</summary>
-    public Task StopAsync(TimeSpan grace) => ProcessGroup.TerminateAsync(Pid, Exited, grace, terminateLeaderOnly: true);
+    /// <summary>
+    /// SIGTERM to the watchdog alone (it drains and stops its function; a group-wide signal could hit a child it has
+    /// just forked), then SIGKILL to whatever is left: the whole group, and with bubblewrap the namespace.
+    /// </summary>
+    public Task StopAsync(TimeSpan grace) => ProcessGroup.TerminateAsync(Pid, Exited, grace, terminate: _sandbox.InnerPid(Pid));
 
     public void Dispose() => _process.Dispose();
 
-    private static ProcessStartInfo CreateStartInfo(LocalProviderOptions options, StateDirectory state, string id, string directory, out int port)
+    private static ProcessStartInfo CreateStartInfo(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, string id, ReplicaDirectory directory, SandboxMounts mounts, out int port)
     {
         port = FreePort.Next();
-        var temporary = Path.Combine(directory, "tmp");
-        StateDirectory.EnsureDirectory(temporary);
+        var temporary = sandbox.IsIsolated ? ReplicaSandbox.TempDirectory : directory.Temporary;
         var info = new ProcessStartInfo(options.WatchdogPath)
         {
             RedirectStandardOutput = true,
@@ -94,24 +105,29 @@ public sealed class ReplicaProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        info.Environment.Clear();
+        info.Environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        info.Environment["LANG"] = "C.UTF-8";
+        info.Environment["HOME"] = temporary;
+        info.Environment["TMPDIR"] = temporary;
+        foreach (var (name, value) in options.WatchdogEnvironment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.Environment["port"] = port.ToString(CultureInfo.InvariantCulture);
         info.Environment["metrics_port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
         info.Environment["listen_address"] = "127.0.0.1";
-        info.Environment["TMPDIR"] = temporary;
         info.Environment["healthcheck_interval"] = options.DrainDelay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms";
         info.Environment["prefix_logs"] = "false";
         info.Environment["FAAS_REPLICA_ID"] = id;
-        foreach (var name in options.WithheldEnvironment)
-        {
-            info.Environment.Remove(name);
-        }
-
+        sandbox.Enter(info, mounts);
+        ProcessGroup.UseNewGroup(info);
         return info;
     }
 
-    private static ReplicaProcess Launch(ProcessStartInfo info, StateDirectory state, string id, int port, string directory)
+    private static ReplicaProcess Launch(ProcessStartInfo info, StateDirectory state, ReplicaSandbox sandbox, string id, int port, ReplicaDirectory directory)
     {
-        ProcessGroup.UseNewGroup(info);
         Process process;
         using (BatchScheduling.ForChildren())
         {
@@ -120,7 +136,7 @@ public sealed class ReplicaProcess : IDisposable
 
         var pidFile = Path.Combine(state.RunningReplicas, id);
         StateDirectory.WriteAtomically(pidFile, System.Text.Encoding.ASCII.GetBytes(process.Id.ToString(CultureInfo.InvariantCulture)));
-        var replica = new ReplicaProcess(process, port, directory, pidFile);
+        var replica = new ReplicaProcess(process, sandbox, port, directory, pidFile);
         process.OutputDataReceived += (_, line) => replica.Capture(line.Data);
         process.ErrorDataReceived += (_, line) => replica.Capture(line.Data);
         process.BeginOutputReadLine();
@@ -128,10 +144,16 @@ public sealed class ReplicaProcess : IDisposable
         return replica;
     }
 
-    /// <summary>The function's variables, plus a port of its own in $PORT for http mode (replicas share one machine).</summary>
-    private static Dictionary<string, string> FunctionEnvironment(ReplicaLaunch launch)
+    /// <summary>
+    /// The function's variables, where its secrets are as it sees them, and a port of its own in $PORT for http mode
+    /// (replicas share the host's network).
+    /// </summary>
+    private static Dictionary<string, string> FunctionEnvironment(ReplicaLaunch launch, ReplicaSandbox sandbox)
     {
-        var environment = new Dictionary<string, string>(launch.Environment, StringComparer.Ordinal);
+        var environment = new Dictionary<string, string>(launch.Environment, StringComparer.Ordinal)
+        {
+            ["FAAS_SECRETS_DIR"] = sandbox.IsIsolated ? ReplicaSandbox.SecretsDirectory : launch.SecretsDirectory,
+        };
         if (launch.IsHttpMode)
         {
             var upstreamPort = FreePort.Next().ToString(CultureInfo.InvariantCulture);
@@ -147,8 +169,17 @@ public sealed class ReplicaProcess : IDisposable
         _assignment = new Assignment(launch.Key, instance, log);
         if (sendToStandby)
         {
-            var environment = FunctionEnvironment(launch);
-            environment["FAAS_WORKDIR"] = launch.WorkingDirectory ?? _directory;
+            var environment = FunctionEnvironment(launch, _sandbox);
+            if (_sandbox.IsIsolated)
+            {
+                _directory.Fill(launch.WorkingDirectory, launch.SecretsDirectory, _sandbox);
+                environment["FAAS_WORKDIR"] = ReplicaSandbox.AppDirectory;
+            }
+            else
+            {
+                environment["FAAS_WORKDIR"] = launch.WorkingDirectory ?? _directory.App;
+            }
+
             _process.StandardInput.WriteLine(JsonSerializer.Serialize(environment, AssignmentJson.Default.DictionaryStringString));
         }
 
@@ -172,16 +203,22 @@ public sealed class ReplicaProcess : IDisposable
 
     private async Task<int> WaitForExitAsync()
     {
-        await _process.WaitForExitAsync();
-        File.Delete(_pidFile);
-        try
+        // Not Process.WaitForExitAsync: it also waits for the end of the output, which a process left in the group
+        // (a sandbox's watchdog when bubblewrap alone was killed) holds open until it is killed below.
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process.EnableRaisingEvents = true;
+        _process.Exited += (_, _) => exited.TrySetResult();
+        if (_process.HasExited)
         {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
+            exited.TrySetResult();
         }
 
+        await exited.Task;
+
+        // Whatever the watchdog left in its group (an http-mode function) goes with it, asked or not.
+        Signals.SendToGroup(Pid, Signals.SigKill);
+        File.Delete(_pidFile);
+        _directory.Delete();
         return _process.ExitCode;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Faas.Provider.Local.Isolation;
 using Faas.Provider.Local.Logs;
 using Faas.Provider.Local.State;
 using Faas.Provider.Supervision;
@@ -10,7 +11,7 @@ namespace Faas.Provider.Local.Replicas;
 /// One desired replica, kept running: start, wait until ready, and when the process dies unasked, start it
 /// again after an exponential backoff (capped). Restarts and the last exit reason are kept for status.
 /// </summary>
-public sealed class ReplicaSlot
+internal sealed class ReplicaSlot
 {
     private readonly LocalProviderOptions _options;
     private readonly StateDirectory _state;
@@ -23,8 +24,11 @@ public sealed class ReplicaSlot
 
     private readonly StandbyPool? _standbys;
 
-    public ReplicaSlot(LocalProviderOptions options, StateDirectory state, ReplicaLaunch launch, FunctionLog log, StandbyPool? standbys, Action changed)
+    private readonly ReplicaSandbox _sandbox;
+
+    public ReplicaSlot(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, ReplicaLaunch launch, FunctionLog log, StandbyPool? standbys, Action changed)
     {
+        _sandbox = sandbox;
         _standbys = standbys;
         _options = options;
         _state = state;
@@ -78,7 +82,7 @@ public sealed class ReplicaSlot
             try
             {
                 process = (Launch.CanUseStandby ? _standbys?.TryTake() : null)?.AssignStandby(Launch, Instance, _log)
-                    ?? ReplicaProcess.Start(_options, _state, Launch, Instance, _log);
+                    ?? ReplicaProcess.Start(_options, _state, _sandbox, Launch, Instance, _log);
             }
             catch (Exception error) when (error is IOException or System.ComponentModel.Win32Exception or InvalidOperationException)
             {

@@ -1,3 +1,4 @@
+using Faas.Provider.Local.Isolation;
 using Faas.Provider.Local.State;
 
 namespace Faas.Provider.Local.Replicas;
@@ -7,7 +8,7 @@ namespace Faas.Provider.Local.Replicas;
 /// the process start and the runtime's own start-up: scaling from zero answers in well under the time of a
 /// process start. Each one taken is replaced in the background.
 /// </summary>
-public sealed class StandbyPool(LocalProviderOptions options, StateDirectory state) : IAsyncDisposable
+internal sealed class StandbyPool(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox) : IAsyncDisposable
 {
     /// <summary>After a standby died on its own, wait before the next, so a broken watchdog does not spin.</summary>
     private static readonly TimeSpan RespawnDelay = TimeSpan.FromSeconds(1);
@@ -26,7 +27,7 @@ public sealed class StandbyPool(LocalProviderOptions options, StateDirectory sta
             _idle.RemoveAll(standby => standby.Exited.IsCompleted);
             while (!_disposed && _idle.Count < options.StandbyReplicas)
             {
-                var standby = ReplicaProcess.StartStandby(options, state);
+                var standby = ReplicaProcess.StartStandby(options, state, sandbox);
                 _idle.Add(standby);
                 _ = RespawnWhenDeadAsync(standby);
             }

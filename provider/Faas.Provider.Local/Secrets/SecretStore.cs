@@ -41,7 +41,7 @@ public sealed class SecretStore(StateDirectory state)
 
     public Task DeleteAsync(string name, string? @namespace)
     {
-        Delete(name, DeploymentValidator.NamespaceOrDefault(@namespace));
+        Delete(SecretValidator.CheckName(name), DeploymentValidator.NamespaceOrDefault(@namespace));
         return Task.CompletedTask;
     }
 
@@ -76,13 +76,8 @@ public sealed class SecretStore(StateDirectory state)
 
     private void Write(Secret secret, bool mustExist)
     {
-        var @namespace = DeploymentValidator.NamespaceOrDefault(secret.Namespace);
-        var problem = NameRules.CheckLabel("secret name", secret.Name);
-        if (problem is not null)
-        {
-            throw ProviderException.Invalid(problem);
-        }
-
+        secret = SecretValidator.Validate(secret);
+        var @namespace = secret.Namespace!;
         if (secret.Value is null && secret.RawValue is null)
         {
             throw ProviderException.Invalid($"secret {secret.Name} has neither value nor rawValue");
@@ -105,5 +100,11 @@ public sealed class SecretStore(StateDirectory state)
         }
     }
 
-    private string PathOf(string name, string @namespace) => Path.Combine(state.Secrets(@namespace), name);
+    /// <summary>The file of a secret; a name that would lead out of its namespace's directory is refused, whoever called.</summary>
+    private string PathOf(string name, string @namespace)
+    {
+        var directory = state.Secrets(DeploymentValidator.NamespaceOrDefault(@namespace));
+        var path = Path.GetFullPath(Path.Combine(directory, SecretValidator.CheckName(name)));
+        return Path.GetDirectoryName(path) == directory ? path : throw ProviderException.Invalid($"secret name \"{name}\" is not a plain name");
+    }
 }

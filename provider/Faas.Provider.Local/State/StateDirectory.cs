@@ -10,6 +10,7 @@ public sealed class StateDirectory
     {
         Root = Path.GetFullPath(root);
         EnsureDirectory(Root);
+        MakePrivate(Root);
     }
 
     public string Root { get; }
@@ -28,10 +29,39 @@ public sealed class StateDirectory
 
     public string RunningReplicas => Path.Combine(Root, "run");
 
+    /// <summary>Creates <paramref name="path"/> and every missing parent private (0700); the directory itself is made private if it existed.</summary>
     public static void EnsureDirectory(string path)
     {
-        var info = Directory.CreateDirectory(path);
+        var full = Path.GetFullPath(path);
+        if (Path.GetDirectoryName(full) is { } parent && !Directory.Exists(parent))
+        {
+            EnsureDirectory(parent);
+        }
+
+        var info = Directory.CreateDirectory(full, PrivateDirectory);
         info.UnixFileMode = PrivateDirectory;
+    }
+
+    /// <summary>
+    /// Makes every directory of the state private, as earlier versions did not (they left <c>functions/</c>, <c>logs/</c>,
+    /// ... at 0755). Unpacked bundles keep their own modes inside their private parent: sandboxed replicas read them.
+    /// </summary>
+    private void MakePrivate(string directory)
+    {
+        foreach (var child in Directory.EnumerateDirectories(directory))
+        {
+            var info = new DirectoryInfo(child);
+            if (info.LinkTarget is not null)
+            {
+                continue;
+            }
+
+            info.UnixFileMode = PrivateDirectory;
+            if (child != Bundles && child != Replicas)
+            {
+                MakePrivate(child);
+            }
+        }
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ public class SecretTests
         Assert.Equal(ProviderError.Invalid, error.Kind);
         Assert.Contains("'absent'", error.Message);
         Assert.Empty(await fixture.Provider.ListAsync("", CancellationToken.None));
-        Assert.Empty(LocalProviderFixture.ReplicaProcesses("needy"));
+        Assert.Empty(LocalProviderFixture.ProcessesOf("needy"));
     }
 
     [Fact]

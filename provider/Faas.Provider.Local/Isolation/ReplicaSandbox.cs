@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Globalization;
+using Faas.Posix;
+
+namespace Faas.Provider.Local.Isolation;
+
+/// <summary>
+/// Keeps a replica away from the host: bubblewrap gives it its own PID, IPC and mount namespaces, where the host's
+/// file system is read-only, home directories, <c>/run</c>, <c>/var</c> and the state directory are hidden, <c>/tmp</c>
+/// is its own, its files are at <see cref="AppDirectory"/> (read-only) and only its own secrets at
+/// <see cref="SecretsDirectory"/>. A gateway running as root also gives replicas an unprivileged user (setpriv), so
+/// file permissions protect what the mounts do not. The watchdog is the namespace's PID 1, as in a container: when it
+/// exits, by a signal or a crash, the kernel ends every process the function left behind. Where bubblewrap is missing or cannot make namespaces, replicas run unsandboxed
+/// (with a clean environment) and <see cref="Summary"/> says so.
+/// </summary>
+internal sealed class ReplicaSandbox
+{
+    public const string AppDirectory = "/home/app";
+    public const string SecretsDirectory = "/var/openfaas/secrets";
+    public const string TempDirectory = "/tmp";
+
+    /// <summary>Host directories a function never sees (each replaced by an empty one), where they exist.</summary>
+    private static readonly string[] HiddenDirectories = ["/root", "/home", "/run", "/var", "/tmp", "/mnt", "/media", "/srv"];
+
+    private readonly string? _bubblewrap;
+    private readonly string? _setpriv;
+    private readonly LocalProviderOptions _options;
+
+    private ReplicaSandbox(LocalProviderOptions options, string? bubblewrap, string? setpriv, string summary)
+    {
+        _options = options;
+        _bubblewrap = bubblewrap;
+        _setpriv = setpriv;
+        Summary = summary;
+    }
+
+    /// <summary>Whether replicas run in namespaces of their own.</summary>
+    public bool IsIsolated => _bubblewrap is not null;
+
+    /// <summary>The user replicas run as when it is not the provider's own (the provider runs as root).</summary>
+    public FunctionUser? User => _setpriv is not null ? _options.FunctionUser : null;
+
+    /// <summary>One line for the start-up log: how replicas are isolated, or why they are not.</summary>
+    public string Summary { get; }
+
+    /// <summary>Finds bubblewrap (and setpriv when running as root) and checks that a sandbox can really be made here.</summary>
+    public static ReplicaSandbox Detect(LocalProviderOptions options)
+    {
+        if (!options.Sandbox)
+        {
+            return new ReplicaSandbox(options, null, null, "functions are not sandboxed (the local backend's sandbox is turned off): they run as the gateway's user");
+        }
+
+        var bubblewrap = FindOnPath("bwrap");
+        if (bubblewrap is null)
+        {
+            return new ReplicaSandbox(options, null, null, "functions are not sandboxed: bwrap was not found (apt-get install bubblewrap); they run as the gateway's user and can read what it can");
+        }
+
+        string? setpriv = null;
+        if (FileOwner.IsRoot)
+        {
+            setpriv = FindOnPath("setpriv");
+            if (setpriv is null)
+            {
+                return new ReplicaSandbox(options, null, null, "functions are not sandboxed: setpriv was not found (util-linux), so they could not leave root");
+            }
+        }
+
+        var sandbox = new ReplicaSandbox(options, bubblewrap, setpriv, "");
+        var probe = sandbox.Probe();
+        return probe is null
+            ? new ReplicaSandbox(options, bubblewrap, setpriv, setpriv is not null
+                ? $"functions are sandboxed: own PID, IPC and mount namespaces (bubblewrap), user {options.FunctionUser}"
+                : "functions are sandboxed: own user, PID, IPC and mount namespaces (bubblewrap), the gateway's user mapped")
+            : new ReplicaSandbox(options, null, null, $"functions are not sandboxed: bubblewrap cannot make namespaces here ({probe}); they run as the gateway's user");
+    }
+
+    /// <summary>
+    /// Rewrites <paramref name="info"/> (the watchdog, its environment already set) to start inside a sandbox with
+    /// <paramref name="mounts"/>; the environment passes through unchanged.
+    /// </summary>
+    public void Enter(ProcessStartInfo info, SandboxMounts mounts)
+    {
+        if (_bubblewrap is null)
+        {
+            return;
+        }
+
+        var command = new List<string>();
+        AddNamespaceArguments(command);
+        AddHostView(command, mounts.StateDirectory);
+        command.AddRange(["--bind", mounts.Temporary, TempDirectory]);
+        Bind(command, "--ro-bind", mounts.App, AppDirectory);
+        Bind(command, "--ro-bind", mounts.Secrets, SecretsDirectory);
+        command.AddRange(["--chdir", AppDirectory]);
+
+        // Inside, HOME and TMPDIR are the sandbox's /tmp; bubblewrap's own process keeps the host path, so the replica's
+        // processes can be told apart from the host by their directory (as an unsandboxed replica's can).
+        command.AddRange(["--setenv", "HOME", TempDirectory, "--setenv", "TMPDIR", TempDirectory]);
+        info.Environment["HOME"] = mounts.Temporary;
+        info.Environment["TMPDIR"] = mounts.Temporary;
+        command.Add("--");
+        AddUserSwitch(command);
+        command.Add(info.FileName);
+        command.AddRange(info.ArgumentList);
+        info.FileName = _bubblewrap;
+        info.ArgumentList.Clear();
+        foreach (var argument in command)
+        {
+            info.ArgumentList.Add(argument);
+        }
+    }
+
+    /// <summary>Hands a directory the function must write (its <c>/tmp</c>) or read (its secrets) to the function's user.</summary>
+    public void GiveToFunction(string path)
+    {
+        if (User is { } user)
+        {
+            FileOwner.Change(path, user.Uid, user.Gid);
+        }
+    }
+
+    /// <summary>
+    /// The PID, as the host sees it, of the watchdog started by <see cref="Enter"/> under bubblewrap at
+    /// <paramref name="outerPid"/> (its child); null if it is not running.
+    /// </summary>
+    public int? InnerPid(int outerPid) => _bubblewrap is null ? outerPid : FirstChild(outerPid);
+
+    private static int? FirstChild(int pid)
+    {
+        try
+        {
+            var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return children.Length > 0 && int.TryParse(children[0], NumberStyles.None, CultureInfo.InvariantCulture, out var child) ? child : null;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static void AddNamespaceArguments(List<string> command) =>
+        command.AddRange(["--unshare-pid", "--as-pid-1", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]);
+
+    /// <summary>The host read-only, with what is private to others hidden; what the function runs from shown again.</summary>
+    private void AddHostView(List<string> command, string stateDirectory)
+    {
+        command.AddRange(["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]);
+        foreach (var hidden in HiddenDirectories.Where(Directory.Exists))
+        {
+            command.AddRange(["--tmpfs", hidden]);
+        }
+
+        command.AddRange(["--symlink", TempDirectory, "/var/tmp"]);
+        foreach (var path in _options.SandboxReadOnlyPaths.Append(Path.GetDirectoryName(_options.WatchdogPath)!).Where(Path.Exists).Distinct(StringComparer.Ordinal))
+        {
+            Bind(command, "--ro-bind", path, path);
+        }
+
+        if (RealPath.Resolve("/etc/resolv.conf") is { } resolver && resolver != "/etc/resolv.conf" && HiddenDirectories.Any(hidden => IsUnder(resolver, hidden)))
+        {
+            Bind(command, "--ro-bind", resolver, resolver);
+        }
+
+        // Last, so that no path shown again above reveals it.
+        if (!HiddenDirectories.Any(hidden => IsUnder(stateDirectory, hidden)))
+        {
+            command.AddRange(["--tmpfs", stateDirectory]);
+        }
+    }
+
+    /// <summary>
+    /// Binds <paramref name="source"/> at <paramref name="destination"/>. Directories bubblewrap makes on the way are
+    /// private (0700) and the function's user could not pass them, so those inside a hidden directory are made first, open.
+    /// </summary>
+    private static void Bind(List<string> command, string kind, string source, string destination)
+    {
+        var parents = new List<string>();
+        for (var parent = Path.GetDirectoryName(destination); parent is not null && !HiddenDirectories.Contains(parent); parent = Path.GetDirectoryName(parent))
+        {
+            if (HiddenDirectories.Any(hidden => IsUnder(parent, hidden)))
+            {
+                parents.Add(parent);
+            }
+        }
+
+        foreach (var parent in Enumerable.Reverse(parents))
+        {
+            command.AddRange(["--perms", "0755", "--dir", parent]);
+        }
+
+        command.AddRange([kind, source, destination]);
+    }
+
+    private void AddUserSwitch(List<string> command)
+    {
+        if (_setpriv is not null)
+        {
+            var user = _options.FunctionUser;
+            command.AddRange([_setpriv, $"--reuid={user.Uid}", $"--regid={user.Gid}", "--clear-groups", "--inh-caps=-all", "--"]);
+        }
+    }
+
+    /// <summary>Runs <c>true</c> in a sandbox like a replica's; null if that worked, else what went wrong.</summary>
+    private string? Probe()
+    {
+        var empty = Directory.CreateTempSubdirectory("faas-sandbox-probe-");
+        try
+        {
+            var info = new ProcessStartInfo("/bin/true") { RedirectStandardError = true, UseShellExecute = false };
+            Enter(info, new SandboxMounts(empty.FullName, empty.FullName, empty.FullName, empty.FullName));
+            using var process = Process.Start(info)!;
+            var error = process.StandardError.ReadToEnd().Trim();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? null : (error.Length > 0 ? error.Split('\n')[0] : $"exit code {process.ExitCode}");
+        }
+        catch (System.ComponentModel.Win32Exception error)
+        {
+            return error.Message;
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+
+    private static bool IsUnder(string path, string directory) =>
+        path == directory || path.StartsWith(directory + "/", StringComparison.Ordinal);
+
+    private static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Append("/usr/bin").Append("/usr/sbin")
+            .Select(directory => Path.Combine(directory, program))
+            .FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,139 @@
+using System.Collections;
+using System.Globalization;
+using Faas.Provider.Wire;
+using Faas.Testing;
+
+namespace Faas.Provider.Local.Tests.Isolation;
+
+/// <summary>A function is untrusted: it must find nothing of the gateway's environment, state or other functions' secrets.</summary>
+public class ReplicaIsolationTests
+{
+    private const string Canary = "FAAS_TEST_CANARY";
+
+    /// <summary>Variables any process may carry and a replica gets values of its own for.</summary>
+    private static readonly HashSet<string> Ordinary = ["PATH", "LANG", "HOME", "TMPDIR", "PWD", "SHLVL", "_", "OLDPWD"];
+
+    [Fact]
+    public async Task A_function_sees_none_of_the_hosts_environment()
+    {
+        Environment.SetEnvironmentVariable(Canary, "canary-" + Guid.NewGuid().ToString("N"));
+        await using var fixture = await LocalProviderFixture.StartAsync();
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("printenv", "env", new() { ["GREETING"] = "hello" }), CancellationToken.None);
+        var ready = await fixture.WaitForReadyAsync("printenv", 1);
+
+        var output = await LocalProviderFixture.InvokeAsync(ready[0]);
+
+        Assert.Contains("GREETING=hello", output);
+        Assert.Contains("FAAS_FUNCTION_NAME=printenv", output);
+        var lines = output.Split('\n');
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<DictionaryEntry>().Select(e => ((string)e.Key, (string?)e.Value ?? "")))
+        {
+            if (!Ordinary.Contains(name))
+            {
+                Assert.DoesNotContain($"{name}={value}", lines);
+            }
+        }
+
+        Assert.DoesNotContain(lines, line => line.StartsWith(Canary + "=", StringComparison.Ordinal));
+    }
+
+    [SandboxFact]
+    public async Task A_function_cannot_read_the_state_directory_another_functions_secret_or_the_hosts_processes()
+    {
+        var canary = "canary-" + Guid.NewGuid().ToString("N");
+        await using var fixture = await LocalProviderFixture.StartAsync();
+        await File.WriteAllTextAsync(Path.Combine(fixture.State.Path, "admin-password"), canary);
+        await fixture.Provider.CreateSecretAsync(new Secret { Name = "victim-key", Value = canary }, CancellationToken.None);
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("victim", "cat") with { Secrets = ["victim-key"] }, CancellationToken.None);
+        var victimSecrets = Path.Combine(fixture.State.Path, "functions", "openfaas-fn", "victim", "secrets");
+        Assert.True(File.Exists(Path.Combine(victimSecrets, "victim-key")), "the victim's secret is where the prober will look");
+        var probe = string.Join("; ", [
+            "id -u",
+            "cat $STATE/admin-password",
+            "ls $STATE",
+            "cat $VICTIM/victim-key",
+            "cat /proc/$HOSTPID/environ",
+            "cat $STATE/secrets/openfaas-fn/victim-key",
+            "echo probed"]);
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("prober", $"sh -c '{probe}'", new()
+        {
+            ["STATE"] = fixture.State.Path,
+            ["VICTIM"] = victimSecrets,
+            ["HOSTPID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+        }), CancellationToken.None);
+        var ready = await fixture.WaitForReadyAsync("prober", 1);
+
+        var output = await LocalProviderFixture.InvokeAsync(ready[0]);
+
+        Assert.EndsWith("probed\n", output);
+        Assert.DoesNotContain(canary, output);
+        Assert.DoesNotContain("admin-password", output);
+        Assert.DoesNotContain(Canary, output);
+        if (Faas.Posix.FileOwner.IsRoot)
+        {
+            Assert.StartsWith("65534\n", output);
+        }
+
+        var logs = await TestLogs.ReadAllAsync(fixture.Provider, "prober");
+        Assert.DoesNotContain(logs, message => message.Text.Contains(canary, StringComparison.Ordinal));
+    }
+
+    [SandboxFact]
+    public async Task A_function_reads_its_own_secrets_at_the_openfaas_path_from_a_fresh_replica_and_from_a_standby()
+    {
+        await using var fixture = await LocalProviderFixture.StartAsync(standbys: 1);
+        await fixture.Provider.CreateSecretAsync(new Secret { Name = "api-key", Value = "own-value" }, CancellationToken.None);
+        var reader = LocalProviderFixture.Function("reader", "cat /var/openfaas/secrets/api-key") with { Secrets = ["api-key"] };
+
+        await fixture.Provider.DeployAsync(reader, CancellationToken.None);
+        var fromStandby = await fixture.WaitForReadyAsync("reader", 1);
+        Assert.Equal("own-value", await LocalProviderFixture.InvokeAsync(fromStandby[0]));
+
+        // The standby was taken by the first replica; with sched_batch set the function gets a watchdog of its own.
+        await fixture.Provider.DeployAsync(reader with { Service = "reader2", EnvVars = new() { ["sched_batch"] = "true" } }, CancellationToken.None);
+        var fresh = await fixture.WaitForReadyAsync("reader2", 1);
+        Assert.Equal("own-value", await LocalProviderFixture.InvokeAsync(fresh[0]));
+    }
+
+    [SandboxFact]
+    public Task Killing_a_sandboxed_watchdog_takes_its_function_process_with_it() => KillWatchdogAsync(sandbox: true);
+
+    [Fact]
+    public Task Killing_an_unsandboxed_watchdog_takes_its_function_process_with_it() => KillWatchdogAsync(sandbox: false);
+
+    private static async Task KillWatchdogAsync(bool sandbox)
+    {
+        await using var fixture = await LocalProviderFixture.StartAsync(sandbox: sandbox);
+        var function = LocalProviderFixture.Function("holder", RepoPaths.TestUpstream, new() { ["mode"] = "http" });
+        await fixture.Provider.DeployAsync(function, CancellationToken.None);
+        await fixture.WaitForReadyAsync("holder", 1);
+        var processes = LocalProviderFixture.ProcessesOf("holder");
+        var upstream = Assert.Single(processes, pid => ProcessTable.Executable(pid) == RepoPaths.TestUpstream);
+        var watchdog = Assert.Single(processes, pid => ProcessTable.Executable(pid) == RepoPaths.Watchdog);
+
+        Faas.Posix.Signals.Send(watchdog, Faas.Posix.Signals.SigKill);
+
+        Assert.True(await ProcessTable.EventuallyAsync(() => !ProcessTable.IsAlive(upstream), TimeSpan.FromSeconds(10)),
+            $"the function process {upstream} outlived its watchdog {watchdog}");
+        await fixture.WaitForReadyAsync("holder", 1);
+    }
+
+    [Fact]
+    public async Task Every_directory_of_the_state_is_private()
+    {
+        await using var fixture = await LocalProviderFixture.StartAsync();
+        await fixture.Provider.CreateSecretAsync(new Secret { Name = "token", Value = "t" }, CancellationToken.None);
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("private", "sh -c 'echo logged >&2'") with { Secrets = ["token"] }, CancellationToken.None);
+        var ready = await fixture.WaitForReadyAsync("private", 1);
+        await LocalProviderFixture.InvokeAsync(ready[0]);
+        await TestLogs.WaitForLineAsync(fixture.Provider, "private", "logged");
+
+        var directories = Directory.EnumerateDirectories(fixture.State.Path, "*", SearchOption.AllDirectories).Prepend(fixture.State.Path).ToList();
+
+        Assert.Contains(directories, directory => directory.EndsWith("/functions/openfaas-fn", StringComparison.Ordinal));
+        Assert.Contains(directories, directory => directory.EndsWith("/logs/openfaas-fn", StringComparison.Ordinal));
+        Assert.All(directories, directory => Assert.True(
+            File.GetUnixFileMode(directory) == (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute),
+            $"{directory} is {File.GetUnixFileMode(directory)}"));
+    }
+}
