@@ -55,4 +55,13 @@ if (config.Mode == WatchdogMode.Http)
     Faas.Proxy.InlineSocketCompletions.Enable();
 }
 
-return await new WatchdogHost(config).RunAsync();
+try
+{
+    return await new WatchdogHost(config).RunAsync();
+}
+catch (ConfigException error)
+{
+    // A port that is taken, an address that is not this machine's: found only when listening.
+    Console.Error.WriteLine($"watchdog: {error.Message}");
+    return 2;
+}

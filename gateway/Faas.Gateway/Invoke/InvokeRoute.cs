@@ -100,6 +100,12 @@ public sealed class InvokeRoute(
                 return;
             }
 
+            if (context.Request.Headers[RequestTimeout.Header] is { Count: > 0 } asked && RequestTimeout.Check(asked.ToString()) is { } problem)
+            {
+                await FailAsync(context, StatusCodes.Status400BadRequest, problem);
+                return;
+            }
+
             replica ??= await WaitForReplicaAsync(context, invocation, status!);
             if (replica is not null)
             {
@@ -172,7 +178,7 @@ public sealed class InvokeRoute(
     private async ValueTask<FunctionTimeouts.Limit> TimeoutForAsync(HttpContext context, FunctionKey key)
     {
         var timeout = await timeouts.ForAsync(key, context.RequestAborted);
-        var asked = context.Request.Headers["X-Timeout"];
+        var asked = context.Request.Headers[RequestTimeout.Header];
         return asked.Count == 1 && Duration.TryParse(asked[0]!, out var shorter) && shorter > TimeSpan.Zero && shorter < timeout.Value
             ? FunctionTimeouts.Limit.Of(shorter)
             : timeout;

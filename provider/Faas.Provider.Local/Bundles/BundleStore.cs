@@ -103,7 +103,7 @@ public sealed class BundleStore(StateDirectory state, long maxBytes) : IBundleSt
             await using var tar = new TarReader(gzip);
             while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
             {
-                var target = Path.GetFullPath(Path.Combine(directory, entry.Name));
+                var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(directory, entry.Name)));
                 if (Path.IsPathRooted(entry.Name) || !(target + Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal))
                 {
                     throw ProviderException.Invalid($"bundle entry \"{entry.Name}\" points outside the bundle");

@@ -86,6 +86,21 @@ public class InvokeRouteTests
     }
 
     [Fact]
+    public async Task An_X_Timeout_that_is_not_a_duration_is_400_naming_the_header()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var deployed = await gateway.DeployAsync("timed", "cat");
+        await gateway.WaitForAvailableAsync("timed");
+        using var request = new HttpRequestMessage(HttpMethod.Post, gateway.Url + "/function/timed") { Content = new StringContent("x") };
+        request.Headers.Add("X-Timeout", "whenever");
+
+        using var response = await TestHttp.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("X-Timeout \"whenever\" is not a positive duration", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_body_over_the_limit_is_413_whether_declared_or_chunked()
     {
         await using var gateway = await GatewayFixture.StartAsync(options => options.MaxRequestBodySize = 4096);

@@ -67,6 +67,30 @@ public class BundleTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(fixture.State.Path, "bundles", "sha256")));
     }
 
+    public static TheoryData<string, string[], string> CollidingEntries => new()
+    {
+        { "a file, then a directory of the same name", ["tool", "tool/"], "\"tool/\" is a directory where the bundle already has a file" },
+        { "a directory, then a file of the same name", ["tool/", "tool"], "\"tool\" is a file where the bundle already has a directory" },
+        { "a file under a file", ["tool", "tool/inner.sh"], "\"tool/inner.sh\" is under \"tool\", which the bundle already has as a file" },
+        { "a name longer than 255 bytes", [new string('n', 300)], "has a path longer than the file system allows" },
+        { "a path longer than PATH_MAX", [string.Join('/', Enumerable.Repeat(new string('d', 200), 25)) + "/f"], "has a path longer than the file system allows" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CollidingEntries))]
+    public async Task Entries_that_cannot_be_unpacked_are_rejected_naming_the_entry(string what, string[] names, string expected)
+    {
+        await using var fixture = await LocalProviderFixture.StartAsync();
+        using var archive = Archive([File("faas-bundle.json", """{"fprocess": "cat"}"""),
+            .. names.Select(name => name.EndsWith('/') ? (name, "", TarEntryType.Directory) : File(name, "x"))]);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => fixture.Provider.StoreBundleAsync("bad", archive, CancellationToken.None));
+
+        Assert.True(error.Kind == ProviderError.Invalid, what);
+        Assert.Contains(expected, error.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(fixture.State.Path, "bundles", "sha256")));
+    }
+
     [Fact]
     public async Task Links_missing_manifests_and_non_archives_are_rejected()
     {

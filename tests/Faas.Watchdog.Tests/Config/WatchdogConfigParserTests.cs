@@ -80,6 +80,7 @@ public class WatchdogConfigParserTests
     [InlineData("sched_batch", "sometimes", "true, false, 1 or 0")]
     [InlineData("http_fast_path", "yes", "true, false, 1 or 0")]
     [InlineData("listen_address", "localhost:80", "an IP address")]
+    [InlineData("content_type", "a b c", "a media type such as text/plain")]
     [InlineData("ready_path", "ready", "a path starting with /")]
     [InlineData("fprocess", "sh -c 'unterminated", "balanced quotes")]
     [InlineData("metrics_port", "8080", "a port different from port")]

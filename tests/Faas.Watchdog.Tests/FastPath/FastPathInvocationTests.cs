@@ -38,6 +38,23 @@ public class FastPathInvocationTests
         Assert.Equal("function timed out after 0.3s\n", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("true", "soon")]
+    [InlineData("false", "soon")]
+    [InlineData("true", "-1s")]
+    [InlineData("false", "0")]
+    public async Task An_X_Timeout_that_is_not_a_positive_duration_is_400_on_either_path(string fastPath, string value)
+    {
+        await using var watchdog = await HttpModeTests.StartAsync(("http_fast_path", fastPath));
+        using var request = new HttpRequestMessage(HttpMethod.Get, watchdog.Url + "/a");
+        request.Headers.TryAddWithoutValidation("X-Timeout", value);
+
+        using var response = await TestHttp.Client.SendAsync(request);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal($"X-Timeout \"{value}\" is not a positive duration: expected a duration such as 10s, 500ms, 1m30s, or a number of seconds\n", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Invocations_are_counted_by_code_and_method_and_leave_nothing_in_flight()
     {

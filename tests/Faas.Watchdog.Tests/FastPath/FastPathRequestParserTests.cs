@@ -48,13 +48,13 @@ public class FastPathRequestParserTests
     }
 
     [Fact]
-    public void One_x_timeout_is_kept_for_the_deadline_and_forwarded_two_are_ignored()
+    public void One_x_timeout_is_kept_for_the_deadline_and_forwarded_two_go_to_kestrel()
     {
-        Assert.Equal("2s", Parse("GET / HTTP/1.1\r\nHost: h\r\nX-Timeout: 2s\r\n\r\n").Request.Timeout);
-        var (route, twice) = Parse("GET / HTTP/1.1\r\nHost: h\r\nX-Timeout: 2s\r\nx-timeout: 3s\r\n\r\n");
+        var (route, once) = Parse("GET / HTTP/1.1\r\nHost: h\r\nX-Timeout: 2s\r\n\r\n");
         Assert.Equal(RequestRoute.Invocation, route);
-        Assert.Null(twice.Timeout);
-        Assert.Contains("X-Timeout: 2s\r\n", Upstream(twice), StringComparison.Ordinal);
+        Assert.Equal("2s", once.Timeout);
+        Assert.Contains("X-Timeout: 2s\r\n", Upstream(once), StringComparison.Ordinal);
+        Assert.Equal(RequestRoute.Kestrel, Parse("GET / HTTP/1.1\r\nHost: h\r\nX-Timeout: 2s\r\nx-timeout: 3s\r\n\r\n").Route);
     }
 
     [Theory]

@@ -56,7 +56,7 @@ public static class WatchdogConfigParser
             ReadyPath = ParseReadyPath(Get("ready_path")),
             PrefixLogs = ParseBool("prefix_logs", Get("prefix_logs"), true),
             LogBufferSize = ParseLogBufferSize(Get("log_buffer_size")),
-            ContentType = Get("content_type") ?? "application/octet-stream",
+            ContentType = ParseContentType(Get("content_type")),
             CombineOutput = ParseBool("combine_output", Get("combine_output"), false),
             StaticPath = Path.GetFullPath(staticPath),
             SuppressLock = ParseBool("suppress_lock", Get("suppress_lock"), false),
@@ -70,6 +70,11 @@ public static class WatchdogConfigParser
                 : "function",
         };
     }
+
+    private static string ParseContentType(string? value) =>
+        value is null ? "application/octet-stream"
+        : System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(value, out _) ? value
+        : throw new ConfigException("content_type", value, "a media type such as text/plain or application/json; charset=utf-8");
 
     private static WatchdogMode ParseMode(string? value) => value?.ToLowerInvariant() switch
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
+using Faas.Provider.Timeouts;
 using Faas.Proxy;
 using Faas.Proxy.Http1;
 using Faas.Watchdog.Http;
@@ -146,6 +147,12 @@ internal sealed class FastPathConnection(HttpModeFastPath fastPath, ConnectionCo
     {
         var limiter = fastPath.Limiter;
         var metrics = fastPath.Metrics;
+        if (RequestTimeout.Check(_request.Timeout) is { } problem)
+        {
+            metrics.Record(StatusCodes.Status400BadRequest, _request.Method, 0);
+            return await AnswerAsync(StatusCodes.Status400BadRequest, problem, FromWatchdog);
+        }
+
         if (!limiter.TryEnter())
         {
             metrics.Record(StatusCodes.Status429TooManyRequests, _request.Method, 0);

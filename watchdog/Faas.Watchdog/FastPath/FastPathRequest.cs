@@ -28,7 +28,7 @@ internal sealed class FastPathRequest
     /// <summary>One of <see cref="Microsoft.AspNetCore.Http.HttpMethods"/>' shared strings.</summary>
     public string Method { get; set; } = "";
 
-    /// <summary>The X-Timeout value when the request sent exactly one.</summary>
+    /// <summary>The X-Timeout value when the request sent one (a request with several is left to Kestrel).</summary>
     public string? Timeout { get; set; }
 
     /// <summary>The request-target as sent, kept only for request logging.</summary>

@@ -121,7 +121,7 @@ internal sealed class FastPathRequestParser(string upstreamHost, int upstreamPor
 
         var bodyLength = Math.Max(contentLength, 0);
         var length = headEnd + 4 + bodyLength;
-        if (hosts != 1 || length > MaxRequestSize)
+        if (hosts != 1 || timeouts > 1 || length > MaxRequestSize)
         {
             return RequestRoute.Kestrel;
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Faas.Prometheus;
+using Faas.Provider.Timeouts;
 using Faas.Watchdog.Config;
 using Faas.Watchdog.Health;
 using Faas.Watchdog.Http;
@@ -69,6 +70,13 @@ public sealed class WatchdogApplication(
 
     private async Task InvokeAsync(HttpContext context)
     {
+        if (context.Request.Headers[RequestTimeout.Header] is { Count: > 0 } asked && RequestTimeout.Check(asked.ToString()) is { } problem)
+        {
+            metrics.Record(StatusCodes.Status400BadRequest, context.Request.Method, 0);
+            await PlainText.WriteAsync(context, StatusCodes.Status400BadRequest, problem);
+            return;
+        }
+
         if (!limiter.TryEnter())
         {
             metrics.Record(StatusCodes.Status429TooManyRequests, context.Request.Method, 0);

@@ -43,7 +43,14 @@ public sealed class WatchdogHost(WatchdogConfig config)
             ? new HttpModeFastPath(config, http, health, limiter, metrics, _log, KeepAliveTimeout)
             : null;
         using var server = CreateServer(config, fastPath is null ? null : fastPath.Wrap);
-        await server.StartAsync(application, CancellationToken.None);
+        try
+        {
+            await server.StartAsync(application, CancellationToken.None);
+        }
+        catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException)
+        {
+            throw ListenFailure(error);
+        }
 
         var startup = mode.StartAsync(CancellationToken.None);
         var first = await Task.WhenAny(startup, _lifetime.Stopping);
@@ -72,6 +79,23 @@ public sealed class WatchdogHost(WatchdogConfig config)
         await mode.StopAsync();
         (mode as IDisposable)?.Dispose();
         return stop.ExitCode;
+    }
+
+    /// <summary>A port that is taken or an address that is not this machine's, as a bad setting naming the variable.</summary>
+    private ConfigException ListenFailure(Exception error)
+    {
+        if (error is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressNotAvailable })
+        {
+            return new ConfigException("listen_address", config.ListenAddress.ToString(), "an address of this machine, such as 127.0.0.1 or 0.0.0.0");
+        }
+
+        var (variable, port) = error.Message.Contains($":{config.MetricsPort}", StringComparison.Ordinal)
+            ? ("metrics_port", config.MetricsPort)
+            : ("port", config.Port);
+        var value = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return error.InnerException is AddressInUseException
+            ? new ConfigException(variable, value, $"a free port ({config.ListenAddress}:{port} is in use)")
+            : new ConfigException(variable, value, $"a port this process may listen on ({error.Message})");
     }
 
     private void OnStopSignal(PosixSignalContext context)
