@@ -45,6 +45,9 @@ public static class GatewayApp
         }
 
         configure?.Invoke(options);
+        var asyncOptions = builder.Configuration.GetSection("Gateway:Async").Get<AsyncOptions>() ?? new AsyncOptions();
+        configureAsync?.Invoke(asyncOptions);
+        SettingsCheck.Validate(options, asyncOptions);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         Directory.CreateDirectory(options.StateDirectory);
         var credentials = AdminCredentials.Load(options.SecretsDirectory, options.StateDirectory);
@@ -62,8 +65,6 @@ public static class GatewayApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayInvoker>();
         builder.Services.AddSingleton<CronTriggers>();
-        var asyncOptions = builder.Configuration.GetSection("Gateway:Async").Get<AsyncOptions>() ?? new AsyncOptions();
-        configureAsync?.Invoke(asyncOptions);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(asyncOptions));
         if (asyncOptions.NatsUrl is { Length: > 0 })
         {

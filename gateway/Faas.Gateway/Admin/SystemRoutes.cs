@@ -44,7 +44,15 @@ public static class SystemRoutes
         system.MapPost("/scale-function/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
         {
             var request = await JsonBody.ReadAsync(context.Request, ProviderJson.Default.ScaleServiceRequest, context.RequestAborted);
-            await provider.ScaleAsync(request with { ServiceName = name, Namespace = request.Namespace ?? Namespace(context) }, context.RequestAborted);
+            request = request with { ServiceName = name, Namespace = request.Namespace ?? Namespace(context) };
+            var function = await provider.GetAsync(name, request.Namespace, context.RequestAborted);
+            var max = ScalingLabels.MaxReplicas(function.Labels);
+            if (request.Replicas > (ulong)max)
+            {
+                throw ProviderException.Invalid($"replicas {request.Replicas} is above the maximum of {max} for {name} ({ScalingLabels.Max})");
+            }
+
+            await provider.ScaleAsync(request, context.RequestAborted);
             return Results.StatusCode(StatusCodes.Status202Accepted);
         });
         MapSecrets(system);

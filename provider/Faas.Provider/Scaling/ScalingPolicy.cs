@@ -25,8 +25,6 @@ public sealed record ScalingPolicy(ScalingType Type, double Target, int Min, int
     public const string ZeroLabel = "com.openfaas.scale.zero";
     public const string ZeroDurationLabel = "com.openfaas.scale.zero-duration";
 
-    public const int DefaultMax = 20;
-
     public static readonly TimeSpan DefaultZeroAfter = TimeSpan.FromMinutes(15);
 
     /// <summary>The policy, or null if the function is not autoscaled. Labels are assumed valid (see <see cref="Check"/>).</summary>
@@ -41,7 +39,7 @@ public sealed record ScalingPolicy(ScalingType Type, double Target, int Min, int
         var target = labels.TryGetValue(TargetLabel, out var targetText) && double.TryParse(targetText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed)
             ? parsed
             : type == ScalingType.Rps ? 50 : 10;
-        var max = labels.TryGetValue(ScalingLabels.Max, out var maxText) && int.TryParse(maxText, NumberStyles.None, CultureInfo.InvariantCulture, out var maxValue) ? maxValue : DefaultMax;
+        var max = ScalingLabels.MaxReplicas(labels);
         var zeroAfter = labels.TryGetValue(ZeroDurationLabel, out var durationText) && Duration.TryParse(durationText, out var duration) ? duration : DefaultZeroAfter;
         return new ScalingPolicy(type, target, ScalingLabels.InitialReplicas(labels), max, labels.GetValueOrDefault(ZeroLabel) == "true", zeroAfter);
     }

@@ -10,11 +10,20 @@ public static class ScalingLabels
 
     public const int DefaultMin = 1;
 
+    /// <summary>OpenFaaS CE's default maximum: the most replicas a function may have without a <c>com.openfaas.scale.max</c>.</summary>
+    public const int DefaultMax = 20;
+
     /// <summary>The replica count a new function starts with: <c>com.openfaas.scale.min</c>, else 1.</summary>
     public static int InitialReplicas(IReadOnlyDictionary<string, string>? labels) =>
         labels is not null && labels.TryGetValue(Min, out var min) && int.TryParse(min, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
             ? value
             : DefaultMin;
+
+    /// <summary>The most replicas a function may have: <c>com.openfaas.scale.max</c>, else <see cref="DefaultMax"/>.</summary>
+    public static int MaxReplicas(IReadOnlyDictionary<string, string>? labels) =>
+        labels is not null && labels.TryGetValue(Max, out var max) && int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : DefaultMax;
 
     public static string? Check(IReadOnlyDictionary<string, string>? labels)
     {

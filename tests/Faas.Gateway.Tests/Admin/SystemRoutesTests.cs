@@ -56,6 +56,26 @@ public class SystemRoutesTests
     }
 
     [Fact]
+    public async Task Scaling_above_a_functions_maximum_is_refused_and_changes_nothing()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var bounded = await gateway.DeployAsync("bounded", "cat", ""","labels":{"com.openfaas.scale.max":"3"}""");
+        using var unbounded = await gateway.DeployAsync("unbounded", "cat");
+
+        using var aboveLabel = await gateway.Admin.PostAsync(gateway.Url + "/system/scale-function/bounded", GatewayFixture.Json("""{"serviceName":"bounded","replicas":4}"""));
+        using var aboveDefault = await gateway.Admin.PostAsync(gateway.Url + "/system/scale-function/unbounded", GatewayFixture.Json("""{"serviceName":"unbounded","replicas":1000}"""));
+        using var atLabel = await gateway.Admin.PostAsync(gateway.Url + "/system/scale-function/bounded", GatewayFixture.Json("""{"serviceName":"bounded","replicas":3}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, aboveLabel.StatusCode);
+        Assert.Equal("replicas 4 is above the maximum of 3 for bounded (com.openfaas.scale.max)\n", await aboveLabel.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, aboveDefault.StatusCode);
+        Assert.Contains("above the maximum of 20", await aboveDefault.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Accepted, atLabel.StatusCode);
+        var status = await gateway.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>(gateway.Url + "/system/function/unbounded");
+        Assert.Equal(1, status.GetProperty("replicas").GetInt32());
+    }
+
+    [Fact]
     public async Task Secrets_are_created_listed_without_values_and_deleted()
     {
         await using var gateway = await GatewayFixture.StartAsync();
