@@ -45,10 +45,17 @@ public static class SecretCommand
         var name = new Argument<string>("name");
         var literal = new Option<string?>("--from-literal") { Description = "The value" };
         var file = new Option<string?>("--from-file") { Description = "A file holding the value" };
-        var command = new Command(verb, description) { name, literal, file };
+        var allowEmpty = new Option<bool>("--allow-empty") { Description = "Accept an empty value from stdin or a file" };
+        var command = new Command(verb, description) { name, literal, file, allowEmpty };
         command.SetAction(async (result, cancellationToken) =>
         {
             var value = await ValueAsync(result.GetValue(literal), result.GetValue(file), cancellationToken);
+            if (value.Length == 0 && result.GetValue(literal) is null && !result.GetValue(allowEmpty))
+            {
+                // Piping from a command that failed gives an empty stdin; storing that would hide the failure.
+                throw CliException.BadInput($"the value for secret {result.GetValue(name)} is empty: pass --allow-empty if that is what you mean");
+            }
+
             using var client = CliOptions.Client(result);
             var secret = new Secret { Name = result.GetValue(name)!, Namespace = CliOptions.NamespaceOf(result), RawValue = value };
             await client.SaveSecretAsync(secret, update, cancellationToken);

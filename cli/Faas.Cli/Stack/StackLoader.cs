@@ -72,7 +72,7 @@ public static partial class StackLoader
             var inner = error.InnerException is YamlException nested ? nested : error;
             var message = UnknownProperty().Match(inner.Message) is { Success: true } unknown
                 ? $"unknown field '{unknown.Groups[1].Value}'"
-                : inner.Message.TrimEnd('.');
+                : YamlErrors.Describe(text, inner, WithoutPosition().Replace(inner.Message, "").TrimEnd('.'));
             throw CliException.BadInput($"{path}:{inner.Start.Line}:{inner.Start.Column}: {message}");
         }
     }
@@ -121,4 +121,7 @@ public static partial class StackLoader
 
     [GeneratedRegex("Property '([^']+)' not found on type")]
     private static partial Regex UnknownProperty();
+
+    [GeneratedRegex(@" \(at Line: \d+, Col: \d+, Idx: \d+\)")]
+    private static partial Regex WithoutPosition();
 }

@@ -30,6 +30,22 @@ public class UsageTests(CliGatewayFixture fixture)
     }
 
     [Fact]
+    public async Task An_empty_secret_from_stdin_is_refused_unless_asked_for()
+    {
+        var (_, cli) = fixture.NewProject();
+
+        var empty = await cli.RunAsync("secret create blank-one", stdin: "");
+        var listed = await cli.RunAsync("secret list");
+        var allowed = await cli.RunAsync("secret create blank-two --allow-empty", stdin: "");
+
+        Assert.Equal(2, empty.ExitCode);
+        Assert.Equal("faas: the value for secret blank-one is empty: pass --allow-empty if that is what you mean\n", empty.Stderr);
+        Assert.DoesNotContain("blank-one", listed.Stdout);
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        await cli.RunAsync("secret remove blank-two");
+    }
+
+    [Fact]
     public async Task The_gateway_comes_from_the_flag_then_faas_url_then_openfaas_url_then_the_stack()
     {
         var (directory, _) = fixture.NewProject();

@@ -82,4 +82,22 @@ public class StackLoaderTests
         Assert.Equal(CliException.Usage, error.ExitCode);
         Assert.Contains(expected, error.Message);
     }
+
+    [Theory]
+    [InlineData("    environment: [a, b]\n", "stack.yml:8:18: functions.fn.environment: expected a mapping of names to values, got a list")]
+    [InlineData("    labels: 5\n", "stack.yml:8:13: functions.fn.labels: expected a mapping of names to values, got \"5\"")]
+    [InlineData("    secrets: {a: b}\n", "stack.yml:8:14: functions.fn.secrets: expected a list, got a mapping")]
+    [InlineData("    readonly_root_filesystem: maybe\n", "stack.yml:8:31: functions.fn.readonly_root_filesystem: expected true or false, got \"maybe\"")]
+    [InlineData("    limits:\n      memory: [1]\n", "stack.yml:9:15: functions.fn.limits.memory: expected a single value, got a list")]
+    public void A_value_of_the_wrong_kind_names_the_field_and_what_it_must_be(string field, string expected)
+    {
+        using var directory = new TempDirectory();
+        Directory.CreateDirectory(directory.Combine("fn"));
+
+        var error = Assert.Throws<CliException>(() => Load(directory, "version: 1.0\nprovider:\n  name: openfaas\nfunctions:\n  fn:\n    lang: bash-streaming\n    handler: ./fn\n" + field));
+
+        Assert.Equal(CliException.Usage, error.ExitCode);
+        Assert.EndsWith(expected, error.Message);
+        Assert.DoesNotContain("System.", error.Message);
+    }
 }
