@@ -52,6 +52,7 @@ public static class GatewayApp
         Directory.CreateDirectory(options.StateDirectory);
         var credentials = AdminCredentials.Load(options.SecretsDirectory, options.StateDirectory);
         builder.Services.AddSingleton(credentials);
+        builder.Services.AddSingleton<InternalCaller>();
         Console.WriteLine($"admin user '{credentials.User}', password from {credentials.Source}");
 
         var provider = await StartProviderAsync(options);

@@ -5,16 +5,18 @@ namespace Faas.Gateway.Security;
 
 /// <summary>
 /// Basic auth on <c>/system/*</c> (as OpenFaaS decorates every admin route). Invocations stay public unless
-/// <see cref="GatewayOptions.AuthenticateInvocations"/> asks for the admin credentials there too.
+/// <see cref="GatewayOptions.AuthenticateInvocations"/> asks for the admin credentials there too; the gateway's own
+/// invocations pass with their <see cref="InternalCaller"/> token instead.
 /// </summary>
-public sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials, IOptions<GatewayOptions> options)
+public sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials, InternalCaller internalCaller, IOptions<GatewayOptions> options)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        var guarded = path.StartsWithSegments("/system") ||
-            (options.Value.AuthenticateInvocations && (path.StartsWithSegments("/function") || path.StartsWithSegments("/async-function")));
-        if (!guarded || credentials.Accepts(context.Request.Headers.Authorization))
+        var invocation = path.StartsWithSegments("/function") || path.StartsWithSegments("/async-function");
+        var internalCall = internalCaller.Claim(context.Request);
+        var guarded = path.StartsWithSegments("/system") || (options.Value.AuthenticateInvocations && invocation);
+        if (!guarded || (invocation && internalCall) || credentials.Accepts(context.Request.Headers.Authorization))
         {
             return next(context);
         }

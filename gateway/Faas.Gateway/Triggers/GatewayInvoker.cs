@@ -7,7 +7,7 @@ namespace Faas.Gateway.Triggers;
 /// Invokes functions for event triggers through this gateway's own <c>/function/</c> route on loopback, so a
 /// triggered call takes exactly the path of any other: scale from zero, balancing, timeouts, metrics, tracing.
 /// </summary>
-public sealed class GatewayInvoker(IServer server) : IDisposable
+public sealed class GatewayInvoker(IServer server, Faas.Gateway.Security.InternalCaller internalCaller) : IDisposable
 {
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
     {
@@ -20,7 +20,8 @@ public sealed class GatewayInvoker(IServer server) : IDisposable
     public async Task<HttpResponseMessage> InvokeAsync(Faas.Provider.FunctionKey function, HttpMethod method, HttpContent? body, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken, string pathAndQuery = "")
     {
         using var request = new HttpRequestMessage(method, $"{BaseUrl}/function/{function.Name}.{function.Namespace}{pathAndQuery}") { Content = body };
-        foreach (var (name, value) in headers)
+        request.Headers.Add(Faas.Gateway.Security.InternalCaller.Header, internalCaller.Token);
+        foreach (var (name, value) in headers.Where(header => !header.Key.Equals(Faas.Gateway.Security.InternalCaller.Header, StringComparison.OrdinalIgnoreCase)))
         {
             if (!request.Headers.TryAddWithoutValidation(name, value))
             {
