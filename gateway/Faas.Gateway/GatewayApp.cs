@@ -1,7 +1,9 @@
 using Faas.Gateway.Admin;
 using Faas.Gateway.Async;
+using Faas.Gateway.Async.JetStream;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Invoke;
+using Faas.Gateway.Messaging;
 using Faas.Gateway.Metrics;
 using Faas.Gateway.Scaling;
 using Faas.Gateway.Security;
@@ -64,14 +66,13 @@ public static class GatewayApp
         builder.Services.AddSingleton<FunctionTimeouts>();
         builder.Services.AddSingleton<InvokeRoute>();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<GatewayInvoker>();
+        builder.Services.AddSingleton<InternalInvoker>();
         builder.Services.AddSingleton<CronTriggers>();
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(asyncOptions));
-        if (asyncOptions.NatsUrl is { Length: > 0 })
+        if (asyncOptions.NatsUrl is { Length: > 0 } natsUrl)
         {
-            var queue = await JetStreamQueue.StartAsync(asyncOptions, CancellationToken.None);
-            builder.Services.AddSingleton<IAsyncQueue>(queue);
-            builder.Services.AddSingleton(queue);
+            NatsLink.Register(builder.Services, natsUrl);
+            builder.Services.AddSingleton<IAsyncQueue, JetStreamQueue>();
         }
         else
         {
@@ -109,9 +110,10 @@ public static class GatewayApp
 
         // Routing runs after the invoke prefix test, so invocations skip endpoint matching.
         app.UseRouting();
-        app.MapGet("/healthz", () => Results.Text("OK\n"));
-        app.MapGet("/metrics", async (HttpContext context, GatewayMetrics metrics, IFunctionProvider provider) =>
-            Results.Text(await metrics.RenderAsync(provider, context.RequestAborted), Faas.Prometheus.TextFormat.ContentType));
+        // 200 while the gateway serves invocations; a feature that is down (the async queue) is named in the body.
+        app.MapGet("/healthz", (IAsyncQueue queue) => Results.Text(queue.Problem is { } down ? $"OK\nasync: unavailable: {down}\n" : "OK\n"));
+        app.MapGet("/metrics", async (HttpContext context, GatewayMetrics metrics, IFunctionProvider provider, IAsyncQueue queue) =>
+            Results.Text(await metrics.RenderAsync(provider, queue, context.RequestAborted), Faas.Prometheus.TextFormat.ContentType));
         SystemRoutes.Map(app);
         AsyncRoute.Map(app);
         return app;

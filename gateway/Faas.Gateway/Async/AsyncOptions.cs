@@ -20,6 +20,9 @@ public sealed class AsyncOptions
     /// <summary>How long a taken request may go without word from its worker before it is handed out again.</summary>
     public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a request may wait for NATS to store it (or to answer any other queue operation) before it is answered 503.</summary>
+    public TimeSpan EnqueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The largest body accepted (bodies above NATS' max_payload are stored in chunks); larger is 413.</summary>
     public long MaxBodySize { get; set; } = 10L << 20;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Faas.Gateway.Admin;
 using Faas.Gateway.Invoke;
 using Faas.Provider;
@@ -7,12 +8,19 @@ using Microsoft.Extensions.Options;
 namespace Faas.Gateway.Async;
 
 /// <summary>
-/// <c>POST /async-function/NAME[.NAMESPACE]/PATH</c>: 202 with <c>X-Call-Id</c> once the queue has stored the request
-/// (404 at once for an unknown function, 413 over the body limit, 503 if the queue is unavailable).
-/// <c>DELETE /async-function/CALL-ID</c> cancels a request still waiting: 204, or 404.
+/// <c>POST /async-function/NAME[.NAMESPACE]/PATH</c>: 202 with <c>X-Call-Id</c> once the queue has stored the request.
+/// 404 at once for an unknown function, 400 for a call id or callback URL that cannot be used, 413 over the body
+/// limit, 503 with <c>Retry-After</c> within <c>Async:EnqueueTimeout</c> while the queue is unavailable.
+/// <c>DELETE /async-function/CALL-ID</c> cancels a request still waiting: 204; 404 if none waits by that id; 409 if a
+/// worker has taken it.
 /// </summary>
 public static class AsyncRoute
 {
+    private const string CallbackHeader = "X-Callback-Url";
+
+    /// <summary>What a 503 asks the client to wait: about one reconnection attempt.</summary>
+    private const int RetryAfterSeconds = 5;
+
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/async-function/{function}", EnqueueAsync);
@@ -23,7 +31,17 @@ public static class AsyncRoute
     private static async Task EnqueueAsync(HttpContext context, string function, IFunctionProvider provider, IAsyncQueue queue, IOptions<AsyncOptions> options)
     {
         var key = FunctionRoute.Parse(function);
+        var headers = context.Request.Headers;
+        var callId = headers[CallId.Header] is { Count: > 0 } given ? given.ToString() : CallId.New();
+        var callback = headers[CallbackHeader] is { Count: > 0 } url ? url.ToString() : null;
+        if ((CallId.Check(callId) ?? CheckCallback(callback)) is { } problem)
+        {
+            await PlainTextError.WriteAsync(context, StatusCodes.Status400BadRequest, problem);
+            return;
+        }
+
         await provider.GetAsync(key.Name, key.Namespace, context.RequestAborted);
+
         var limit = options.Value.MaxBodySize;
         var body = await ReadBodyAsync(context, limit);
         if (body is null)
@@ -32,41 +50,75 @@ public static class AsyncRoute
             return;
         }
 
-        var headers = context.Request.Headers;
         var request = new AsyncRequest
         {
-            CallId = headers["X-Call-Id"] is { Count: > 0 } given ? given.ToString() : CallId.New(),
+            CallId = callId,
             Function = key,
             Method = HttpMethods.Post,
             PathAndQuery = FunctionRoute.Rest(context, "/async-function/" + function),
             Headers = [.. headers.Where(h => !Skipped(h.Key)).SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? "")))],
             Body = body,
-            CallbackUrl = headers["X-Callback-Url"] is { Count: > 0 } callback ? callback.ToString() : null,
+            CallbackUrl = callback,
             AcceptedAt = DateTimeOffset.UtcNow,
         };
         try
         {
             await queue.EnqueueAsync(request, context.RequestAborted);
         }
-        catch (Faas.Nats.NatsException error)
+        catch (QueueUnavailableException error)
         {
-            await PlainTextError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"the async queue could not store the request for {key}: {error.Message}");
+            await UnavailableAsync(context, key, error.Message);
             return;
         }
 
         context.Response.StatusCode = StatusCodes.Status202Accepted;
-        context.Response.Headers["X-Call-Id"] = request.CallId;
+        context.Response.Headers[CallId.Header] = request.CallId;
     }
 
     private static async Task CancelAsync(HttpContext context, string callId, IAsyncQueue queue)
     {
-        if (await queue.CancelAsync(callId, context.RequestAborted))
+        if (CallId.Check(callId) is { } problem)
         {
-            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            await PlainTextError.WriteAsync(context, StatusCodes.Status400BadRequest, problem);
             return;
         }
 
-        await PlainTextError.WriteAsync(context, StatusCodes.Status404NotFound, $"no queued request with call id {callId}");
+        CancelOutcome outcome;
+        try
+        {
+            outcome = await queue.CancelAsync(callId, context.RequestAborted);
+        }
+        catch (QueueUnavailableException error)
+        {
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await PlainTextError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, error.Message);
+            return;
+        }
+
+        switch (outcome)
+        {
+            case CancelOutcome.Cancelled:
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                break;
+            case CancelOutcome.Started:
+                await PlainTextError.WriteAsync(context, StatusCodes.Status409Conflict, $"call {callId} has already been taken by a worker: it can no longer be cancelled");
+                break;
+            default:
+                await PlainTextError.WriteAsync(context, StatusCodes.Status404NotFound, $"no queued request with call id {callId}");
+                break;
+        }
+    }
+
+    /// <summary>Null if <paramref name="callback"/> is absent or an absolute http or https URL, else the 400 message.</summary>
+    private static string? CheckCallback(string? callback) =>
+        callback is null || (Uri.TryCreate(callback, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0)
+            ? null
+            : $"{CallbackHeader} \"{callback}\" is not an absolute http or https URL";
+
+    private static Task UnavailableAsync(HttpContext context, FunctionKey key, string problem)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return PlainTextError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"async invocation of {key} is unavailable: {problem}");
     }
 
     /// <summary>The whole body, or null if it is over <paramref name="limit"/>.</summary>
@@ -98,5 +150,5 @@ public static class AsyncRoute
     private static bool Skipped(string name) =>
         name.StartsWith(':') || name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) ||
         name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) ||
-        name.Equals("X-Callback-Url", StringComparison.OrdinalIgnoreCase) || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase);
+        name.Equals(CallbackHeader, StringComparison.OrdinalIgnoreCase) || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase);
 }

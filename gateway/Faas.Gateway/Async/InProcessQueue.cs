@@ -17,6 +17,8 @@ public sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
 
     public string Description => "in-process (not durable: set Gateway:Async:NatsUrl for JetStream)";
 
+    public string? Problem => null;
+
     public Task EnqueueAsync(AsyncRequest request, CancellationToken cancellationToken)
     {
         var entry = new Entry(request);
@@ -26,15 +28,20 @@ public sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
         return Task.CompletedTask;
     }
 
-    public Task<bool> CancelAsync(string callId, CancellationToken cancellationToken)
+    public Task<CancelOutcome> CancelAsync(string callId, CancellationToken cancellationToken)
     {
-        var cancelled = _waiting.TryRemove(callId, out var entry) && entry.Cancel();
-        if (cancelled)
+        if (!_waiting.TryRemove(callId, out var entry))
         {
-            Finished(entry!.Request.Function);
+            return Task.FromResult(CancelOutcome.NotFound);
         }
 
-        return Task.FromResult(cancelled);
+        if (!entry.Cancel())
+        {
+            return Task.FromResult(CancelOutcome.Started);
+        }
+
+        Finished(entry.Request.Function);
+        return Task.FromResult(CancelOutcome.Cancelled);
     }
 
     public Task<int> DepthAsync(FunctionKey function, CancellationToken cancellationToken) => Task.FromResult(_depth.GetValueOrDefault(function));
@@ -104,7 +111,7 @@ public sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
 
         public Task KeepAliveAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task DeadLetterAsync(string reason, CancellationToken cancellationToken)
+        public Task DeadLetterAsync(string reason, AsyncResult? result, CancellationToken cancellationToken)
         {
             queue.Finished(entry.Request.Function);
             queue._log.LogWarning("Async call {CallId} to {Function} gave up after {Attempts} attempts: {Reason}", entry.Request.CallId, entry.Request.Function, _attempt, reason);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Faas.Gateway.Triggers;
+using Faas.Gateway.Invoke;
 using Microsoft.Extensions.Options;
 
 namespace Faas.Gateway.Async;
@@ -9,14 +9,19 @@ namespace Faas.Gateway.Async;
 /// <summary>
 /// Takes async requests from the queue, up to <c>MaxInflight</c> at once, and invokes each through the gateway's own
 /// route (the same resolver and proxy as sync calls). 429, 502, 503, 504 and connection failures are retried with
-/// exponential backoff; after the last attempt the request goes to the dead letters. The result goes to the
-/// request's <c>X-Callback-Url</c>. A request is acknowledged only once invoked and reported, so a worker that dies
-/// mid-way loses nothing: the queue hands the request out again.
+/// exponential backoff; the result goes to the request's <c>X-Callback-Url</c>. A request is acknowledged only once
+/// invoked and reported, so a worker that dies mid-way loses nothing: the queue hands it out again. Nothing is retried
+/// forever: a request handed out more than <c>MaxAttempts</c> times (however its earlier attempts ended, crashes
+/// included), one that fails in an unexpected way, and one whose callback cannot be delivered go to the dead letters
+/// with the reason (and the function's answer, when there is one).
 /// </summary>
-public sealed class QueueWorker(IAsyncQueue queue, GatewayInvoker invoker, CallbackSender callbacks, IOptions<AsyncOptions> options, ILogger<QueueWorker> log) : BackgroundService
+public sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker invoker, CallbackSender callbacks, IOptions<AsyncOptions> options, ILogger<QueueWorker> log) : BackgroundService
 {
     private static readonly HashSet<HttpStatusCode> Retryable =
         [HttpStatusCode.TooManyRequests, HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout];
+
+    /// <summary>After the queue failed (NATS down), wait this long before asking again.</summary>
+    private static readonly TimeSpan QueueRetryDelay = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -34,7 +39,16 @@ public sealed class QueueWorker(IAsyncQueue queue, GatewayInvoker invoker, Callb
                     free++;
                 }
 
-                var taken = await queue.TakeAsync(free, TimeSpan.FromSeconds(5), stoppingToken);
+                IReadOnlyList<IQueuedRequest> taken;
+                try
+                {
+                    taken = await queue.TakeAsync(free, TimeSpan.FromSeconds(5), stoppingToken);
+                }
+                catch
+                {
+                    slots.Release(free);
+                    throw;
+                }
 
                 // Slots not filled go back at once; each taken request returns its own when done.
                 if (free - taken.Count is var unused and > 0)
@@ -57,10 +71,10 @@ public sealed class QueueWorker(IAsyncQueue queue, GatewayInvoker invoker, Callb
             {
                 break;
             }
-            catch (Exception error) when (error is Faas.Nats.NatsException or IOException)
+            catch (QueueUnavailableException error)
             {
-                log.LogWarning("The async queue failed: {Error}; retrying", error.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                LogQueueFailed(log, error.Message);
+                await Task.Delay(QueueRetryDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
 
@@ -81,57 +95,101 @@ public sealed class QueueWorker(IAsyncQueue queue, GatewayInvoker invoker, Callb
         var keepAlive = KeepAliveAsync(item, settings.AckWait / 3, done.Token);
         try
         {
-            var clock = Stopwatch.StartNew();
-            HttpResponseMessage? response = null;
-            string? failure = null;
-            try
+            if (item.Attempt > settings.MaxAttempts)
             {
-                using var body = new ReadOnlyMemoryContent(request.Body);
-                response = await invoker.InvokeAsync(request.Function, new HttpMethod(request.Method), body,
-                    [.. request.Headers.Where(h => !h.Key.Equals("X-Call-Id", StringComparison.OrdinalIgnoreCase)), new("X-Call-Id", request.CallId)],
-                    stoppingToken, request.PathAndQuery);
-            }
-            catch (HttpRequestException error)
-            {
-                failure = error.Message;
+                // Earlier attempts never finished (the worker died, or NATS lost the acknowledgement): do not run it again.
+                await GiveUpAsync(item, $"handed out {item.Attempt} times without finishing (Async:MaxAttempts is {settings.MaxAttempts})", null, stoppingToken);
+                return;
             }
 
-            using (response)
-            {
-                var retryable = response is null || Retryable.Contains(response.StatusCode);
-                if (retryable && item.Attempt < settings.MaxAttempts)
-                {
-                    var delay = TimeSpan.FromTicks(Math.Min(settings.RetryDelay.Ticks << (int)Math.Min(item.Attempt - 1, 20), settings.MaxRetryDelay.Ticks));
-                    log.LogInformation("Async call {CallId} to {Function}: {Outcome} on attempt {Attempt}; retrying in {Delay}", request.CallId, request.Function, failure ?? ((int)response!.StatusCode).ToString(CultureInfo.InvariantCulture), item.Attempt, delay);
-                    await item.RetryAsync(delay, stoppingToken);
-                    return;
-                }
-
-                var status = response is null ? 502 : (int)response.StatusCode;
-                var result = response is null ? System.Text.Encoding.UTF8.GetBytes($"{request.Function} could not be invoked: {failure}\n") : await response.Content.ReadAsByteArrayAsync(stoppingToken);
-                await callbacks.SendAsync(request, status, result, response?.Content.Headers.ContentType?.ToString(), clock.Elapsed, stoppingToken);
-                if (retryable)
-                {
-                    await item.DeadLetterAsync($"{status} after {item.Attempt} attempts{(failure is null ? "" : ": " + failure)}", stoppingToken);
-                }
-                else
-                {
-                    await item.CompleteAsync(stoppingToken);
-                }
-            }
+            await InvokeAndReportAsync(item, settings, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Not acknowledged: the queue hands it out again after the ack wait.
         }
-        catch (Exception error) when (error is Faas.Nats.NatsException or IOException)
+        catch (QueueUnavailableException error)
         {
-            log.LogWarning("Async call {CallId}: {Error}; it will be delivered again", request.CallId, error.Message);
+            // The outcome could not be recorded; the queue hands it out again and the attempt count bounds the repeats.
+            LogOutcomeLost(log, request.CallId, error.Message);
+        }
+        catch (Exception error)
+        {
+            LogUnexpected(log, request.CallId, request.Function.ToString(), error);
+            await TryGiveUpAsync(item, $"the worker failed: {error.GetType().Name}: {error.Message}", stoppingToken);
         }
         finally
         {
             await done.CancelAsync();
             await keepAlive;
+        }
+    }
+
+    private async Task InvokeAndReportAsync(IQueuedRequest item, AsyncOptions settings, CancellationToken stoppingToken)
+    {
+        var request = item.Request;
+        var clock = Stopwatch.StartNew();
+        HttpResponseMessage? response = null;
+        string? failure = null;
+        try
+        {
+            using var body = new ReadOnlyMemoryContent(request.Body);
+            response = await invoker.InvokeAsync(request.Function, new HttpMethod(request.Method), body,
+                [.. request.Headers.Where(h => !h.Key.Equals(CallId.Header, StringComparison.OrdinalIgnoreCase)), new(CallId.Header, request.CallId)],
+                stoppingToken, request.PathAndQuery);
+        }
+        catch (HttpRequestException error)
+        {
+            failure = error.Message;
+        }
+
+        using (response)
+        {
+            var retryable = response is null || Retryable.Contains(response.StatusCode);
+            if (retryable && item.Attempt < settings.MaxAttempts)
+            {
+                var delay = TimeSpan.FromTicks(Math.Min(settings.RetryDelay.Ticks << (int)Math.Min(item.Attempt - 1, 20), settings.MaxRetryDelay.Ticks));
+                LogRetrying(log, request.CallId, request.Function.ToString(), failure ?? ((int)response!.StatusCode).ToString(CultureInfo.InvariantCulture), item.Attempt, delay);
+                await item.RetryAsync(delay, stoppingToken);
+                return;
+            }
+
+            var status = response is null ? 502 : (int)response.StatusCode;
+            var result = new AsyncResult(status,
+                response is null ? System.Text.Encoding.UTF8.GetBytes($"{request.Function} could not be invoked: {failure}\n") : await response.Content.ReadAsByteArrayAsync(stoppingToken),
+                response?.Content.Headers.ContentType?.ToString());
+            var delivered = await callbacks.SendAsync(request, result, clock.Elapsed, stoppingToken);
+            if (!delivered)
+            {
+                await GiveUpAsync(item, $"its callback to {request.CallbackUrl} could not be delivered", result, stoppingToken);
+            }
+            else if (retryable)
+            {
+                await GiveUpAsync(item, $"{status} after {item.Attempt} attempts{(failure is null ? "" : ": " + failure)}", null, stoppingToken);
+            }
+            else
+            {
+                await item.CompleteAsync(stoppingToken);
+            }
+        }
+    }
+
+    private async Task GiveUpAsync(IQueuedRequest item, string reason, AsyncResult? result, CancellationToken cancellationToken)
+    {
+        LogDeadLettered(log, item.Request.CallId, item.Request.Function.ToString(), reason);
+        await item.DeadLetterAsync(reason, result, cancellationToken);
+    }
+
+    /// <summary>Dead-letters after an unexpected failure; if even that fails, the attempt count ends it on a later delivery.</summary>
+    private async Task TryGiveUpAsync(IQueuedRequest item, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GiveUpAsync(item, reason, null, cancellationToken);
+        }
+        catch (Exception error) when (error is QueueUnavailableException or OperationCanceledException)
+        {
+            LogOutcomeLost(log, item.Request.CallId, error.Message);
         }
     }
 
@@ -145,8 +203,23 @@ public sealed class QueueWorker(IAsyncQueue queue, GatewayInvoker invoker, Callb
                 await item.KeepAliveAsync(cancellationToken);
             }
         }
-        catch (Exception error) when (error is OperationCanceledException or Faas.Nats.NatsException)
+        catch (Exception error) when (error is OperationCanceledException or QueueUnavailableException or NATS.Client.Core.NatsException)
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The async queue failed: {Error}; asking again shortly")]
+    private static partial void LogQueueFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Async call {CallId} to {Function}: {Outcome} on attempt {Attempt}; retrying in {Delay}")]
+    private static partial void LogRetrying(ILogger logger, string callId, string function, string outcome, long attempt, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Async call {CallId} to {Function} moved to the dead letters: {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, string callId, string function, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Async call {CallId}: its outcome could not be recorded ({Error}); it will be handed out again")]
+    private static partial void LogOutcomeLost(ILogger logger, string callId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Async call {CallId} to {Function} failed in the worker")]
+    private static partial void LogUnexpected(ILogger logger, string callId, string function, Exception error);
 }

@@ -27,12 +27,20 @@ public static class SettingsCheck
             ?? Positive("Gateway:Async:RetryDelay", async.RetryDelay)
             ?? (async.MaxRetryDelay < async.RetryDelay ? Bad("Gateway:Async:MaxRetryDelay", async.MaxRetryDelay, $"a duration of at least Gateway:Async:RetryDelay ({async.RetryDelay})") : null)
             ?? Positive("Gateway:Async:AckWait", async.AckWait)
-            ?? (async.MaxBodySize <= 0 ? Bad("Gateway:Async:MaxBodySize", async.MaxBodySize, "a number of bytes above 0") : null);
+            ?? (async.MaxBodySize <= 0 ? Bad("Gateway:Async:MaxBodySize", async.MaxBodySize, "a number of bytes above 0") : null)
+            ?? Positive("Gateway:Async:EnqueueTimeout", async.EnqueueTimeout)
+            ?? CheckNatsUrl(async.NatsUrl);
         if (problem is not null)
         {
             throw new ArgumentException(problem);
         }
     }
+
+    /// <summary>A NATS URL must say where the server is; whether it answers is found out later, and may change.</summary>
+    private static string? CheckNatsUrl(string? url) =>
+        string.IsNullOrEmpty(url) || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "nats" or "tls" or "ws" or "wss" && uri.Host.Length > 0)
+            ? null
+            : $"invalid Gateway:Async:NatsUrl=\"{Messaging.NatsLink.WithoutCredentials(url)}\": expected a URL such as nats://127.0.0.1:4222 (user and password or token allowed)";
 
     private static string? Positive(string name, TimeSpan value) => value > TimeSpan.Zero ? null : Bad(name, value, "a duration above 0");
 

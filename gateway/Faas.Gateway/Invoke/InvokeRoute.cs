@@ -75,7 +75,7 @@ public sealed class InvokeRoute(
         var invocation = new Invocation
         {
             Function = key,
-            CallId = context.Request.Headers["X-Call-Id"] is { Count: > 0 } given ? given.ToString() : CallId.New(),
+            CallId = context.Request.Headers[CallId.Header] is { Count: > 0 } given ? given.ToString() : CallId.New(),
             StartTime = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000).ToString(CultureInfo.InvariantCulture),
             Started = Stopwatch.GetTimestamp(),
         };
@@ -100,7 +100,7 @@ public sealed class InvokeRoute(
                 return;
             }
 
-            if (context.Request.Headers[RequestTimeout.Header] is { Count: > 0 } asked && RequestTimeout.Check(asked.ToString()) is { } problem)
+            if (BadHeader(context.Request.Headers) is { } problem)
             {
                 await FailAsync(context, StatusCodes.Status400BadRequest, problem);
                 return;
@@ -173,6 +173,11 @@ public sealed class InvokeRoute(
         metrics.ColdStartSeconds.WithLabels(key.ToString()).Observe(invocation.ColdStart.Value.TotalSeconds);
         return replica;
     }
+
+    /// <summary>Why the caller's <c>X-Timeout</c> or <c>X-Call-Id</c> cannot be used, or null (most requests carry neither).</summary>
+    private static string? BadHeader(IHeaderDictionary headers) =>
+        (headers[RequestTimeout.Header] is { Count: > 0 } timeout ? RequestTimeout.Check(timeout.ToString()) : null)
+        ?? (headers[CallId.Header] is { Count: > 0 } callId ? CallId.Check(callId.ToString()) : null);
 
     /// <summary>The function's timeout, or less if the caller asked for less with <c>X-Timeout</c>.</summary>
     private async ValueTask<FunctionTimeouts.Limit> TimeoutForAsync(HttpContext context, FunctionKey key)

@@ -24,6 +24,7 @@ public sealed class GatewayMetrics
         AvailableReplicas = Registry.Gauge("gateway_function_available_replicas", "Replicas ready to serve.", "function_name");
         TriggerInvocations = Registry.Counter("gateway_trigger_invocation_total", "Invocations by event triggers, by trigger and status code (\"error\" when none came).", "function_name", "trigger", "code");
         ColdStartSeconds = Registry.Histogram("gateway_cold_start_seconds", "Time requests waited for a function to get a ready replica.", ["function_name"]);
+        AsyncQueueUp = Registry.Gauge("gateway_async_queue_up", "1 while the async queue can take requests, 0 while it cannot (NATS unreachable).");
     }
 
     public MetricRegistry Registry { get; }
@@ -48,13 +49,16 @@ public sealed class GatewayMetrics
 
     public Gauge AvailableReplicas { get; }
 
+    public Gauge AsyncQueueUp { get; }
+
     /// <summary>Invocations of a function this gateway has started (<c>invocationCount</c> in the admin API, as OpenFaaS reports it from its metrics).</summary>
     public double InvocationCount(FunctionStatus function) =>
         Started.TryGet(new LabelValues(function.Key().ToString()), out var started) ? started.Value : 0;
 
-    /// <summary>Refreshes <c>gateway_service_count</c> from the provider, then renders everything.</summary>
-    public async Task<string> RenderAsync(IFunctionProvider provider, CancellationToken cancellationToken)
+    /// <summary>Refreshes <c>gateway_service_count</c> from the provider and the queue's state, then renders everything.</summary>
+    public async Task<string> RenderAsync(IFunctionProvider provider, Async.IAsyncQueue queue, CancellationToken cancellationToken)
     {
+        AsyncQueueUp.Unlabelled.Set(queue.Problem is null ? 1 : 0);
         foreach (var function in await provider.ListAllAsync(cancellationToken))
         {
             var label = function.Key().ToString();

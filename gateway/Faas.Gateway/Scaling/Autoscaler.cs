@@ -63,8 +63,9 @@ public sealed class Autoscaler(IFunctionProvider provider, LoadMeter meter, Gate
             {
                 return;
             }
-            catch (Exception error) when (error is ProviderException or Faas.Nats.NatsException or IOException)
+            catch (Exception error)
             {
+                // No round may stop the loop (and with it the gateway): a backend or the queue down only skips rounds.
                 log.LogWarning("Autoscaler round failed: {Error}", error.Message);
                 await Task.Delay(options.Value.Interval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Faas.Gateway.Invoke;
 using Faas.Gateway.Metrics;
 using Faas.Provider;
 using Faas.Provider.Triggers;
@@ -10,7 +11,7 @@ namespace Faas.Gateway.Triggers;
 /// boundary, a POST with no body and <c>X-Connector: cron</c>, as OpenFaaS' cron-connector sends. Definitions are read
 /// from the provider each minute, so deploying, updating or removing a function takes effect at the next minute.
 /// </summary>
-public sealed class CronTriggers(IFunctionProvider provider, GatewayInvoker invoker, GatewayMetrics metrics, TimeProvider time, ILogger<CronTriggers> log) : BackgroundService
+public sealed class CronTriggers(IFunctionProvider provider, InternalInvoker invoker, GatewayMetrics metrics, TimeProvider time, ILogger<CronTriggers> log) : BackgroundService
 {
     public const string TriggerName = "cron";
 

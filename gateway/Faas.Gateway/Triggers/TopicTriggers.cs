@@ -1,9 +1,10 @@
 using System.Globalization;
-using Faas.Gateway.Async;
+using Faas.Gateway.Invoke;
+using Faas.Gateway.Messaging;
 using Faas.Gateway.Metrics;
-using Faas.Nats;
 using Faas.Provider;
 using Faas.Provider.Triggers;
+using NATS.Client.Core;
 
 namespace Faas.Gateway.Triggers;
 
@@ -13,13 +14,16 @@ namespace Faas.Gateway.Triggers;
 /// subscriptions follow the deployed functions (re-read every <see cref="RefreshInterval"/>), in a queue group so that
 /// several gateways share the work rather than repeat it. Active only with NATS configured.
 /// </summary>
-public sealed class TopicTriggers(IFunctionProvider provider, IServiceProvider services, GatewayInvoker invoker, GatewayMetrics metrics, ILogger<TopicTriggers> log) : BackgroundService
+public sealed partial class TopicTriggers(IFunctionProvider provider, IServiceProvider services, InternalInvoker invoker, GatewayMetrics metrics, ILogger<TopicTriggers> log) : BackgroundService
 {
     public const string TriggerName = "topic";
 
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
 
-    private readonly Dictionary<string, (NatsSubscription Subscription, Task Pump)> _subscriptions = [];
+    /// <summary>Several gateways share a topic's messages instead of each invoking the function for every one.</summary>
+    private const string QueueGroup = "faas-topic-triggers";
+
+    private readonly Dictionary<string, (INatsSub<byte[]> Subscription, Task Pump)> _subscriptions = [];
     private volatile Dictionary<string, List<FunctionKey>> _routes = [];
 
     /// <summary>The subjects subscribed now (for tests and logs).</summary>
@@ -36,9 +40,9 @@ public sealed class TopicTriggers(IFunctionProvider provider, IServiceProvider s
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (services.GetService<JetStreamQueue>() is not { } queue)
+        if (services.GetService<NatsLink>() is not { } link)
         {
-            log.LogInformation("Topic triggers are off: they need NATS (Gateway:Async:NatsUrl)");
+            LogOff(log);
             return;
         }
 
@@ -48,11 +52,15 @@ public sealed class TopicTriggers(IFunctionProvider provider, IServiceProvider s
             {
                 try
                 {
-                    await RefreshAsync(queue.Connection, stoppingToken);
+                    if (link.IsConnected)
+                    {
+                        await RefreshAsync(link.Connection, stoppingToken);
+                    }
                 }
-                catch (Exception error) when (error is ProviderException or NatsException)
+                catch (Exception error) when (error is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    log.LogWarning("Topic triggers could not refresh: {Error}", error.Message);
+                    // NATS or the provider down: subscriptions made so far stay (the client renews them on reconnect).
+                    LogRefreshFailed(log, error.Message);
                 }
 
                 await Task.Delay(RefreshInterval, stoppingToken);
@@ -71,7 +79,7 @@ public sealed class TopicTriggers(IFunctionProvider provider, IServiceProvider s
     }
 
     /// <summary>Subscribes to the subjects deployed functions name, and drops the ones none names any more.</summary>
-    public async Task RefreshAsync(NatsConnection connection, CancellationToken cancellationToken)
+    public async Task RefreshAsync(INatsConnection connection, CancellationToken cancellationToken)
     {
         var routes = new Dictionary<string, List<FunctionKey>>(StringComparer.Ordinal);
         foreach (var function in await provider.ListAllAsync(cancellationToken))
@@ -92,59 +100,74 @@ public sealed class TopicTriggers(IFunctionProvider provider, IServiceProvider s
 
         foreach (var subject in added)
         {
-            var subscription = await connection.SubscribeAsync(subject, "faas-topic-triggers", cancellationToken);
+            var subscription = await connection.SubscribeCoreAsync<byte[]>(subject, QueueGroup, cancellationToken: cancellationToken);
             lock (_subscriptions)
             {
-                _subscriptions[subject] = (subscription, PumpAsync(connection, subject, subscription));
+                _subscriptions[subject] = (subscription, PumpAsync(subject, subscription));
             }
 
-            log.LogInformation("Topic trigger subscribed to {Subject}", subject);
+            LogSubscribed(log, subject);
         }
 
         foreach (var subject in removed)
         {
-            (NatsSubscription Subscription, Task Pump) entry;
+            (INatsSub<byte[]> Subscription, Task Pump) entry;
             lock (_subscriptions)
             {
                 _subscriptions.Remove(subject, out entry);
             }
 
             await entry.Subscription.DisposeAsync();
-            log.LogInformation("Topic trigger unsubscribed from {Subject}", subject);
+            LogUnsubscribed(log, subject);
         }
     }
 
-    private async Task PumpAsync(NatsConnection connection, string subject, NatsSubscription subscription)
+    private async Task PumpAsync(string subject, INatsSub<byte[]> subscription)
     {
-        await foreach (var message in subscription.ReadAllAsync())
+        await foreach (var message in subscription.Msgs.ReadAllAsync())
         {
             foreach (var function in _routes.GetValueOrDefault(subject) ?? [])
             {
-                _ = InvokeAsync(connection, function, message);
+                _ = InvokeAsync(function, message);
             }
         }
     }
 
-    private async Task InvokeAsync(NatsConnection connection, FunctionKey function, NatsMessage message)
+    private async Task InvokeAsync(FunctionKey function, NatsMsg<byte[]> message)
     {
         string code;
         try
         {
-            using var body = new ReadOnlyMemoryContent(message.Data);
+            using var body = new ByteArrayContent(message.Data ?? []);
             using var response = await invoker.InvokeAsync(function, HttpMethod.Post, body, [new("X-Topic", message.Subject), new("X-Connector", TriggerName)], CancellationToken.None);
             code = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-            if (message.ReplyTo is { } replyTo)
+            if (message.ReplyTo is not null)
             {
-                var headers = new NatsHeaders().Add("X-Function-Status", code).Add("X-Function-Name", function.Name);
-                await connection.PublishAsync(replyTo, await response.Content.ReadAsByteArrayAsync(), headers);
+                var headers = new NatsHeaders { ["X-Function-Status"] = code, ["X-Function-Name"] = function.Name };
+                await message.ReplyAsync(await response.Content.ReadAsByteArrayAsync(), headers);
             }
         }
         catch (Exception error) when (error is HttpRequestException or NatsException)
         {
             code = "error";
-            log.LogWarning("Topic invocation of {Function} for {Subject} failed: {Error}", function, message.Subject, error.Message);
+            LogInvocationFailed(log, function.ToString(), message.Subject, error.Message);
         }
 
         metrics.TriggerInvocations.WithLabels(function.ToString(), TriggerName, code).Inc();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic triggers are off: they need NATS (Gateway:Async:NatsUrl)")]
+    private static partial void LogOff(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic triggers could not refresh: {Error}")]
+    private static partial void LogRefreshFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic trigger subscribed to {Subject}")]
+    private static partial void LogSubscribed(ILogger logger, string subject);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic trigger unsubscribed from {Subject}")]
+    private static partial void LogUnsubscribed(ILogger logger, string subject);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic invocation of {Function} for {Subject} failed: {Error}")]
+    private static partial void LogInvocationFailed(ILogger logger, string function, string subject, string error);
 }

@@ -1,10 +1,6 @@
 using System.Net;
 using System.Text;
-using Faas.Gateway.Async;
-using Faas.Nats;
-using Faas.Nats.JetStream;
 using Faas.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Faas.Gateway.Tests.Async;
 
@@ -76,20 +72,20 @@ public class AsyncRouteTests
         await using var callback = await CallbackReceiver.StartAsync();
         await using var gateway = await GatewayFixture.StartAsync(configureAsync: options => { options.NatsUrl = nats.Url; options.RunWorker = false; });
         using var _ = await gateway.DeployAsync("later", "cat");
-        var jetStream = gateway.Services.GetRequiredService<JetStreamQueue>().JetStream;
+        await using var inspector = new JetStreamInspector(nats.Url);
 
         using var first = await TestHttp.Client.SendAsync(Enqueue(gateway, "later", "one", callback, "dup"));
         using var repeated = await TestHttp.Client.SendAsync(Enqueue(gateway, "later", "one", callback, "dup"));
         using var other = await TestHttp.Client.SendAsync(Enqueue(gateway, "later", "two", callback, "keep"));
-        var queued = (await jetStream.GetStreamAsync(JetStreamQueue.Stream)).State!.Messages;
+        var queued = await inspector.CountAsync(JetStreamInspector.Queue);
         using var cancelled = await TestHttp.Client.DeleteAsync(gateway.Url + "/async-function/dup");
         using var again = await TestHttp.Client.DeleteAsync(gateway.Url + "/async-function/dup");
-        var left = await jetStream.CountBySubjectAsync(JetStreamQueue.Stream, "faas.async.>");
+        var left = await inspector.SubjectsAsync(JetStreamInspector.Queue, "faas.async.>");
 
-        Assert.Equal(2, queued);
+        Assert.Equal(2L, queued);
         Assert.Equal(HttpStatusCode.NoContent, cancelled.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
-        Assert.Equal(["faas.async.openfaas-fn.later.keep"], left.Keys);
+        Assert.Equal(["faas.async.openfaas-fn.later.keep"], left);
     }
 
     [Fact]
@@ -109,13 +105,14 @@ public class AsyncRouteTests
         var started = System.Diagnostics.Stopwatch.StartNew();
         using var accepted = await TestHttp.Client.SendAsync(Enqueue(gateway, "flaky/status?code=503", "", callback, "doomed"));
         var arrived = await callback.WaitForAsync(1, TimeSpan.FromSeconds(30));
-        var dead = await gateway.Services.GetRequiredService<JetStreamQueue>().JetStream.CountBySubjectAsync(JetStreamQueue.DeadLetterStream, "faas.dead.>");
+        await using var inspector = new JetStreamInspector(nats.Url);
+        var dead = await inspector.SubjectsAsync(JetStreamInspector.DeadLetters, "faas.dead.>");
         var metrics = await TestHttp.Client.GetStringAsync(gateway.Url + "/metrics");
 
         Assert.True(arrived);
         Assert.Equal(503, Assert.Single(callback.Received).Status);
         Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(600), $"3 attempts with 200 ms and 400 ms between took only {started.Elapsed}");
-        Assert.Equal(["faas.dead.openfaas-fn.flaky.doomed"], dead.Keys);
+        Assert.Equal(["faas.dead.openfaas-fn.flaky.doomed"], dead);
         Assert.Contains("gateway_function_invocation_total{function_name=\"flaky.openfaas-fn\",code=\"503\"} 3", metrics);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using Faas.Gateway.Triggers;
-using Faas.Nats;
+using NATS.Client.Core;
 using Faas.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,15 +17,15 @@ public class TopicTriggersTests
         await gateway.WaitForAvailableAsync("listener");
         var topics = gateway.Services.GetRequiredService<TopicTriggers>();
         Assert.True(await ProcessTable.EventuallyAsync(() => topics.Subjects.Count == 2, TimeSpan.FromSeconds(10)));
-        await using var client = await NatsConnection.ConnectAsync(new NatsOptions { Url = nats.Url });
+        await using var client = new NatsConnection(new NatsOpts { Url = nats.Url });
 
         await client.PublishAsync("orders.created", "order-1"u8.ToArray());
-        var reply = await client.RequestAsync("orders.paid", "order-2"u8.ToArray(), timeout: TimeSpan.FromSeconds(10));
+        var reply = await client.RequestAsync<byte[], byte[]>("orders.paid", "order-2"u8.ToArray(), replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(10) });
         IReadOnlyList<string> seen = [];
         var both = await ProcessTable.EventuallyAsync(async () => (seen = [.. (await gateway.LogLinesAsync("listener")).Where(line => line.StartsWith("orders.", StringComparison.Ordinal))]).Count == 2, TimeSpan.FromSeconds(10));
 
-        Assert.Equal("orders.paid order-2\n", Encoding.UTF8.GetString(reply.Data.Span));
-        Assert.Equal("200", reply.Headers!["X-Function-Status"]);
+        Assert.Equal("orders.paid order-2\n", Encoding.UTF8.GetString(reply.Data!));
+        Assert.Equal("200", reply.Headers!["X-Function-Status"].ToString());
         Assert.True(both, $"the function logged {string.Join(" | ", seen)}");
         Assert.Equal(["orders.created order-1", "orders.paid order-2"], seen.Order());
 

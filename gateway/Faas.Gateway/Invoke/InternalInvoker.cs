@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace Faas.Gateway.Triggers;
+namespace Faas.Gateway.Invoke;
 
 /// <summary>
-/// Invokes functions for event triggers through this gateway's own <c>/function/</c> route on loopback, so a
-/// triggered call takes exactly the path of any other: scale from zero, balancing, timeouts, metrics, tracing.
+/// Invokes functions for the gateway itself (the queue worker, cron and topic triggers) through its own
+/// <c>/function/</c> route on loopback, so such a call takes exactly the path of any other: scale from zero, balancing,
+/// timeouts, metrics, tracing.
 /// </summary>
-public sealed class GatewayInvoker(IServer server, Faas.Gateway.Security.InternalCaller internalCaller) : IDisposable
+public sealed class InternalInvoker(IServer server, Faas.Gateway.Security.InternalCaller internalCaller) : IDisposable
 {
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
     {

@@ -1,0 +1,253 @@
+using System.Globalization;
+using Faas.Gateway.Messaging;
+using Faas.Provider;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Faas.Gateway.Async.JetStream;
+
+/// <summary>
+/// Async requests in JetStream (see <see cref="QueueStreams"/> and <see cref="AsyncMessage"/>). A body too large for one
+/// message is stored first as chunks in a stream of its own. While NATS is unreachable the queue refuses requests at
+/// once, and a store that takes longer than <c>Async:EnqueueTimeout</c> is refused too, so a caller waits a bounded time
+/// for its 503. NATS' own exceptions never leave this class: callers see <see cref="QueueUnavailableException"/>.
+/// </summary>
+public sealed partial class JetStreamQueue : IAsyncQueue
+{
+    /// <summary>Room left in a message for its headers when a body is split into chunks.</summary>
+    private const int HeaderRoom = 16 * 1024;
+
+    private readonly NatsLink _link;
+    private readonly AsyncOptions _options;
+    private readonly NatsJSContext _jetStream;
+    private readonly QueueStreams _streams;
+    private readonly ILogger<JetStreamQueue> _log;
+    private volatile Task<INatsJSConsumer>? _setUp;
+    private volatile string? _setUpProblem;
+
+    public JetStreamQueue(NatsLink link, IOptions<AsyncOptions> options, ILogger<JetStreamQueue> log)
+    {
+        _link = link;
+        _options = options.Value;
+        _log = log;
+        _jetStream = new NatsJSContext(link.Connection);
+        _streams = new QueueStreams(_jetStream, _options);
+
+        // After every (re)connection the streams are checked again: the server may have restarted without them.
+        link.Connection.ConnectionOpened += (_, _) =>
+        {
+            _setUp = null;
+            return ValueTask.CompletedTask;
+        };
+    }
+
+    public string Description => $"JetStream at {_link.Server}";
+
+    public string? Problem => _link.Problem ?? _setUpProblem;
+
+    public async Task EnqueueAsync(AsyncRequest request, CancellationToken cancellationToken)
+    {
+        await RunAsync("store the request", async token =>
+        {
+            await ReadyAsync(token);
+            var headers = AsyncMessage.Headers(request);
+            var data = request.Body;
+            var maxPayload = _link.Connection.ServerInfo?.MaxPayload ?? 1024 * 1024;
+            if (request.Body.Length + HeaderRoom > maxPayload)
+            {
+                headers[AsyncMessage.BodySequences] = string.Join(',', await StoreChunksAsync(request, maxPayload - HeaderRoom, token));
+                data = ReadOnlyMemory<byte>.Empty;
+            }
+
+            var stored = await _jetStream.PublishAsync(AsyncMessage.Subject(request.Function, request.CallId), data.ToArray(),
+                opts: new NatsJSPubOpts { MsgId = request.CallId }, headers: headers, cancellationToken: token);
+            stored.EnsureSuccess();
+        }, _options.EnqueueTimeout, cancellationToken);
+    }
+
+    public Task<CancelOutcome> CancelAsync(string callId, CancellationToken cancellationToken) =>
+        RunAsync("cancel the request", async token =>
+        {
+            var consumer = await ReadyAsync(token);
+            var stream = await _jetStream.GetStreamAsync(QueueStreams.Stream, new StreamInfoRequest { SubjectsFilter = AsyncMessage.CallFilter(callId) }, token);
+            var subject = stream.Info.State.Subjects?.Keys.FirstOrDefault();
+            if (subject is null)
+            {
+                return CancelOutcome.NotFound;
+            }
+
+            var stored = await stream.GetAsync(new StreamMsgGetRequest { LastBySubj = subject }, token);
+            await consumer.RefreshAsync(token);
+            var sequence = stored.Message.Seq;
+            if (sequence <= consumer.Info.AckFloor.StreamSeq)
+            {
+                await _streams.RemoveAcknowledgedAsync(consumer, token);
+                return CancelOutcome.NotFound;
+            }
+
+            if (sequence <= consumer.Info.Delivered.StreamSeq)
+            {
+                return CancelOutcome.Started;
+            }
+
+            await stream.DeleteMessageAsync(new StreamMsgDeleteRequest { Seq = sequence }, token);
+            return CancelOutcome.Cancelled;
+        }, _options.EnqueueTimeout, cancellationToken);
+
+    public Task<int> DepthAsync(FunctionKey function, CancellationToken cancellationToken) =>
+        RunAsync("count the queue", async token =>
+        {
+            await ReadyAsync(token);
+            var stream = await _jetStream.GetStreamAsync(QueueStreams.Stream, new StreamInfoRequest { SubjectsFilter = AsyncMessage.FunctionFilter(function) }, token);
+            return (int)(stream.Info.State.Subjects?.Values.Sum(count => (long)count) ?? 0);
+        }, _options.EnqueueTimeout, cancellationToken);
+
+    public Task<IReadOnlyList<IQueuedRequest>> TakeAsync(int max, TimeSpan wait, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<IQueuedRequest>>("take requests", async token =>
+        {
+            var consumer = await ReadyAsync(token);
+            var messages = new List<INatsJSMsg<byte[]>>();
+            await foreach (var message in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = max }, cancellationToken: token))
+            {
+                messages.Add(message);
+            }
+
+            if (messages.Count == 0)
+            {
+                // A pull for several would wait out its whole expiry for a batch; one returns as soon as a call arrives.
+                await foreach (var message in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = 1, Expires = wait }, cancellationToken: token))
+                {
+                    messages.Add(message);
+                }
+            }
+
+            var taken = new List<IQueuedRequest>(messages.Count);
+            foreach (var message in messages)
+            {
+                var sequences = message.Headers?.TryGetLastValue(AsyncMessage.BodySequences, out var list) == true
+                    ? list.Split(',').Select(s => ulong.Parse(s, CultureInfo.InvariantCulture)).ToList()
+                    : [];
+                var body = sequences.Count > 0 ? await ReadChunksAsync(sequences, token) : message.Data ?? [];
+                taken.Add(new JetStreamRequest(this, message, AsyncMessage.Request(message.Subject, message.Headers, body), sequences));
+            }
+
+            return taken;
+        }, wait + _options.EnqueueTimeout, cancellationToken);
+
+    internal Task DeadLetterAsync(AsyncRequest request, string subject, NatsHeaders headers, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        RunAsync("dead-letter the request", async token =>
+        {
+            var maxPayload = _link.Connection.ServerInfo?.MaxPayload ?? 1024 * 1024;
+            var stored = await _jetStream.PublishAsync(subject, data.Length + HeaderRoom <= maxPayload ? data.ToArray() : [],
+                opts: new NatsJSPubOpts { MsgId = request.CallId }, headers: headers, cancellationToken: token);
+            stored.EnsureSuccess();
+        }, _options.EnqueueTimeout, cancellationToken);
+
+    internal Task DeleteChunksAsync(IReadOnlyList<ulong> sequences, CancellationToken cancellationToken) =>
+        RunAsync("delete a body", async token =>
+        {
+            foreach (var sequence in sequences)
+            {
+                await _jetStream.DeleteMessageAsync(QueueStreams.BodyStream, new StreamMsgDeleteRequest { Seq = sequence }, token);
+            }
+        }, _options.EnqueueTimeout, cancellationToken);
+
+    /// <summary>The streams and consumer, set up once per connection; a failed set-up is tried again by the next caller.</summary>
+    private Task<INatsJSConsumer> ReadyAsync(CancellationToken cancellationToken)
+    {
+        var setUp = _setUp;
+        if (setUp is null || setUp.IsFaulted || setUp.IsCanceled)
+        {
+            _setUp = setUp = SetUpAsync();
+        }
+
+        return setUp.WaitAsync(cancellationToken);
+    }
+
+    private async Task<INatsJSConsumer> SetUpAsync()
+    {
+        try
+        {
+            var consumer = await _streams.SetUpAsync(CancellationToken.None);
+            _setUpProblem = null;
+            return consumer;
+        }
+        catch (Exception error) when (error is NatsException or OperationCanceledException)
+        {
+            _setUpProblem = $"JetStream at {_link.Server}: {error.Message}";
+            LogSetUpFailed(_log, _link.Server, error.Message);
+            throw;
+        }
+    }
+
+    private async Task<List<ulong>> StoreChunksAsync(AsyncRequest request, int chunk, CancellationToken cancellationToken)
+    {
+        var sequences = new List<ulong>();
+        for (var offset = 0; offset < request.Body.Length; offset += chunk)
+        {
+            var part = request.Body.Slice(offset, Math.Min(chunk, request.Body.Length - offset));
+            var stored = await _jetStream.PublishAsync($"faas.bodies.{request.CallId}", part.ToArray(),
+                opts: new NatsJSPubOpts { MsgId = $"{request.CallId}#{offset}" }, cancellationToken: cancellationToken);
+            stored.EnsureSuccess();
+            sequences.Add(stored.Seq);
+        }
+
+        return sequences;
+    }
+
+    private async Task<byte[]> ReadChunksAsync(IReadOnlyList<ulong> sequences, CancellationToken cancellationToken)
+    {
+        var bodies = await _jetStream.GetStreamAsync(QueueStreams.BodyStream, cancellationToken: cancellationToken);
+        using var assembled = new MemoryStream();
+        foreach (var sequence in sequences)
+        {
+            assembled.Write((await bodies.GetAsync(new StreamMsgGetRequest { Seq = sequence }, cancellationToken)).Message.Data.Span);
+        }
+
+        return assembled.ToArray();
+    }
+
+    /// <summary>
+    /// Runs one operation against NATS within <paramref name="limit"/>, waiting for a connection that is not there yet
+    /// within the same limit. Any NATS failure or time-out becomes a <see cref="QueueUnavailableException"/> saying what
+    /// could not be done and why.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string what, Func<CancellationToken, Task<T>> operation, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        try
+        {
+            await _link.WaitUntilConnectedAsync(deadline.Token);
+        }
+        catch (OperationCanceledException error) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new QueueUnavailableException($"the async queue cannot {what}: {_link.Problem ?? "not connected"}", error);
+        }
+
+        try
+        {
+            return await operation(deadline.Token);
+        }
+        catch (OperationCanceledException error) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new QueueUnavailableException($"the async queue cannot {what}: NATS at {_link.Server} did not answer within {limit.TotalSeconds:0.###}s", error);
+        }
+        catch (NatsException error)
+        {
+            throw new QueueUnavailableException($"the async queue cannot {what}: {error.Message}", error);
+        }
+    }
+
+    private Task RunAsync(string what, Func<CancellationToken, Task> operation, TimeSpan limit, CancellationToken cancellationToken) =>
+        RunAsync(what, async token =>
+        {
+            await operation(token);
+            return true;
+        }, limit, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Setting up the async queue's streams on NATS at {Server} failed: {Error}; trying again on next use")]
+    private static partial void LogSetUpFailed(ILogger logger, string server, string error);
+}
