@@ -51,6 +51,12 @@ catch (ArgumentException error)
     Console.Error.WriteLine($"gateway: {error.Message}");
     return 2;
 }
+catch (FileNotFoundException error)
+{
+    // A setting that names a file that is not there (the watchdog executable).
+    Console.Error.WriteLine($"gateway: {error.Message}");
+    return 2;
+}
 catch (InvalidOperationException error) when (error.InnerException is FormatException)
 {
     // The configuration binder's own words name the setting and the value, such as

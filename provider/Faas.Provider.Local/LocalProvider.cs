@@ -54,7 +54,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     {
         if (!File.Exists(options.WatchdogPath))
         {
-            throw new FileNotFoundException($"the watchdog executable was not found at {options.WatchdogPath}", options.WatchdogPath);
+            throw new FileNotFoundException($"Gateway:WatchdogPath: the watchdog executable was not found at {options.WatchdogPath} (make publish-watchdog builds it)", options.WatchdogPath);
         }
 
         var provider = new LocalProvider(options);

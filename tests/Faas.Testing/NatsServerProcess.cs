@@ -11,7 +11,7 @@ public sealed class NatsServerProcess : IAsyncDisposable
 {
     private readonly TempDirectory _store = new("faas-nats-");
     private readonly string[] _auth;
-    private ChildProcess _process = null!;
+    private ChildProcess? _process;
 
     private NatsServerProcess(string[] auth)
     {
@@ -23,9 +23,9 @@ public sealed class NatsServerProcess : IAsyncDisposable
 
     public string Url => $"nats://127.0.0.1:{Port}";
 
-    public int Pid => _process.Pid;
+    public int Pid => Running.Pid;
 
-    public string Output => _process.Output;
+    public string Output => _process?.Output ?? "";
 
     public static string Executable => new[] { "/usr/sbin/nats-server", "/usr/bin/nats-server" }.FirstOrDefault(File.Exists)
         ?? throw new FileNotFoundException("nats-server is not installed: run 'make test' (it installs the Debian package) or 'apt-get install nats-server'");
@@ -38,7 +38,20 @@ public sealed class NatsServerProcess : IAsyncDisposable
         return server;
     }
 
-    public async Task StopAsync() => await _process.DisposeAsync();
+    /// <summary>A port and store for a server that is not running yet: <see cref="Url"/> refuses connections until <see cref="StartLaterAsync"/>.</summary>
+    public static NatsServerProcess NotStarted() => new([]);
+
+    public Task StartLaterAsync() => StartProcessAsync();
+
+    public async Task StopAsync() => await Running.DisposeAsync();
+
+    /// <summary>SIGKILL: no chance to flush anything, as a crash or a power cut.</summary>
+    public async Task KillAsync()
+    {
+        Running.Signal(9);
+        await Running.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await Running.DisposeAsync();
+    }
 
     public async Task RestartAsync()
     {
@@ -48,9 +61,15 @@ public sealed class NatsServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _process.DisposeAsync();
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
         _store.Dispose();
     }
+
+    private ChildProcess Running => _process ?? throw new InvalidOperationException("nats-server has not been started");
 
     private async Task StartProcessAsync()
     {
@@ -58,12 +77,12 @@ public sealed class NatsServerProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited)
+            if (Running.HasExited)
             {
-                throw new InvalidOperationException($"nats-server exited: {_process.Output}");
+                throw new InvalidOperationException($"nats-server exited: {Running.Output}");
             }
 
-            if (_process.Output.Contains("Server is ready", StringComparison.Ordinal))
+            if (Running.Output.Contains("Server is ready", StringComparison.Ordinal))
             {
                 using var probe = new TcpClient();
                 try
@@ -79,6 +98,6 @@ public sealed class NatsServerProcess : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        throw new TimeoutException($"nats-server did not become ready: {_process.Output}");
+        throw new TimeoutException($"nats-server did not become ready: {Running.Output}");
     }
 }

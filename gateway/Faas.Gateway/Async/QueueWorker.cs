@@ -71,8 +71,9 @@ public sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker invok
             {
                 break;
             }
-            catch (QueueUnavailableException error)
+            catch (Exception error)
             {
+                // Whatever went wrong taking requests, the loop goes on: it is the only thing that runs async calls.
                 LogQueueFailed(log, error.Message);
                 await Task.Delay(QueueRetryDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }

@@ -58,9 +58,15 @@ internal static class AsyncMessage
     }
 
     /// <summary>The request back from a message on <c>faas.async.NAMESPACE.NAME.CALL</c>.</summary>
+    /// <exception cref="FormatException">The subject is not of that form.</exception>
     public static AsyncRequest Request(string subject, NatsHeaders? headers, ReadOnlyMemory<byte> body)
     {
         var tokens = subject.Split('.');
+        if (tokens.Length != 5)
+        {
+            throw new FormatException($"subject {subject} is not faas.async.NAMESPACE.NAME.CALL");
+        }
+
         string? Get(string name) => headers is not null && headers.TryGetLastValue(name, out var value) ? value : null;
         return new AsyncRequest
         {

@@ -126,15 +126,40 @@ public sealed partial class JetStreamQueue : IAsyncQueue
             var taken = new List<IQueuedRequest>(messages.Count);
             foreach (var message in messages)
             {
-                var sequences = message.Headers?.TryGetLastValue(AsyncMessage.BodySequences, out var list) == true
-                    ? list.Split(',').Select(s => ulong.Parse(s, CultureInfo.InvariantCulture)).ToList()
-                    : [];
-                var body = sequences.Count > 0 ? await ReadChunksAsync(sequences, token) : message.Data ?? [];
-                taken.Add(new JetStreamRequest(this, message, AsyncMessage.Request(message.Subject, message.Headers, body), sequences));
+                if (await ReadAsync(message, token) is { } request)
+                {
+                    taken.Add(request);
+                }
             }
 
             return taken;
         }, wait + _options.EnqueueTimeout, cancellationToken);
+
+    /// <summary>
+    /// The request a message carries, or null for a message that is not one (published to the queue's subjects by
+    /// something else, or with a body that is gone): that one is moved to the dead letters at once, never handed out.
+    /// </summary>
+    private async Task<JetStreamRequest?> ReadAsync(INatsJSMsg<byte[]> message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sequences = message.Headers?.TryGetLastValue(AsyncMessage.BodySequences, out var list) == true
+                ? list.Split(',').Select(s => ulong.Parse(s, CultureInfo.InvariantCulture)).ToList()
+                : [];
+            var body = sequences.Count > 0 ? await ReadChunksAsync(sequences, cancellationToken) : message.Data ?? [];
+            return new JetStreamRequest(this, message, AsyncMessage.Request(message.Subject, message.Headers, body), sequences);
+        }
+        catch (Exception error) when (error is FormatException or OverflowException or IndexOutOfRangeException or NatsJSApiException)
+        {
+            var reason = $"not an async request: {error.Message}";
+            LogUnreadable(_log, message.Subject, reason);
+            var headers = new NatsHeaders { [AsyncMessage.DeadReason] = reason };
+            var stored = await _jetStream.PublishAsync(AsyncMessage.DeadPrefix + "unreadable", message.Data ?? [], headers: headers, cancellationToken: cancellationToken);
+            stored.EnsureSuccess();
+            await message.AckAsync(cancellationToken: cancellationToken);
+            return null;
+        }
+    }
 
     internal Task DeadLetterAsync(AsyncRequest request, string subject, NatsHeaders headers, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         RunAsync("dead-letter the request", async token =>
@@ -247,6 +272,9 @@ public sealed partial class JetStreamQueue : IAsyncQueue
             await operation(token);
             return true;
         }, limit, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message on {Subject} moved to the dead letters: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string subject, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Setting up the async queue's streams on NATS at {Server} failed: {Error}; trying again on next use")]
     private static partial void LogSetUpFailed(ILogger logger, string server, string error);

@@ -29,6 +29,9 @@ internal sealed class QueueStreams(INatsJSContext jetStream, AsyncOptions option
         {
             Storage = StreamConfigStorage.File,
             MaxAge = DeadLetterAge,
+
+            // Dead letters are read one by one, with their headers, to inspect or send them again.
+            AllowDirect = true,
         }, cancellationToken);
         await jetStream.CreateOrUpdateStreamAsync(new StreamConfig(BodyStream, ["faas.bodies.>"]) { Storage = StreamConfigStorage.File }, cancellationToken);
 
