@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Faas.Gateway.Tests.Async;
 using Faas.Testing;
 
-namespace Faas.Gateway.Tests.Async;
+namespace Faas.Gateway.Tests.Drills;
 
 /// <summary>The gateway binary (which runs the queue worker) killed with SIGKILL in the middle of a batch, then restarted.</summary>
-public class QueueWorkerCrashTests
+public class GatewayKillDrillTests
 {
     [Fact]
     public async Task Every_accepted_request_is_invoked_and_called_back_after_the_worker_is_killed()
