@@ -18,6 +18,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["async-enqueue"] = AsyncScenarios.RunEnqueueAsync,
     ["async-drain"] = AsyncScenarios.RunDrainAsync,
     ["autoscale"] = AutoscaleScenario.RunAsync,
+    ["soak"] = SoakScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

@@ -42,7 +42,7 @@ public sealed class DockerProvider : IFunctionProvider, IAsyncDisposable
         {
             Provider = "faas-docker",
             Orchestration = "docker",
-            Version = new VersionInfo { Release = typeof(DockerProvider).Assembly.GetName().Version?.ToString() },
+            Version = BuildVersion.Of(typeof(DockerProvider).Assembly),
         };
     }
 

@@ -77,6 +77,10 @@ public static class ProcessTable
         return found;
     }
 
+    /// <summary>The parent of <paramref name="pid"/>, or null if it is gone.</summary>
+    public static int? ParentOf(int pid) =>
+        StatFields($"/proc/{pid}/stat") is { } fields ? int.Parse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture) : null;
+
     /// <summary>The program a process runs (the target of /proc/PID/exe), or null if it is gone or hidden.</summary>
     public static string? Executable(int pid)
     {

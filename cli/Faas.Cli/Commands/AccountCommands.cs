@@ -7,8 +7,14 @@ namespace Faas.Cli.Commands;
 /// <summary><c>faas login</c> (saved with mode 0600) and <c>faas version</c> (client and gateway).</summary>
 public static class AccountCommands
 {
-    public static string ClientVersion =>
-        typeof(AccountCommands).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
+    public static string ClientVersion
+    {
+        get
+        {
+            var version = Faas.Provider.Wire.BuildVersion.Of(typeof(AccountCommands).Assembly);
+            return $"{version.Release} (commit {version.Sha})";
+        }
+    }
 
     public static Command CreateLogin()
     {
@@ -50,7 +56,9 @@ public static class AccountCommands
             {
                 var info = await client.InfoAsync(cancellationToken);
                 var provider = info.GetProperty("provider");
-                Console.WriteLine($"Gateway {client.Url}: {info.GetProperty("version").GetProperty("release").GetString()}, provider {provider.GetProperty("provider").GetString()} ({provider.GetProperty("orchestration").GetString()})");
+                var version = info.GetProperty("version");
+                var sha = version.TryGetProperty("sha", out var commit) ? commit.GetString() : null;
+                Console.WriteLine($"Gateway {client.Url}: {version.GetProperty("release").GetString()}{(sha is { Length: > 0 } ? $" (commit {sha})" : "")}, provider {provider.GetProperty("provider").GetString()} ({provider.GetProperty("orchestration").GetString()})");
             }
             catch (CliException error)
             {

@@ -7,7 +7,7 @@ namespace Faas.Gateway.Admin;
 /// <summary>GET <c>/system/info</c>, shaped as the OpenFaaS gateway's: the provider's info, the gateway's version, the architecture.</summary>
 public sealed record GatewayInfo
 {
-    public static readonly VersionInfo GatewayVersion = new() { Release = typeof(GatewayInfo).Assembly.GetName().Version?.ToString() };
+    public static readonly VersionInfo GatewayVersion = BuildVersion.Of(typeof(GatewayInfo).Assembly);
 
     public static readonly string Architecture = RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64 ? "x86_64" : RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
 
@@ -31,4 +31,8 @@ public sealed record BundleStored
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
 [JsonSerializable(typeof(GatewayInfo))]
 [JsonSerializable(typeof(BundleStored))]
-internal sealed partial class GatewayJson : JsonSerializerContext;
+internal sealed partial class GatewayJson : JsonSerializerContext
+{
+    /// <summary>Written as OpenFaaS' Go gateway writes it (see <see cref="ProviderJson.WireOptions"/>).</summary>
+    public static GatewayJson Wire { get; } = new(ProviderJson.WireOptions());
+}

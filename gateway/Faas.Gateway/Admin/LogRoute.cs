@@ -33,7 +33,7 @@ public static class LogRoute
         {
             for (var more = hasFirst; more; more = await messages.MoveNextAsync())
             {
-                await JsonSerializer.SerializeAsync(context.Response.Body, messages.Current, ProviderJson.Default.LogMessage, context.RequestAborted);
+                await JsonSerializer.SerializeAsync(context.Response.Body, messages.Current, ProviderJson.Wire.LogMessage, context.RequestAborted);
                 await context.Response.Body.WriteAsync("\n"u8.ToArray(), context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
             }
@@ -48,10 +48,11 @@ public static class LogRoute
         }
     }
 
+    /// <summary>Lines from the end; none, or 0 or less (faas-cli sends -1 by default), means every line.</summary>
     private static int? ParseTail(string text) =>
         text.Length == 0 ? null
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var tail) && tail >= 0 ? tail
-        : throw new BadHttpRequestException($"invalid tail \"{text}\": expected a whole number of lines");
+        : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var tail) ? (tail > 0 ? tail : null)
+        : throw new BadHttpRequestException($"invalid tail \"{text}\": expected a whole number of lines (0 or less for all)");
 
     private static DateTimeOffset? ParseSince(string text) =>
         text.Length == 0 ? null

@@ -18,7 +18,7 @@ public static class SystemRoutes
     {
         var system = app.MapGroup("/system");
         system.MapGet("/functions", async (HttpContext context, IFunctionProvider provider, GatewayMetrics metrics) =>
-            await WriteJsonAsync(context, [.. (await provider.ListAsync(Namespace(context), context.RequestAborted)).Select(f => WithInvocations(f, metrics))], ProviderJson.Default.ListFunctionStatus));
+            await WriteJsonAsync(context, [.. (await provider.ListAsync(Namespace(context), context.RequestAborted)).Select(f => WithInvocations(f, metrics))], ProviderJson.Wire.ListFunctionStatus));
         system.MapPost("/functions", async (HttpContext context, IFunctionProvider provider) =>
         {
             await provider.DeployAsync(await JsonBody.ReadAsync(context.Request, ProviderJson.Default.FunctionDeployment, context.RequestAborted), context.RequestAborted);
@@ -39,7 +39,7 @@ public static class SystemRoutes
         {
             var function = WithInvocations(await provider.GetAsync(name, Namespace(context), context.RequestAborted), metrics);
             function = function with { Scaling = autoscaler.Describe(function.Key()) };
-            await WriteJsonAsync(context, function, ProviderJson.Default.FunctionStatus);
+            await WriteJsonAsync(context, function, ProviderJson.Wire.FunctionStatus);
         });
         system.MapPost("/scale-function/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
         {
@@ -57,9 +57,9 @@ public static class SystemRoutes
         });
         MapSecrets(system);
         system.MapGet("/namespaces", async (HttpContext context, IFunctionProvider provider) =>
-            await WriteJsonAsync(context, [.. await provider.ListNamespacesAsync(context.RequestAborted)], ProviderJson.Default.ListString));
+            await WriteJsonAsync(context, [.. await provider.ListNamespacesAsync(context.RequestAborted)], ProviderJson.Wire.ListString));
         system.MapGet("/info", (HttpContext context, IFunctionProvider provider) =>
-            WriteJsonAsync(context, new GatewayInfo { Provider = provider.Info, Version = GatewayInfo.GatewayVersion, Arch = GatewayInfo.Architecture }, GatewayJson.Default.GatewayInfo));
+            WriteJsonAsync(context, new GatewayInfo { Provider = provider.Info, Version = GatewayInfo.GatewayVersion, Arch = GatewayInfo.Architecture }, GatewayJson.Wire.GatewayInfo));
         system.MapGet("/logs", LogRoute.StreamAsync);
         system.MapPost("/bundles/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
         {
@@ -70,7 +70,7 @@ public static class SystemRoutes
 
             var image = await bundles.StoreBundleAsync(name, context.Request.Body, context.RequestAborted);
             context.Response.StatusCode = StatusCodes.Status201Created;
-            await WriteJsonAsync(context, new BundleStored { Image = image }, GatewayJson.Default.BundleStored);
+            await WriteJsonAsync(context, new BundleStored { Image = image }, GatewayJson.Wire.BundleStored);
             return Results.Empty;
         });
     }
@@ -78,7 +78,7 @@ public static class SystemRoutes
     private static void MapSecrets(RouteGroupBuilder system)
     {
         system.MapGet("/secrets", async (HttpContext context, IFunctionProvider provider) =>
-            await WriteJsonAsync(context, [.. await provider.ListSecretsAsync(Namespace(context), context.RequestAborted)], ProviderJson.Default.ListSecret));
+            await WriteJsonAsync(context, [.. await provider.ListSecretsAsync(Namespace(context), context.RequestAborted)], ProviderJson.Wire.ListSecret));
         system.MapPost("/secrets", async (HttpContext context, IFunctionProvider provider) =>
         {
             await provider.CreateSecretAsync(await ReadSecretAsync(context), context.RequestAborted);

@@ -9,7 +9,13 @@ namespace Faas.Provider.Wire;
 /// </summary>
 public sealed record FunctionStatus
 {
-    /// <summary>The status fields a deployment defines (the same on every backend); backends add replicas and health.</summary>
+    /// <summary>The label every backend reports, naming the function (as faas-netes and faasd do).</summary>
+    public const string FunctionLabel = "faas_function";
+
+    /// <summary>
+    /// The status fields a deployment defines (the same on every backend); backends add replicas and health. Labels
+    /// and annotations are always objects: OpenFaaS' Go clients dereference them without checking.
+    /// </summary>
     public static FunctionStatus Of(FunctionDeployment deployment, DateTimeOffset createdAt) => new()
     {
         Name = deployment.Service,
@@ -19,8 +25,8 @@ public sealed record FunctionStatus
         EnvVars = NullIfEmpty(deployment.EnvVars),
         Constraints = deployment.Constraints is { Count: > 0 } ? deployment.Constraints : null,
         Secrets = deployment.Secrets is { Count: > 0 } ? deployment.Secrets : null,
-        Labels = NullIfEmpty(deployment.Labels),
-        Annotations = NullIfEmpty(deployment.Annotations),
+        Labels = new Dictionary<string, string>(deployment.Labels ?? [], StringComparer.Ordinal) { [FunctionLabel] = deployment.Service },
+        Annotations = new Dictionary<string, string>(deployment.Annotations ?? [], StringComparer.Ordinal),
         Limits = deployment.Limits,
         Requests = deployment.Requests,
         ReadOnlyRootFilesystem = deployment.ReadOnlyRootFilesystem,
@@ -52,10 +58,12 @@ public sealed record FunctionStatus
     public List<string>? Secrets { get; init; }
 
     [JsonPropertyName("labels")]
-    public Dictionary<string, string>? Labels { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public Dictionary<string, string> Labels { get; init; } = [];
 
     [JsonPropertyName("annotations")]
-    public Dictionary<string, string>? Annotations { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public Dictionary<string, string> Annotations { get; init; } = [];
 
     [JsonPropertyName("limits")]
     public FunctionResources? Limits { get; init; }

@@ -102,6 +102,11 @@ public class SystemRoutesTests
         Assert.Equal("faas-local", info.GetProperty("provider").GetProperty("provider").GetString());
         Assert.Equal("local", info.GetProperty("provider").GetProperty("orchestration").GetString());
         Assert.True(info.TryGetProperty("arch", out _));
+        var commit = GitCommit();
+        Assert.Equal(commit, info.GetProperty("version").GetProperty("sha").GetString());
+        Assert.Equal(commit, info.GetProperty("provider").GetProperty("version").GetProperty("sha").GetString());
+        Assert.Matches(@"^\d+\.\d+\.\d+$", info.GetProperty("version").GetProperty("release").GetString());
+        Assert.NotEqual("1.0.0", info.GetProperty("version").GetProperty("release").GetString());
         Assert.Equal("""["openfaas-fn"]""", namespaces);
         Assert.Equal("OK\n", health);
     }
@@ -161,5 +166,26 @@ public class SystemRoutesTests
         Assert.Equal("talker", message.GetProperty("name").GetString());
         Assert.Equal("openfaas-fn", message.GetProperty("namespace").GetString());
         Assert.StartsWith("talker-", message.GetProperty("instance").GetString());
+        Assert.EndsWith("Z", message.GetProperty("timestamp").GetString());
+
+        // As faas-cli asks: tail=-1 (its default) and 0 mean every line; since may come without tail.
+        var everything = await gateway.Admin.GetStringAsync(gateway.Url + "/system/logs?name=talker&tail=-1");
+        var zero = await gateway.Admin.GetStringAsync(gateway.Url + "/system/logs?name=talker&tail=0");
+        var since = await gateway.Admin.GetStringAsync(gateway.Url + "/system/logs?name=talker&since=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
+        var future = await gateway.Admin.GetStringAsync(gateway.Url + "/system/logs?name=talker&since=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(5).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Contains("said-something", everything);
+        Assert.Equal(everything, zero);
+        Assert.Contains("said-something", since);
+        Assert.DoesNotContain("said-something", future);
+    }
+
+    /// <summary>The commit the tests (and so the gateway beside them) were built from, as git reports it.</summary>
+    private static string GitCommit()
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("git", "rev-parse HEAD") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true };
+        using var git = System.Diagnostics.Process.Start(info)!;
+        var sha = git.StandardOutput.ReadToEnd().Trim();
+        git.WaitForExit();
+        return sha;
     }
 }

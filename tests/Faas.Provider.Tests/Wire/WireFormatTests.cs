@@ -30,13 +30,44 @@ public class WireFormatTests
     }
 
     [Fact]
-    public void Status_omits_empty_fields_as_go_omitempty_does_but_always_writes_name_image_counts_and_createdAt()
+    public void Status_omits_empty_fields_as_go_omitempty_does_but_always_writes_name_image_maps_counts_and_createdAt()
     {
         var status = new FunctionStatus { Name = "echo", Image = "local", CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero) };
 
-        var json = JsonSerializer.Serialize(status, ProviderJson.Default.FunctionStatus);
+        var json = JsonSerializer.Serialize(status, ProviderJson.Wire.FunctionStatus);
 
-        Assert.Equal("""{"name":"echo","image":"local","invocationCount":0,"replicas":0,"availableReplicas":0,"createdAt":"2026-01-02T03:04:05+00:00"}""", json);
+        Assert.Equal("""{"name":"echo","image":"local","labels":{},"annotations":{},"invocationCount":0,"replicas":0,"availableReplicas":0,"createdAt":"2026-01-02T03:04:05Z"}""", json);
+    }
+
+    [Fact]
+    public void A_status_from_a_deployment_always_has_label_and_annotation_maps_with_faas_function()
+    {
+        var bare = FunctionStatus.Of(new FunctionDeployment { Service = "bare", Image = "i" }, DateTimeOffset.UnixEpoch);
+        var labelled = FunctionStatus.Of(new FunctionDeployment { Service = "kept", Image = "i", Labels = new() { ["team"] = "a" } }, DateTimeOffset.UnixEpoch);
+
+        var json = JsonDocument.Parse(JsonSerializer.Serialize(bare, ProviderJson.Wire.FunctionStatus)).RootElement;
+
+        Assert.Equal("bare", json.GetProperty("labels").GetProperty("faas_function").GetString());
+        Assert.Equal(JsonValueKind.Object, json.GetProperty("annotations").ValueKind);
+        Assert.Equal(new Dictionary<string, string> { ["team"] = "a", ["faas_function"] = "kept" }, labelled.Labels);
+    }
+
+    [Fact]
+    public void Strings_and_times_are_written_as_go_writes_them()
+    {
+        var message = new LogMessage
+        {
+            Name = "f",
+            Namespace = "ns",
+            Instance = "f-1",
+            Timestamp = new DateTimeOffset(2026, 12, 1, 3, 37, 56, 123, TimeSpan.FromHours(1)),
+            Text = "a \"quote\" + <tag> & \\ \u2028 é\n",
+        };
+
+        var json = JsonSerializer.Serialize(message, ProviderJson.Wire.LogMessage);
+
+        Assert.Equal("""{"name":"f","namespace":"ns","instance":"f-1","timestamp":"2026-12-01T02:37:56.123Z","text":"a \"quote\" + \u003ctag\u003e \u0026 \\ \u2028 é\n"}""", json);
+        Assert.Equal(message, JsonSerializer.Deserialize(json, ProviderJson.Wire.LogMessage));
     }
 
     [Fact]
@@ -70,7 +101,7 @@ public class WireFormatTests
         var info = JsonSerializer.Serialize(new ProviderInfo { Provider = "p", Orchestration = "local", Version = new VersionInfo { Sha = "abc", CommitMessage = "m" } }, ProviderJson.Default.ProviderInfo);
 
         Assert.Equal(("f", 4UL, "dev"), (scale.ServiceName, scale.Replicas, scale.Namespace));
-        Assert.Equal("""{"name":"f","namespace":"ns","instance":"f-1","timestamp":"1970-01-01T00:00:00+00:00","text":"hi"}""", log);
+        Assert.Equal("""{"name":"f","namespace":"ns","instance":"f-1","timestamp":"1970-01-01T00:00:00Z","text":"hi"}""", log);
         Assert.Equal("""{"provider":"p","version":{"commit_message":"m","sha":"abc"},"orchestration":"local"}""", info);
     }
 }
