@@ -42,7 +42,7 @@ public sealed class DockerProvider : IFunctionProvider, IAsyncDisposable
         {
             Provider = "faas-docker",
             Orchestration = "docker",
-            Version = BuildVersion.Of(typeof(DockerProvider).Assembly),
+            Version = VersionInfo.Of(typeof(DockerProvider).Assembly),
         };
     }
 

@@ -43,7 +43,7 @@ public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
     {
         Provider = "faas-kubernetes",
         Orchestration = "kubernetes",
-        Version = BuildVersion.Of(typeof(KubernetesProvider).Assembly),
+        Version = VersionInfo.Of(typeof(KubernetesProvider).Assembly),
     };
 
     /// <summary>Connects (kubeconfig or in-cluster unless <paramref name="connection"/> is given) and starts watching every function namespace's endpoints.</summary>

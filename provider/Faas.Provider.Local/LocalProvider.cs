@@ -46,7 +46,7 @@ public sealed class LocalProvider : IFunctionProvider, IBundleStore, IAsyncDispo
     {
         Provider = "faas-local",
         Orchestration = "local",
-        Version = BuildVersion.Of(typeof(LocalProvider).Assembly),
+        Version = VersionInfo.Of(typeof(LocalProvider).Assembly),
     };
 
     /// <summary>Opens the state directory, reaps replicas a previous run left behind, and brings every stored function back.</summary>

@@ -1,3 +1,4 @@
+using Faas.Posix;
 namespace Faas.Testing;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Faas.Posix;
 
 namespace Faas.Testing;
 

@@ -1,3 +1,4 @@
+using Faas.Posix;
 namespace Faas.Testing;
 
 /// <summary>The test-upstream HTTP server on a free loopback port.</summary>

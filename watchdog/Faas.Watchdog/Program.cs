@@ -5,7 +5,7 @@ using Faas.Watchdog.Server;
 // Exit codes: 0 after a graceful stop, 1 when the function process died (http mode), 2 for bad configuration.
 if (args is ["-version" or "--version"])
 {
-    Console.WriteLine($"watchdog {Faas.Provider.Wire.BuildVersion.Of(typeof(WatchdogHost).Assembly).Release} {Faas.Provider.Wire.BuildVersion.Of(typeof(WatchdogHost).Assembly).Sha}");
+    Console.WriteLine($"watchdog {Faas.Conventions.BuildVersion.Of(typeof(WatchdogHost).Assembly)}");
     return 0;
 }
 

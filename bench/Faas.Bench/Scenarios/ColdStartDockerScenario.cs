@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Faas.Bench.Tools;
+using Faas.Posix;
 using Faas.Provider;
 using Faas.Provider.Docker;
 using Faas.Provider.Docker.Containers;

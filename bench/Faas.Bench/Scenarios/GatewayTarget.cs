@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Faas.Bench.Tools;
+using Faas.Posix;
 using Faas.Testing;
 
 namespace Faas.Bench.Scenarios;

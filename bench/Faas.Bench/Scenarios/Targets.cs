@@ -1,4 +1,5 @@
 using Faas.Bench.Tools;
+using Faas.Posix;
 using Faas.Testing;
 
 namespace Faas.Bench.Scenarios;

@@ -7,14 +7,7 @@ namespace Faas.Cli.Commands;
 /// <summary><c>faas login</c> (saved with mode 0600) and <c>faas version</c> (client and gateway).</summary>
 public static class AccountCommands
 {
-    public static string ClientVersion
-    {
-        get
-        {
-            var version = Faas.Provider.Wire.BuildVersion.Of(typeof(AccountCommands).Assembly);
-            return $"{version.Release} (commit {version.Sha})";
-        }
-    }
+    public static string ClientVersion => Faas.Conventions.BuildVersion.Of(typeof(AccountCommands).Assembly).ToString();
 
     public static Command CreateLogin()
     {

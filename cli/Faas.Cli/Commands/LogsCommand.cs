@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Faas.Provider.Timeouts;
+using Faas.Conventions;
 
 namespace Faas.Cli.Commands;
 

@@ -7,7 +7,7 @@ namespace Faas.Gateway.Admin;
 /// <summary>GET <c>/system/info</c>, shaped as the OpenFaaS gateway's: the provider's info, the gateway's version, the architecture.</summary>
 public sealed record GatewayInfo
 {
-    public static readonly VersionInfo GatewayVersion = BuildVersion.Of(typeof(GatewayInfo).Assembly);
+    public static readonly VersionInfo GatewayVersion = VersionInfo.Of(typeof(GatewayInfo).Assembly);
 
     public static readonly string Architecture = RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64 ? "x86_64" : RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Faas.Conventions;
 using Faas.Gateway.Admin;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Metrics;

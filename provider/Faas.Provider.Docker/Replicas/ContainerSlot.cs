@@ -1,4 +1,5 @@
 using System.Globalization;
+using Faas.Posix;
 using Faas.Provider.Docker.Containers;
 using Faas.Provider.Docker.Engine;
 using Faas.Provider.Supervision;

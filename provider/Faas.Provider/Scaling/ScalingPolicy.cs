@@ -1,5 +1,5 @@
 using System.Globalization;
-using Faas.Provider.Timeouts;
+using Faas.Conventions;
 using Faas.Provider.Validation;
 
 namespace Faas.Provider.Scaling;

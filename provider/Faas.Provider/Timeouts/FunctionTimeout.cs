@@ -1,4 +1,5 @@
 using System.Globalization;
+using Faas.Conventions;
 
 namespace Faas.Provider.Timeouts;
 

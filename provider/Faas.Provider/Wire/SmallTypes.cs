@@ -87,6 +87,13 @@ public sealed record ProviderInfo
 
 public sealed record VersionInfo
 {
+    /// <summary>The release and commit the build stamped into <paramref name="assembly"/>.</summary>
+    public static VersionInfo Of(System.Reflection.Assembly assembly)
+    {
+        var version = Faas.Conventions.BuildVersion.Of(assembly);
+        return new VersionInfo { Release = version.Release, Sha = version.Commit };
+    }
+
     [JsonPropertyName("commit_message")]
     public string? CommitMessage { get; init; }
 

@@ -1,3 +1,4 @@
+using Faas.Conventions;
 using Faas.Provider.Timeouts;
 
 namespace Faas.Provider.Tests.Timeouts;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Faas.Provider.Timeouts;
+using Faas.Conventions;
 
 namespace Faas.Watchdog.Config;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using Faas.Provider.Timeouts;
+using Faas.Conventions;
 using Faas.Proxy;
 using Faas.Proxy.Http1;
 using Faas.Watchdog.Http;

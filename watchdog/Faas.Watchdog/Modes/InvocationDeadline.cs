@@ -1,4 +1,4 @@
-using Faas.Provider.Timeouts;
+using Faas.Conventions;
 using Faas.Proxy;
 using Faas.Watchdog.Config;
 using Microsoft.AspNetCore.Http;

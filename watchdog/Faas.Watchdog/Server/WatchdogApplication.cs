@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Faas.Prometheus;
-using Faas.Provider.Timeouts;
+using Faas.Conventions;
 using Faas.Watchdog.Config;
 using Faas.Watchdog.Health;
 using Faas.Watchdog.Http;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Faas.Provider.Timeouts;
+namespace Faas.Conventions;
 
 /// <summary>
 /// Parses durations as OpenFaaS does: a bare number is seconds ("30", "1.5"); otherwise a Go duration,

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Faas.Provider.Tests;
+namespace Faas.Posix.Tests;
 
 public class FreePortTests
 {

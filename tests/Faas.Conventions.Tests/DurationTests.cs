@@ -1,6 +1,6 @@
-using Faas.Provider.Timeouts;
+using Faas.Conventions;
 
-namespace Faas.Provider.Tests.Timeouts;
+namespace Faas.Conventions.Tests;
 
 public class DurationTests
 {

@@ -1,4 +1,4 @@
-namespace Faas.Provider.Timeouts;
+namespace Faas.Conventions;
 
 /// <summary>The <c>X-Timeout</c> request header: a caller's shorter limit for one invocation, checked the same way at every hop.</summary>
 public static class RequestTimeout

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Faas.Provider;
+namespace Faas.Posix;
 
 /// <summary>
 /// A loopback port nothing listens on now. It is chosen below the kernel's ephemeral range
