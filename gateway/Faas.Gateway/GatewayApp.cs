@@ -1,7 +1,9 @@
 using Faas.Gateway.Admin;
 using Faas.Gateway.Async;
 using Faas.Gateway.Async.JetStream;
+using Faas.Gateway.Calls;
 using Faas.Gateway.Configuration;
+using Faas.Gateway.Http;
 using Faas.Gateway.Invoke;
 using Faas.Gateway.Messaging;
 using Faas.Gateway.Metrics;
@@ -20,6 +22,7 @@ namespace Faas.Gateway;
 /// <summary>Builds the gateway: a backend (local processes by default, Docker or Kubernetes), the admin API, the invoke proxy.</summary>
 public static class GatewayApp
 {
+    /// <summary>Builds the gateway and starts its backend (a <see cref="Faas.Provider.ProviderStartException"/> if it cannot), ready to run.</summary>
     public static async Task<WebApplication> CreateAsync(string[] args, Action<GatewayOptions>? configure = null, Action<AsyncOptions>? configureAsync = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -57,8 +60,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<InternalCaller>();
         Console.WriteLine($"admin user '{credentials.User}', password from {credentials.Source}");
 
-        var provider = await StartProviderAsync(options);
-        builder.Services.AddSingleton(_ => provider);
+        AddProvider(builder.Services, builder.Configuration, options);
         builder.Services.AddSingleton(new UpstreamClient(new UpstreamClientOptions { IdleTimeout = TimeSpan.FromSeconds(30) }));
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingTable>());
@@ -101,6 +103,19 @@ public static class GatewayApp
 
         var app = builder.Build();
 
+        // Before any hosted service: the routing table, triggers and the autoscaler find the backend connected and its
+        // functions back.
+        try
+        {
+            await app.Services.GetRequiredService<IFunctionProvider>().StartAsync(CancellationToken.None);
+        }
+        catch
+        {
+            // Whatever the backend started before it failed (standby watchdogs) stops with it.
+            await app.DisposeAsync();
+            throw;
+        }
+
         // Resolved now so that its listener records from the first invocation; the container disposes (flushes) it at shutdown.
         _ = app.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
         app.UseMiddleware<BasicAuth>();
@@ -119,41 +134,29 @@ public static class GatewayApp
         return app;
     }
 
-    /// <summary>The backend the options name; the container disposes it at shutdown.</summary>
-    private static async Task<IFunctionProvider> StartProviderAsync(GatewayOptions options)
+    /// <summary>Registers the backend the options name, each with its own section of settings; the container disposes it at shutdown.</summary>
+    private static void AddProvider(IServiceCollection services, IConfiguration configuration, GatewayOptions options)
     {
         switch (options.Provider)
         {
             case "local":
-                var local = await LocalProvider.StartAsync(new LocalProviderOptions
+                services.AddLocalProvider(configuration.GetSection("Gateway:Local"), local =>
                 {
-                    StateDirectory = options.StateDirectory,
-                    WatchdogPath = options.WatchdogPath,
-                    StandbyReplicas = options.StandbyReplicas,
-                    Sandbox = options.Sandbox,
-                    FunctionUser = Faas.Provider.Local.Isolation.FunctionUser.Parse(options.FunctionUser),
-                    SandboxReadOnlyPaths = options.SandboxReadOnlyPaths,
+                    local.StateDirectory = options.StateDirectory;
 
                     // The one watchdog setting an operator gives the gateway for every local replica.
-                    WatchdogEnvironment = Environment.GetEnvironmentVariable("sched_batch") is { } schedBatch
-                        ? new Dictionary<string, string> { ["sched_batch"] = schedBatch }
-                        : new Dictionary<string, string>(),
+                    if (Environment.GetEnvironmentVariable("sched_batch") is { } schedBatch)
+                    {
+                        local.WatchdogEnvironment["sched_batch"] = schedBatch;
+                    }
                 });
-                Console.WriteLine(local.Isolation);
-                return local;
+                break;
             case "docker":
-                return await DockerProvider.StartAsync(new DockerProviderOptions
-                {
-                    StateDirectory = options.StateDirectory,
-                    Socket = options.DockerSocket,
-                    Network = options.DockerNetwork,
-                });
+                services.AddDockerProvider(configuration.GetSection("Gateway:Docker"), docker => docker.StateDirectory = options.StateDirectory);
+                break;
             case "kubernetes":
-                return await KubernetesProvider.StartAsync(new KubernetesProviderOptions
-                {
-                    Kubeconfig = options.Kubeconfig,
-                    FunctionNamespaceLabel = options.FunctionNamespaceLabel,
-                });
+                services.AddKubernetesProvider(configuration.GetSection("Gateway:Kubernetes"));
+                break;
             default:
                 throw new ArgumentException($"Gateway:Provider '{options.Provider}' is not a backend: use local, docker or kubernetes");
         }

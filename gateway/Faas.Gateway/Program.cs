@@ -2,7 +2,7 @@ using Faas.Gateway;
 
 // Listens on http://127.0.0.1:8080 unless --urls or ASPNETCORE_URLS says otherwise.
 // Exit codes: 0 after a clean stop, 1 when the gateway cannot start (its port is taken, no Docker Engine answers),
-// 2 when its configuration names something that does not exist.
+// 2 when its configuration names something that does not exist or cannot work.
 if (!args.Any(arg => arg.StartsWith("--urls", StringComparison.Ordinal)) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
 {
     args = [.. args, "--urls", "http://127.0.0.1:8080"];
@@ -26,43 +26,18 @@ try
 {
     created = await GatewayApp.CreateAsync(args);
 }
-catch (Faas.Provider.Docker.Engine.DockerException error)
+catch (Exception error) when (error is ArgumentException or (InvalidOperationException and { InnerException: FormatException }))
 {
-    Console.Error.WriteLine($"gateway: cannot start: {error.Message}");
-    return 1;
-}
-catch (Faas.Provider.Kubernetes.Client.KubernetesException error)
-{
-    Console.Error.WriteLine($"gateway: cannot start: {error.Message}");
-    return 1;
-}
-catch (HttpRequestException error)
-{
-    Console.Error.WriteLine($"gateway: cannot start: the Kubernetes API server did not answer: {error.Message}");
-    return 1;
-}
-catch (Faas.Provider.Kubernetes.Client.KubeConfigException error)
-{
-    Console.Error.WriteLine($"gateway: cannot start: {error.Message}");
-    return 1;
-}
-catch (ArgumentException error)
-{
+    // A setting out of range, or one the configuration binder cannot convert; its own words name the setting and the
+    // value, such as "Failed to convert configuration value 'maybe' at 'Gateway:SchedBatch' to type 'System.Boolean'."
     Console.Error.WriteLine($"gateway: {error.Message}");
     return 2;
 }
-catch (FileNotFoundException error)
+catch (Faas.Provider.ProviderStartException error)
 {
-    // A setting that names a file that is not there (the watchdog executable).
-    Console.Error.WriteLine($"gateway: {error.Message}");
-    return 2;
-}
-catch (InvalidOperationException error) when (error.InnerException is FormatException)
-{
-    // The configuration binder's own words name the setting and the value, such as
-    // "Failed to convert configuration value 'maybe' at 'Gateway:SchedBatch' to type 'System.Boolean'."
-    Console.Error.WriteLine($"gateway: {error.Message}");
-    return 2;
+    // The backend could not start: its settings (exit 2) or what it runs replicas on (exit 1).
+    Console.Error.WriteLine($"gateway: {(error.ExitCode == 2 ? "" : "cannot start: ")}{error.Message}");
+    return error.ExitCode;
 }
 
 await using var app = created;

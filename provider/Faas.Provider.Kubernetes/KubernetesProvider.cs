@@ -15,12 +15,13 @@ namespace Faas.Provider.Kubernetes;
 /// </summary>
 public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
 {
-    private readonly KubernetesClient _client;
-    private readonly KubeResources _api;
+    private readonly ClusterConnection? _connection;
     private readonly KubernetesProviderOptions _options;
     private readonly EndpointFeed _feed = new();
-    private readonly EndpointSliceWatcher _endpoints;
-    private readonly PodLogs _logs;
+    private KubernetesClient _client = null!;
+    private KubeResources _api = null!;
+    private EndpointSliceWatcher _endpoints = null!;
+    private PodLogs _logs = null!;
     private readonly FunctionLocks _locks = new();
     private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _stop = new();
@@ -29,14 +30,12 @@ public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
     /// <summary>How often the function namespaces are listed again, so that one labelled later gets its endpoints watched.</summary>
     private static readonly TimeSpan NamespaceDiscoveryInterval = TimeSpan.FromSeconds(30);
 
-    private KubernetesProvider(KubernetesClient client, KubernetesProviderOptions options, TimeProvider clock)
+    /// <summary>A provider for the cluster of <paramref name="connection"/> (else the kubeconfig, else in-cluster), connected by <see cref="StartAsync(CancellationToken)"/>.</summary>
+    public KubernetesProvider(KubernetesProviderOptions options, ClusterConnection? connection = null, TimeProvider? clock = null)
     {
-        _client = client;
-        _api = client.Resources;
+        _connection = connection;
         _options = options;
-        _clock = clock;
-        _endpoints = new EndpointSliceWatcher(_api, _feed);
-        _logs = new PodLogs(_api);
+        _clock = clock ?? TimeProvider.System;
     }
 
     public ProviderInfo Info { get; } = new()
@@ -46,18 +45,38 @@ public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
         Version = VersionInfo.Of(typeof(KubernetesProvider).Assembly),
     };
 
-    /// <summary>Connects (kubeconfig or in-cluster unless <paramref name="connection"/> is given) and starts watching every function namespace's endpoints.</summary>
+    /// <summary>A started provider (for callers without a host: tests).</summary>
     public static async Task<KubernetesProvider> StartAsync(KubernetesProviderOptions options, ClusterConnection? connection = null, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
-        var client = new KubernetesClient(connection ?? KubeConfig.Load(options.Kubeconfig));
-        var provider = new KubernetesProvider(client, options, clock ?? TimeProvider.System);
-        foreach (var @namespace in await provider.ListNamespacesAsync(cancellationToken))
+        var provider = new KubernetesProvider(options, connection, clock);
+        await provider.StartAsync(cancellationToken);
+        return provider;
+    }
+
+    /// <summary>Connects (kubeconfig or in-cluster unless a connection was given) and starts watching every function namespace's endpoints.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
         {
-            provider._endpoints.Watch(@namespace);
+            _client = new KubernetesClient(_connection ?? KubeConfig.Load(_options.Kubeconfig));
+            _api = _client.Resources;
+            _endpoints = new EndpointSliceWatcher(_api, _feed);
+            _logs = new PodLogs(_api);
+            foreach (var @namespace in await ListNamespacesAsync(cancellationToken))
+            {
+                _endpoints.Watch(@namespace);
+            }
+        }
+        catch (KubeConfigException error)
+        {
+            throw ProviderStartException.BadSettings(error.Message, error);
+        }
+        catch (Exception error) when (error is KubernetesException or HttpRequestException)
+        {
+            throw ProviderStartException.Unreachable($"the Kubernetes backend cannot start: {error.Message}", error);
         }
 
-        provider._discovery = Task.Run(() => provider.DiscoverNamespacesAsync(provider._stop.Token), CancellationToken.None);
-        return provider;
+        _discovery = Task.Run(() => DiscoverNamespacesAsync(_stop.Token), CancellationToken.None);
     }
 
     public async Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
@@ -230,6 +249,25 @@ public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
         return [.. list.Items.Select(item => item.Metadata.Name).OfType<string>().Order(StringComparer.Ordinal)];
     }
 
+    public async Task<FunctionNamespace> GetNamespaceAsync(string name, CancellationToken cancellationToken)
+    {
+        var list = await _api.Namespaces.ListAsync(null, _options.FunctionNamespaceLabel, cancellationToken);
+        var found = list.Items.FirstOrDefault(item => item.Metadata.Name == name)
+            ?? throw ProviderException.NotFound($"namespace {name} not found (or not labelled {_options.FunctionNamespaceLabel})");
+        return new FunctionNamespace
+        {
+            Name = name,
+            Labels = new Dictionary<string, string>(found.Metadata.Labels ?? [], StringComparer.Ordinal),
+            Annotations = new Dictionary<string, string>(found.Metadata.Annotations ?? [], StringComparer.Ordinal),
+        };
+    }
+
+    public Task CreateNamespaceAsync(FunctionNamespace @namespace, CancellationToken cancellationToken) => throw NamespacesAreTheClusters();
+
+    public Task UpdateNamespaceAsync(FunctionNamespace @namespace, CancellationToken cancellationToken) => throw NamespacesAreTheClusters();
+
+    public Task DeleteNamespaceAsync(string name, CancellationToken cancellationToken) => throw NamespacesAreTheClusters();
+
     public IReadOnlyList<ReplicaEndpoint> GetReadyEndpoints(FunctionKey function) => _endpoints.ReadyEndpoints(function);
 
     public IAsyncEnumerable<EndpointsChanged> WatchEndpointsAsync(CancellationToken cancellationToken) => _feed.WatchAsync(cancellationToken);
@@ -337,4 +375,8 @@ public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
         string.IsNullOrEmpty(@namespace) ? _options.DefaultNamespace : DeploymentValidator.NamespaceOrDefault(@namespace);
 
     private static ProviderException NotFound(FunctionKey key) => ProviderException.NotFound($"function {key.Name} not found in namespace {key.Namespace}");
+
+    /// <summary>On a cluster, namespaces are the cluster administrator's: made with kubectl and the function-namespace label.</summary>
+    private ProviderException NamespacesAreTheClusters() => ProviderException.NotSupported(
+        $"on Kubernetes, function namespaces are made by the cluster's administrator: kubectl create namespace NAME && kubectl label namespace NAME {_options.FunctionNamespaceLabel}");
 }

@@ -12,7 +12,7 @@ public class BatchSchedulingTests
     public async Task The_gateway_and_its_watchdogs_run_batch_and_functions_keep_the_launch_policy()
     {
         const string script = PolicyOfTheFunction;
-        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__StandbyReplicas"] = "1" });
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__Local__StandbyReplicas"] = "1" });
         await gateway.DeployAsync($$"""{"service":"from-standby","image":"local","envProcess":"{{script}}"}""");
         await gateway.DeployAsync($$$"""{"service":"own-watchdog","image":"local","envProcess":"{{{script}}}","envVars":{"sched_batch":"false"}}""");
 

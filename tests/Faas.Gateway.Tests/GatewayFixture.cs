@@ -15,7 +15,8 @@ public sealed class GatewayFixture : IAsyncDisposable
     private readonly TempDirectory _state = new("faas-gateway-");
     private WebApplication _app = null!;
     private Action<GatewayOptions>? _configure;
-    private Action<Faas.Gateway.Async.AsyncOptions>? _configureAsync;
+    private IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
+    private Action<Faas.Gateway.Configuration.AsyncOptions>? _configureAsync;
 
     public string Url { get; private set; } = "";
 
@@ -31,9 +32,11 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     /// <param name="configure">Changes to the test defaults (no standby replicas, a 5 s upstream timeout).</param>
     /// <param name="configureAsync">Async settings (the in-process queue unless a NATS URL is set).</param>
-    public static async Task<GatewayFixture> StartAsync(Action<GatewayOptions>? configure = null, Action<Faas.Gateway.Async.AsyncOptions>? configureAsync = null)
+    /// <param name="settings">Configuration as the command line gives it, such as <c>Gateway:Docker:Socket</c> for a backend.</param>
+    public static async Task<GatewayFixture> StartAsync(Action<GatewayOptions>? configure = null, Action<Faas.Gateway.Configuration.AsyncOptions>? configureAsync = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
-        var fixture = new GatewayFixture { _configure = configure, _configureAsync = configureAsync };
+        var fixture = new GatewayFixture { _configure = configure, _configureAsync = configureAsync, _settings = settings ?? new Dictionary<string, string>() };
         fixture.Url = $"http://127.0.0.1:{FreePort.Next()}";
         await fixture.StartAppAsync();
         fixture.AdminPassword = await File.ReadAllTextAsync(Path.Combine(fixture._state.Path, "admin-password"));
@@ -53,12 +56,20 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     private async Task StartAppAsync()
     {
-        _app = await GatewayApp.CreateAsync(["--urls", Url], options =>
+        var settings = new Dictionary<string, string>
+        {
+            ["Gateway:Local:WatchdogPath"] = RepoPaths.Watchdog,
+            ["Gateway:Local:StandbyReplicas"] = "0",
+            ["Gateway:Local:SandboxReadOnlyPaths:0"] = RepoPaths.Root,
+        };
+        foreach (var (name, value) in _settings)
+        {
+            settings[name] = value;
+        }
+
+        _app = await GatewayApp.CreateAsync(["--urls", Url, .. settings.Select(setting => $"--{setting.Key}={setting.Value}")], options =>
         {
             options.StateDirectory = _state.Path;
-            options.WatchdogPath = RepoPaths.Watchdog;
-            options.StandbyReplicas = 0;
-            options.SandboxReadOnlyPaths = [RepoPaths.Root];
             options.UpstreamTimeout = TimeSpan.FromSeconds(5);
             _configure?.Invoke(options);
         }, _configureAsync);

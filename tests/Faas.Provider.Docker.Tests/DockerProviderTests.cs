@@ -148,9 +148,10 @@ public sealed class DockerProviderTests(DockerFixture fixture)
     {
         using var state = new TempDirectory("faas-docker-");
 
-        var error = await Assert.ThrowsAsync<DockerException>(() => DockerProvider.StartAsync(new DockerProviderOptions { Socket = state.Combine("absent.sock"), StateDirectory = state.Path }));
+        var error = await Assert.ThrowsAsync<ProviderStartException>(() => DockerProvider.StartAsync(new DockerProviderOptions { Socket = state.Combine("absent.sock"), StateDirectory = state.Path }));
 
         Assert.Contains($"no Docker Engine answers on {state.Combine("absent.sock")}", error.Message);
+        Assert.Equal(1, error.ExitCode);
     }
 
     [DockerFact]
@@ -181,6 +182,10 @@ public sealed class DockerProviderTests(DockerFixture fixture)
 
         await provider.UpdateAsync(Function(name, "echo v2"), CancellationToken.None);
 
+        // The update answers at once; the new container replaces the old one in the background.
+        Assert.True(await ProcessTable.EventuallyAsync(async () =>
+            provider.GetReadyEndpoints(new FunctionKey(name, "openfaas-fn")) is [var only] && only.Instance != before.Instance
+            && (await ContainersOf(name)).Count == 1, TimeSpan.FromSeconds(60)), "the update did not roll to one new container");
         var after = Assert.Single(await WaitForReadyAsync(provider, name, 1));
         var containers = await ContainersOf(name);
         Assert.Equal("v2\n", await InvokeAsync(after));

@@ -101,9 +101,9 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             ["FAAS_STATE_DIR"] = _state.Path,
             ["FAAS_ADMIN_PASSWORD"] = AdminPassword,
-            ["Gateway__WatchdogPath"] = RepoPaths.Watchdog,
-            ["Gateway__StandbyReplicas"] = "0",
-            ["Gateway__SandboxReadOnlyPaths__0"] = RepoPaths.Root,
+            ["Gateway__Local__WatchdogPath"] = RepoPaths.Watchdog,
+            ["Gateway__Local__StandbyReplicas"] = "0",
+            ["Gateway__Local__SandboxReadOnlyPaths__0"] = RepoPaths.Root,
         };
         foreach (var (name, value) in _settings)
         {

@@ -47,7 +47,7 @@ public static class ColdStartDockerScenario
         }
 
         var image = await engine.InspectImageAsync(BaseImages.Watchdog);
-        var version = new ReplicaVersion(new FunctionDefinition(deployment, DateTimeOffset.UtcNow), image.Id, ReplicaVersion.ParseEnvironment(image.Config?.Env), null);
+        var version = new ContainerVersion(deployment, DateTimeOffset.UtcNow, image.Id, ContainerVersion.ParseEnvironment(image.Config?.Env), null);
         var steps = new List<(double Create, double Start, double Ready, double First)>();
         for (var run = 0; run < Runs; run++)
         {
@@ -89,7 +89,7 @@ public static class ColdStartDockerScenario
         throw new TimeoutException($"{name} did not answer within 60 s of scaling up");
     }
 
-    private static async Task<(double, double, double, double)> StepsAsync(DockerEngine engine, ReplicaVersion version, DockerProviderOptions options)
+    private static async Task<(double, double, double, double)> StepsAsync(DockerEngine engine, ContainerVersion version, DockerProviderOptions options)
     {
         var port = FreePort.Next();
         var name = ContainerNames.NewReplica(version.Key);

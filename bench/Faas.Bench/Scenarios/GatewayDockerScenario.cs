@@ -51,7 +51,7 @@ public static class GatewayDockerScenario
 
     private static async Task<Target> StartDockerGatewayAsync(string socket)
     {
-        var gateway = await GatewayTarget.StartGatewayAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__DockerSocket"] = socket });
+        var gateway = await GatewayTarget.StartGatewayAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__Docker__Socket"] = socket });
         using var admin = GatewayTarget.AdminClient();
         using var body = new StringContent($$"""{"service":"bench","image":"{{Image}}"}""", Encoding.UTF8, "application/json");
         using var deployed = await admin.PostAsync(gateway.Url + "/system/functions", body);

@@ -1,6 +1,7 @@
 using System.Globalization;
-using Faas.Gateway.Admin;
-using Faas.Gateway.Invoke;
+using Faas.Gateway.Calls;
+using Faas.Gateway.Configuration;
+using Faas.Gateway.Http;
 using Faas.Provider;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;

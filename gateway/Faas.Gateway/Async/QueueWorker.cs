@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Faas.Gateway.Invoke;
+using Faas.Gateway.Calls;
+using Faas.Gateway.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Faas.Gateway.Async;

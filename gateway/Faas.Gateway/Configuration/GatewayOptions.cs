@@ -6,9 +6,6 @@ public sealed class GatewayOptions
     /// <summary>Where the local backend keeps its state (<c>FAAS_STATE_DIR</c> wins).</summary>
     public string StateDirectory { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".faas");
 
-    /// <summary>The watchdog executable replicas run; by default the one next to the gateway.</summary>
-    public string WatchdogPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "watchdog");
-
     /// <summary>
     /// The longest an invocation may take (OpenFaaS' <c>upstream_timeout</c>): the timeout of functions without a
     /// <c>faas.timeout</c> of their own and the bound on those with one.
@@ -34,23 +31,13 @@ public sealed class GatewayOptions
     public bool AuthenticateInvocations { get; set; }
 
     /// <summary>The autoscaler (section <c>Gateway:Autoscaling</c>).</summary>
-    public Faas.Gateway.Scaling.AutoscalingOptions Autoscaling { get; set; } = new();
+    public AutoscalingOptions Autoscaling { get; set; } = new();
 
-    /// <summary>Which backend runs replicas: <c>local</c> (processes, the default), <c>docker</c> (containers) or <c>kubernetes</c>.</summary>
+    /// <summary>
+    /// Which backend runs replicas: <c>local</c> (processes, the default), <c>docker</c> (containers) or
+    /// <c>kubernetes</c>; each reads its own section (<c>Gateway:Local</c>, <c>Gateway:Docker</c>, <c>Gateway:Kubernetes</c>).
+    /// </summary>
     public string Provider { get; set; } = "local";
-
-    /// <summary>The Docker Engine's socket (Docker backend).</summary>
-    public string DockerSocket { get; set; } = Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://", StringComparison.Ordinal)
-        ? host["unix://".Length..] : Faas.Provider.Docker.Engine.DockerEngine.DefaultSocket;
-
-    /// <summary>The Docker backend's network: <c>host</c> (loopback ports) or a bridge network's name (ports published on 127.0.0.1).</summary>
-    public string DockerNetwork { get; set; } = Faas.Provider.Docker.DockerProviderOptions.HostNetwork;
-
-    /// <summary>The Kubernetes backend's kubeconfig; null for <c>$KUBECONFIG</c>, <c>~/.kube/config</c>, then in-cluster.</summary>
-    public string? Kubeconfig { get; set; }
-
-    /// <summary>The label (<c>key=value</c>) that marks the namespaces the Kubernetes backend puts functions in.</summary>
-    public string FunctionNamespaceLabel { get; set; } = "openfaas=1";
 
     /// <summary>
     /// Whether the gateway's own threads run SCHED_BATCH, so that waking it does not preempt the sender (a watchdog,
@@ -59,15 +46,4 @@ public sealed class GatewayOptions
     /// </summary>
     public bool SchedBatch { get; set; } = true;
 
-    /// <summary>Whether the local backend runs each replica in a sandbox of its own (bubblewrap), where one can be made.</summary>
-    public bool Sandbox { get; set; } = true;
-
-    /// <summary>The user (<c>UID[:GID]</c>) local replicas run as when the gateway runs as root.</summary>
-    public string FunctionUser { get; set; } = "65534:65534";
-
-    /// <summary>Host paths sandboxed functions may read although they are in a hidden directory such as <c>/home</c>.</summary>
-    public List<string> SandboxReadOnlyPaths { get; set; } = [];
-
-    /// <summary>Watchdogs the local backend keeps started ahead of demand.</summary>
-    public int StandbyReplicas { get; set; } = 1;
 }

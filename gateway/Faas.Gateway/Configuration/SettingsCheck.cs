@@ -1,5 +1,4 @@
 using System.Globalization;
-using Faas.Gateway.Async;
 
 namespace Faas.Gateway.Configuration;
 
@@ -17,7 +16,6 @@ public static class SettingsCheck
             Positive("Gateway:UpstreamTimeout", gateway.UpstreamTimeout)
             ?? Positive("Gateway:ScaleFromZeroTimeout", gateway.ScaleFromZeroTimeout)
             ?? (gateway.MaxRequestBodySize is <= 0 ? Bad("Gateway:MaxRequestBodySize", gateway.MaxRequestBodySize.Value, "a number of bytes above 0, or empty for no limit") : null)
-            ?? AtLeast("Gateway:StandbyReplicas", gateway.StandbyReplicas, 0)
             ?? Positive("Gateway:Autoscaling:Interval", scaling.Interval)
             ?? (scaling.StabilizationWindow < TimeSpan.Zero ? Bad("Gateway:Autoscaling:StabilizationWindow", scaling.StabilizationWindow, "a duration of 0 or more") : null)
             ?? (scaling.ScaleDownFraction is < 0 or >= 1 ? Bad("Gateway:Autoscaling:ScaleDownFraction", scaling.ScaleDownFraction, "a fraction from 0 up to (not including) 1") : null)

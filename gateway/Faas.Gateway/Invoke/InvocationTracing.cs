@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Faas.Gateway.Admin;
 using Faas.Provider;
 
 namespace Faas.Gateway.Invoke;
@@ -14,7 +13,7 @@ public static class InvocationTracing
 {
     public const string SourceName = "Faas.Gateway";
 
-    private static readonly ActivitySource Source = new(SourceName, GatewayInfo.GatewayVersion.Release);
+    private static readonly ActivitySource Source = new(SourceName, Faas.Conventions.BuildVersion.Of(typeof(InvocationTracing).Assembly).Release);
 
     /// <summary>The invocation's span, or null when no tracer listens.</summary>
     public static Activity? Start(HttpContext context, FunctionKey function)

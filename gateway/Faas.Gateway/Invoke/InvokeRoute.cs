@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Faas.Conventions;
-using Faas.Gateway.Admin;
+using Faas.Gateway.Calls;
 using Faas.Gateway.Configuration;
+using Faas.Gateway.Http;
 using Faas.Gateway.Metrics;
 using Faas.Provider;
 using Faas.Provider.Timeouts;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Faas.Gateway.Configuration;
 using Faas.Gateway.Metrics;
 using Faas.Provider;
 using Faas.Provider.Scaling;

@@ -53,7 +53,7 @@ public sealed class AdminCredentials
         var generated = Path.Combine(stateDirectory, "admin-password");
         if (!File.Exists(generated))
         {
-            Provider.Local.State.StateDirectory.WriteAtomically(generated, Encoding.UTF8.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))));
+            Faas.Posix.PrivateFiles.WriteAtomically(generated, Encoding.UTF8.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))));
         }
 
         return new AdminCredentials(DefaultUser, File.ReadAllText(generated).Trim(), generated);

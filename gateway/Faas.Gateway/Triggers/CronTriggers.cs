@@ -1,5 +1,5 @@
 using System.Globalization;
-using Faas.Gateway.Invoke;
+using Faas.Gateway.Calls;
 using Faas.Gateway.Metrics;
 using Faas.Provider;
 using Faas.Provider.Triggers;

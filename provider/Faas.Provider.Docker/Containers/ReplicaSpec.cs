@@ -17,9 +17,9 @@ public static class ReplicaSpec
     /// <summary>The watchdog's port inside a container on a bridge network.</summary>
     private const int BridgedPort = 8080;
 
-    public static ContainerSpec Create(ReplicaVersion version, DockerProviderOptions options, string instance, int hostPort)
+    public static ContainerSpec Create(ContainerVersion version, DockerProviderOptions options, string instance, int hostPort)
     {
-        var deployment = version.Definition.Deployment;
+        var deployment = version.Deployment;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in deployment.EnvVars ?? [])
         {
@@ -85,9 +85,9 @@ public static class ReplicaSpec
     }
 
     /// <summary>The function's labels and annotations (as OpenFaaS' <c>com.openfaas.annotations.</c> labels), then ours.</summary>
-    private static Dictionary<string, string> Labels(ReplicaVersion version, int hostPort)
+    private static Dictionary<string, string> Labels(ContainerVersion version, int hostPort)
     {
-        var deployment = version.Definition.Deployment;
+        var deployment = version.Deployment;
         var labels = new Dictionary<string, string>(deployment.Labels ?? [], StringComparer.Ordinal);
         foreach (var (key, value) in deployment.Annotations ?? [])
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Faas.Provider.Docker.Containers;
 using Faas.Provider.Docker.Engine;
+using Faas.Provider.Host.Replicas;
 using Faas.Provider.Wire;
 
 namespace Faas.Provider.Docker.Definitions;
@@ -9,14 +10,14 @@ namespace Faas.Provider.Docker.Definitions;
 /// <summary>
 /// Function definitions kept by the engine itself, as labels of an empty named volume per function, so they
 /// outlive the gateway and exist while a function has no container (scaled to zero). Labels cannot change, so
-/// an update replaces the volume.
+/// saving replaces the volume. Replica counts are not kept: the engine's containers are the count.
 /// </summary>
-public sealed class DefinitionVolumes(DockerEngine engine)
+internal sealed class DefinitionVolumes(DockerEngine engine) : IDefinitionStore
 {
-    public async Task<IReadOnlyList<FunctionDefinition>> LoadAllAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredDefinition>> LoadAllAsync(CancellationToken cancellationToken)
     {
         var volumes = await engine.ListVolumesAsync([$"{ContainerLabels.Managed}=true", $"{ContainerLabels.Role}={ContainerLabels.DefinitionRole}"], cancellationToken);
-        var definitions = new List<FunctionDefinition>();
+        var definitions = new List<StoredDefinition>();
         foreach (var volume in volumes)
         {
             var labels = volume.Labels ?? [];
@@ -24,14 +25,14 @@ public sealed class DefinitionVolumes(DockerEngine engine)
                 && JsonSerializer.Deserialize(json, ProviderJson.Default.FunctionDeployment) is { } deployment
                 && DateTimeOffset.TryParse(labels.GetValueOrDefault(ContainerLabels.CreatedAt), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var createdAt))
             {
-                definitions.Add(new FunctionDefinition(deployment, createdAt));
+                definitions.Add(new StoredDefinition(deployment, createdAt));
             }
         }
 
         return definitions;
     }
 
-    public Task SaveAsync(FunctionDefinition definition, CancellationToken cancellationToken)
+    public async Task SaveAsync(StoredDefinition definition, CancellationToken cancellationToken)
     {
         var labels = new Dictionary<string, string>
         {
@@ -39,17 +40,14 @@ public sealed class DefinitionVolumes(DockerEngine engine)
             [ContainerLabels.Role] = ContainerLabels.DefinitionRole,
             [ContainerLabels.Function] = definition.Key.Name,
             [ContainerLabels.Namespace] = definition.Key.Namespace,
-            [ContainerLabels.Deployment] = definition.Json,
-            [ContainerLabels.CreatedAt] = definition.CreatedAtText,
+            [ContainerLabels.Deployment] = JsonSerializer.Serialize(definition.Deployment, ProviderJson.Default.FunctionDeployment),
+            [ContainerLabels.CreatedAt] = definition.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
         };
-        return engine.CreateVolumeAsync(NameOf(definition.Key), labels, cancellationToken);
+        await DeleteAsync(definition.Key, cancellationToken);
+        await engine.CreateVolumeAsync(NameOf(definition.Key), labels, cancellationToken);
     }
 
-    public async Task ReplaceAsync(FunctionDefinition definition, CancellationToken cancellationToken)
-    {
-        await DeleteAsync(definition.Key, cancellationToken);
-        await SaveAsync(definition, cancellationToken);
-    }
+    public Task SaveReplicasAsync(FunctionKey key, int replicas, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task DeleteAsync(FunctionKey key, CancellationToken cancellationToken)
     {

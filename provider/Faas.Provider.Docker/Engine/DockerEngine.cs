@@ -27,7 +27,7 @@ public sealed class DockerEngine : IDisposable
     private readonly HttpClient _http;
     private string _prefix = "";
 
-    private DockerEngine(string socketPath)
+    public DockerEngine(string socketPath)
     {
         var handler = new SocketsHttpHandler
         {
@@ -61,26 +61,31 @@ public sealed class DockerEngine : IDisposable
     public static async Task<DockerEngine> ConnectAsync(string socketPath = DefaultSocket, CancellationToken cancellationToken = default)
     {
         var engine = new DockerEngine(socketPath);
+        await engine.VerifyAsync(cancellationToken);
+        return engine;
+    }
+
+    /// <summary>Asks the engine its version and settles the API version to speak; <see cref="DockerException"/> if none answers.</summary>
+    public async Task VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var engine = this;
         try
         {
             engine.Server = await engine.GetAsync("/version", EngineJson.Default.EngineVersion, "version", cancellationToken);
         }
         catch (HttpRequestException error)
         {
-            engine.Dispose();
-            throw new DockerException(HttpStatusCode.ServiceUnavailable, $"no Docker Engine answers on {socketPath}: {error.Message}", "connect");
+            throw new DockerException(HttpStatusCode.ServiceUnavailable, $"no Docker Engine answers on {SocketPath}: {error.Message}", "connect");
         }
 
         var server = Version.Parse(engine.Server.ApiVersion);
         if (server < MinApiVersion)
         {
-            engine.Dispose();
             throw new DockerException(HttpStatusCode.NotImplemented, $"the engine speaks API {server}, older than the {MinApiVersion} this backend needs", "connect");
         }
 
         engine.ApiVersion = server < MaxApiVersion ? server : MaxApiVersion;
         engine._prefix = $"/v{engine.ApiVersion.Major}.{engine.ApiVersion.Minor}";
-        return engine;
     }
 
     public async Task PingAsync(CancellationToken cancellationToken = default)

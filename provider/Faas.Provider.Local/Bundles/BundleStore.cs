@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Faas.Provider.Host.State;
 using Faas.Provider.Local.State;
 using Faas.Provider.Validation;
 

@@ -25,12 +25,14 @@ internal sealed class ReplicaSandbox
     private readonly string? _bubblewrap;
     private readonly string? _setpriv;
     private readonly LocalProviderOptions _options;
+    private readonly FunctionUser _user;
 
     private ReplicaSandbox(LocalProviderOptions options, string? bubblewrap, string? setpriv, string summary)
     {
         _options = options;
         _bubblewrap = bubblewrap;
         _setpriv = setpriv;
+        _user = FunctionUser.Parse(options.FunctionUser);
         Summary = summary;
     }
 
@@ -38,7 +40,7 @@ internal sealed class ReplicaSandbox
     public bool IsIsolated => _bubblewrap is not null;
 
     /// <summary>The user replicas run as when it is not the provider's own (the provider runs as root).</summary>
-    public FunctionUser? User => _setpriv is not null ? _options.FunctionUser : null;
+    public FunctionUser? User => _setpriv is not null ? _user : null;
 
     /// <summary>One line for the start-up log: how replicas are isolated, or why they are not.</summary>
     public string Summary { get; }
@@ -197,7 +199,7 @@ internal sealed class ReplicaSandbox
     {
         if (_setpriv is not null)
         {
-            var user = _options.FunctionUser;
+            var user = _user;
             command.AddRange([_setpriv, $"--reuid={user.Uid}", $"--regid={user.Gid}", "--clear-groups", "--inh-caps=-all", "--"]);
         }
     }

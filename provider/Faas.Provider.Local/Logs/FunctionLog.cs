@@ -120,7 +120,7 @@ public sealed class FunctionLog(string path, long maxBytes) : IDisposable
 
     private FileStream Open()
     {
-        State.StateDirectory.EnsureDirectory(Path.GetDirectoryName(path)!);
+        Host.State.StateDirectory.EnsureDirectory(Path.GetDirectoryName(path)!);
         return new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.Append,

@@ -1,6 +1,6 @@
 using Faas.Posix;
 using Faas.Provider.Local.Isolation;
-using Faas.Provider.Local.State;
+using Faas.Provider.Host.State;
 
 namespace Faas.Provider.Local.Replicas;
 

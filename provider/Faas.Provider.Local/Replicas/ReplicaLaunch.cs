@@ -1,3 +1,4 @@
+using Faas.Provider.Host.Replicas;
 using Faas.Provider.Local.Bundles;
 using Faas.Provider.Timeouts;
 using Faas.Provider.Wire;
@@ -5,11 +6,27 @@ using Faas.Provider.Wire;
 namespace Faas.Provider.Local.Replicas;
 
 /// <summary>
-/// Everything needed to start replicas of one version of a function: the watchdog's environment (the
-/// function's variables, fprocess and mode, from the deployment over the bundle's manifest) and where it runs.
+/// One version of a function as the local backend starts it: the watchdog's environment (the function's variables,
+/// fprocess and mode, from the deployment over the bundle's manifest), where its files are and where its secrets are.
 /// </summary>
-public sealed record ReplicaLaunch(FunctionKey Key, IReadOnlyDictionary<string, string> Environment, string? WorkingDirectory, string SecretsDirectory)
+public sealed class ReplicaLaunch : HostVersion
 {
+    private ReplicaLaunch(FunctionDeployment deployment, DateTimeOffset createdAt, IReadOnlyDictionary<string, string> environment, string? workingDirectory, string secretsDirectory)
+        : base(deployment, createdAt)
+    {
+        Environment = environment;
+        WorkingDirectory = workingDirectory;
+        SecretsDirectory = secretsDirectory;
+    }
+
+    public IReadOnlyDictionary<string, string> Environment { get; }
+
+    /// <summary>The bundle's directory, or null for a function that is only a command.</summary>
+    public string? WorkingDirectory { get; }
+
+    /// <summary>Where the function's secrets are copied on this host.</summary>
+    public string SecretsDirectory { get; }
+
     /// <summary>Whether the function serves HTTP itself (http mode) and so needs a port of its own per replica.</summary>
     public bool IsHttpMode => Environment.TryGetValue("mode", out var mode) && mode == "http";
 
@@ -19,7 +36,7 @@ public sealed record ReplicaLaunch(FunctionKey Key, IReadOnlyDictionary<string, 
     /// </summary>
     public bool CanUseStandby => !Environment.ContainsKey("sched_batch");
 
-    public static ReplicaLaunch For(FunctionDeployment deployment, (string Directory, BundleManifest Manifest)? bundle, string secretsDirectory)
+    public static ReplicaLaunch For(FunctionDeployment deployment, DateTimeOffset createdAt, (string Directory, BundleManifest Manifest)? bundle, string secretsDirectory)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (bundle?.Manifest is { } manifest)
@@ -41,7 +58,7 @@ public sealed record ReplicaLaunch(FunctionKey Key, IReadOnlyDictionary<string, 
         environment.TryAdd("exec_timeout", FunctionTimeout.Raw(deployment.Labels, deployment.Annotations) ?? "0");
         environment["FAAS_FUNCTION_NAME"] = deployment.Service;
         environment["FAAS_FUNCTION_NAMESPACE"] = deployment.Namespace!;
-        return new ReplicaLaunch(new FunctionKey(deployment.Service, deployment.Namespace!), environment, bundle?.Directory, secretsDirectory);
+        return new ReplicaLaunch(deployment, createdAt, environment, bundle?.Directory, secretsDirectory);
     }
 
     private static void Set(Dictionary<string, string> environment, string name, string? value)

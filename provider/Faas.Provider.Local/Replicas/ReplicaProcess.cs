@@ -4,8 +4,8 @@ using System.Text.Json;
 using Faas.Posix;
 using Faas.Provider.Local.Isolation;
 using Faas.Provider.Local.Logs;
-using Faas.Provider.Local.State;
-using Faas.Provider.Supervision;
+using Faas.Provider.Host.State;
+using Faas.Provider.Host.Supervision;
 using Faas.Provider.Wire;
 
 namespace Faas.Provider.Local.Replicas;
@@ -17,26 +17,33 @@ namespace Faas.Provider.Local.Replicas;
 /// standby (<c>FAAS_STANDBY=1</c>) that is later assigned a function through its stdin. Its environment is built
 /// from nothing: the function's variables and the watchdog's settings, never the gateway's.
 /// </summary>
-public sealed class ReplicaProcess : IDisposable
+internal sealed class ReplicaProcess : IRunningReplica
 {
     private readonly Process _process;
     private readonly ReplicaSandbox _sandbox;
     private readonly string _pidFile;
     private readonly ReplicaDirectory _directory;
     private volatile Assignment? _assignment;
+    private volatile string? _lastOutput;
 
-    private ReplicaProcess(Process process, ReplicaSandbox sandbox, int port, ReplicaDirectory directory, string pidFile)
+    private ReplicaProcess(Process process, ReplicaSandbox sandbox, string id, int port, ReplicaDirectory directory, string pidFile)
     {
         _process = process;
         _sandbox = sandbox;
         Pid = process.Id;
         Port = port;
+        Instance = id;
         _directory = directory;
         _pidFile = pidFile;
         Exited = WaitForExitAsync();
     }
 
+    /// <summary>The replica's instance name (a standby's own id until it is assigned a function).</summary>
+    public string Instance { get; private set; }
+
     public int Port { get; }
+
+    public string? LastOutput => _lastOutput;
 
     /// <summary>The process the provider started: the watchdog, or bubblewrap around it.</summary>
     public int Pid { get; }
@@ -82,17 +89,17 @@ public sealed class ReplicaProcess : IDisposable
         return this;
     }
 
-    /// <summary>True once the watchdog answers 200 on <c>/_/health</c>; false if it exits or the timeout passes first.</summary>
-    public Task<bool> WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        HealthProbe.WaitUntilReadyAsync(Port, Exited, timeout, cancellationToken);
-
     /// <summary>
     /// SIGTERM to the watchdog alone (it drains and stops its function; a group-wide signal could hit a child it has
     /// just forked), then SIGKILL to whatever is left: the whole group, and with bubblewrap the namespace.
     /// </summary>
     public Task StopAsync(TimeSpan grace) => ProcessGroup.TerminateAsync(Pid, Exited, grace, terminate: _sandbox.InnerPid(Pid));
 
-    public void Dispose() => _process.Dispose();
+    public ValueTask DisposeAsync()
+    {
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private static ProcessStartInfo CreateStartInfo(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, string id, ReplicaDirectory directory, SandboxMounts mounts, out int port)
     {
@@ -136,7 +143,7 @@ public sealed class ReplicaProcess : IDisposable
 
         var pidFile = Path.Combine(state.RunningReplicas, id);
         StateDirectory.WriteAtomically(pidFile, System.Text.Encoding.ASCII.GetBytes(process.Id.ToString(CultureInfo.InvariantCulture)));
-        var replica = new ReplicaProcess(process, sandbox, port, directory, pidFile);
+        var replica = new ReplicaProcess(process, sandbox, id, port, directory, pidFile);
         process.OutputDataReceived += (_, line) => replica.Capture(line.Data);
         process.ErrorDataReceived += (_, line) => replica.Capture(line.Data);
         process.BeginOutputReadLine();
@@ -166,6 +173,7 @@ public sealed class ReplicaProcess : IDisposable
 
     private void Assign(ReplicaLaunch launch, string instance, FunctionLog log, bool sendToStandby)
     {
+        Instance = instance;
         _assignment = new Assignment(launch.Key, instance, log);
         if (sendToStandby)
         {
@@ -188,6 +196,11 @@ public sealed class ReplicaProcess : IDisposable
 
     private void Capture(string? line)
     {
+        if (line is not null)
+        {
+            _lastOutput = line;
+        }
+
         if (line is not null && _assignment is { } assignment)
         {
             assignment.Log.Append(new LogMessage

@@ -1,5 +1,5 @@
 using Faas.Provider.Local.Isolation;
-using Faas.Provider.Local.State;
+using Faas.Provider.Host.State;
 
 namespace Faas.Provider.Local.Replicas;
 

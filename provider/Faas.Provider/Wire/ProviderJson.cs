@@ -17,6 +17,7 @@ namespace Faas.Provider.Wire;
 [JsonSerializable(typeof(List<Secret>))]
 [JsonSerializable(typeof(LogMessage))]
 [JsonSerializable(typeof(ProviderInfo))]
+[JsonSerializable(typeof(FunctionNamespace))]
 [JsonSerializable(typeof(List<string>))]
 public sealed partial class ProviderJson : JsonSerializerContext
 {

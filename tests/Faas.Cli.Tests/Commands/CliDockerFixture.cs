@@ -46,7 +46,7 @@ public sealed class CliDockerFixture : IAsyncLifetime
         await File.WriteAllTextAsync(config, $"version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {_registryRoot.Combine("data")}\nhttp:\n  addr: {Registry}\n");
         _registry = ChildProcess.Start("docker-registry", ["serve", config]);
         await TestHttp.WaitForOkAsync($"http://{Registry}/v2/", TimeSpan.FromSeconds(20), () => _registry.Output);
-        Gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__DockerSocket"] = _daemon.Socket });
+        Gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__Docker__Socket"] = _daemon.Socket });
         var login = await Cli(_config.Path).RunAsync("login --username admin --password-stdin", GatewayProcess.AdminPassword);
         Assert.True(login.ExitCode == 0, login.ToString());
     }

@@ -138,7 +138,7 @@ public class AsyncFaultTests
 
     [Theory]
     [InlineData("Gateway__Async__NatsUrl", "not a url", "invalid Gateway:Async:NatsUrl=\"not a url\": expected a URL such as nats://127.0.0.1:4222")]
-    [InlineData("Gateway__WatchdogPath", "/nonexistent/watchdog", "gateway: Gateway:WatchdogPath: the watchdog executable was not found at /nonexistent/watchdog")]
+    [InlineData("Gateway__Local__WatchdogPath", "/nonexistent/watchdog", "gateway: Gateway:Local:WatchdogPath: the watchdog executable was not found at /nonexistent/watchdog")]
     public async Task A_setting_that_cannot_work_exits_2_with_one_line(string variable, string value, string expected)
     {
         var (exitCode, output) = await GatewayProcess.RunUntilExitAsync(new Dictionary<string, string> { [variable] = value });

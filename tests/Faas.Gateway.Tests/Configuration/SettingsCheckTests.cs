@@ -31,8 +31,6 @@ public class SettingsCheckTests
             SettingsCheck.Validate(new GatewayOptions(), new AsyncOptions { MaxBodySize = 0 })).Message);
         Assert.Contains("Gateway:Autoscaling:ScaleDownFraction", Assert.Throws<ArgumentException>(() =>
             SettingsCheck.Validate(new GatewayOptions { Autoscaling = new() { ScaleDownFraction = 1 } }, new AsyncOptions())).Message);
-        Assert.Contains("Gateway:StandbyReplicas", Assert.Throws<ArgumentException>(() =>
-            SettingsCheck.Validate(new GatewayOptions { StandbyReplicas = -1 }, new AsyncOptions())).Message);
         Assert.Contains("Gateway:MaxRequestBodySize", Assert.Throws<ArgumentException>(() =>
             SettingsCheck.Validate(new GatewayOptions { MaxRequestBodySize = 0 }, new AsyncOptions())).Message);
     }

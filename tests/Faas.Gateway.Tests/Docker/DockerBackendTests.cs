@@ -12,7 +12,7 @@ public sealed class DockerBackendTests(DockerEngineFixture docker)
     private static string Deployment(string name, string fprocess) =>
         $$"""{"service":"{{name}}","image":"{{BaseImages.Watchdog}}","envProcess":"{{fprocess}}"}""";
 
-    private Dictionary<string, string> Settings() => new() { ["Gateway__Provider"] = "docker", ["Gateway__DockerSocket"] = docker.Socket };
+    private Dictionary<string, string> Settings() => new() { ["Gateway__Provider"] = "docker", ["Gateway__Docker__Socket"] = docker.Socket };
 
     [DockerFact]
     public async Task Functions_deploy_invoke_and_scale_from_zero_through_the_gateway()
@@ -20,9 +20,8 @@ public sealed class DockerBackendTests(DockerEngineFixture docker)
         await using var gateway = await GatewayFixture.StartAsync(options =>
         {
             options.Provider = "docker";
-            options.DockerSocket = docker.Socket;
             options.UpstreamTimeout = TimeSpan.FromSeconds(30);
-        });
+        }, settings: new Dictionary<string, string> { ["Gateway:Docker:Socket"] = docker.Socket });
         var name = $"dk-{Guid.NewGuid():N}"[..12];
         using var deployed = await gateway.Admin.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json(Deployment(name, "rev")));
         await gateway.WaitForAvailableAsync(name);
@@ -82,9 +81,9 @@ public sealed class DockerBackendTests(DockerEngineFixture docker)
     {
         using var temp = new TempDirectory();
         var socket = temp.Combine("absent.sock");
-        var (exitCode, output) = await GatewayProcess.RunUntilExitAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__DockerSocket"] = socket });
+        var (exitCode, output) = await GatewayProcess.RunUntilExitAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__Docker__Socket"] = socket });
 
         Assert.Equal(1, exitCode);
-        Assert.Contains($"gateway: cannot start: connect: no Docker Engine answers on {socket}", output);
+        Assert.Contains($"gateway: cannot start: the Docker backend cannot start: connect: no Docker Engine answers on {socket}", output);
     }
 }

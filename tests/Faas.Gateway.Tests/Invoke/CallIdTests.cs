@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Faas.Gateway.Calls;
 using Faas.Gateway.Invoke;
 
 namespace Faas.Gateway.Tests.Invoke;

@@ -25,11 +25,8 @@ public sealed class KubernetesBackendTests
             users: [{ name: gateway, user: { token: {{KubeApiServerDouble.Token}} } }]
             contexts: [{ name: test, context: { cluster: double, user: gateway } }]
             """);
-        await using var gateway = await GatewayFixture.StartAsync(options =>
-        {
-            options.Provider = "kubernetes";
-            options.Kubeconfig = config.Combine("config");
-        });
+        await using var gateway = await GatewayFixture.StartAsync(options => options.Provider = "kubernetes",
+            settings: new Dictionary<string, string> { ["Gateway:Kubernetes:Kubeconfig"] = config.Combine("config") });
         await using var pod = await WatchdogProcess.StartAsync(new Dictionary<string, string> { ["fprocess"] = "rev" });
 
         using var deployed = await gateway.Admin.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json("""{"service":"echo","image":"example/echo:1","envProcess":"rev"}"""));

@@ -66,7 +66,7 @@ public sealed class FunctionObjectsTests
 
         Assert.Equal((function.Service, function.Image, function.Namespace, function.EnvProcess), (status.Name, status.Image, status.Namespace, status.EnvProcess));
         Assert.Equal(function.EnvVars, status.EnvVars);
-        Assert.Equal(function.Labels, status.Labels);
+        Assert.Equal(new Dictionary<string, string>(function.Labels!) { ["faas_function"] = "full" }, status.Labels);
         Assert.Equal(function.Annotations, status.Annotations);
         Assert.Equal(function.Secrets, status.Secrets);
         Assert.Equal(function.Limits, status.Limits);

@@ -31,6 +31,9 @@ public class RollingUpdateTests
 
         await Task.Delay(300);
         await fixture.Provider.UpdateAsync(LocalProviderFixture.Function("rolling", "echo v2"), CancellationToken.None);
+
+        // The update answers at once; new replicas take over in the background.
+        Assert.True(await ProcessTable.EventuallyAsync(() => { lock (answers) { return answers.Contains("v2\n"); } }, TimeSpan.FromSeconds(20)), "v2 never answered");
         await Task.Delay(500);
         await stop.CancelAsync();
         await traffic;

@@ -1,11 +1,10 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using Faas.Conventions;
 using Faas.Proxy;
 using Faas.Proxy.Http1;
 using Faas.Watchdog.Http;
-using Faas.Watchdog.Modes;
+using Faas.Watchdog.Server;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
@@ -123,48 +122,25 @@ internal sealed class FastPathConnection(HttpModeFastPath fastPath, ConnectionCo
     }
 
     /// <summary>False when the connection must be aborted (the client left, or a response broke after it started).</summary>
-    private async ValueTask<bool> ServeAsync(RequestRoute route)
+    private ValueTask<bool> ServeAsync(RequestRoute route) => route switch
     {
-        var health = fastPath.Health;
-        switch (route)
-        {
-            case RequestRoute.Health when _request.Method != HttpMethods.Get:
-                return await AnswerAsync(StatusCodes.Status405MethodNotAllowed, "method not allowed", []);
-            case RequestRoute.Health:
-                return health.IsHealthy
-                    ? await AnswerAsync(StatusCodes.Status200OK, "OK", [])
-                    : await AnswerAsync(StatusCodes.Status503ServiceUnavailable, "not ready", []);
-            case RequestRoute.Ready:
-                return !health.IsHealthy ? await AnswerAsync(StatusCodes.Status503ServiceUnavailable, "not ready", [])
-                    : fastPath.Limiter.IsSaturated ? await AnswerAsync(StatusCodes.Status429TooManyRequests, "at max_inflight", [])
-                    : await AnswerAsync(StatusCodes.Status200OK, "OK", []);
-            default:
-                return await InvokeAsync();
-        }
-    }
+        RequestRoute.Health => AnswerAsync(fastPath.Policy.Health(_request.Method)),
+        RequestRoute.Ready => AnswerAsync(fastPath.Policy.Ready()),
+        _ => InvokeAsync(),
+    };
 
     private async ValueTask<bool> InvokeAsync()
     {
-        var limiter = fastPath.Limiter;
-        var metrics = fastPath.Metrics;
-        if (RequestTimeout.Check(_request.Timeout) is { } problem)
+        var policy = fastPath.Policy;
+        if (policy.Admit(_request.Method, _request.Timeout, out _invocationStart) is { } refused)
         {
-            metrics.Record(StatusCodes.Status400BadRequest, _request.Method, 0);
-            return await AnswerAsync(StatusCodes.Status400BadRequest, problem, FromWatchdog);
+            return await AnswerAsync(refused);
         }
 
-        if (!limiter.TryEnter())
-        {
-            metrics.Record(StatusCodes.Status429TooManyRequests, _request.Method, 0);
-            return await AnswerAsync(StatusCodes.Status429TooManyRequests, $"Concurrent request limit exceeded. Max concurrent requests: {limiter.Limit}", FromMiddleware);
-        }
-
-        _invocationStart = Stopwatch.GetTimestamp();
-        metrics.InFlight.Inc();
         var outcome = new RelayOutcome(ForwardResult.Aborted, 0, false, null);
         var status = StatusCodes.Status200OK;
         var deadline = _deadline!;
-        deadline.Arm(InvocationDeadline.Limit(_request.Timeout, fastPath.Config));
+        deadline.Arm(policy.Limit(_request.Timeout));
         try
         {
             var mode = fastPath.Mode;
@@ -183,36 +159,34 @@ internal sealed class FastPathConnection(HttpModeFastPath fastPath, ConnectionCo
             if (!outcome.ResponseStarted && mode.FailureAnswer(outcome.Result, deadline.Expired, deadline.Limit) is var (failureStatus, message))
             {
                 status = failureStatus;
-                return await AnswerAsync(failureStatus, message, FromWatchdog);
+                return await AnswerAsync(new RequestPolicy.Answer(failureStatus, message, RequestPolicy.WatchdogSource));
             }
 
             return outcome.Result == ForwardResult.Success;
         }
         catch (Exception error) when (!outcome.ResponseStarted && error is not OperationCanceledException)
         {
-            fastPath.Log.Info($"invocation failed: {error.GetType().Name}: {error.Message}");
-            status = StatusCodes.Status500InternalServerError;
-            return await AnswerAsync(status, "the watchdog could not run the function", FromWatchdog);
+            var failed = policy.Failed(error);
+            status = failed.Status;
+            return await AnswerAsync(failed);
         }
         finally
         {
             deadline.Disarm();
-            limiter.Exit();
-            metrics.InFlight.Dec();
-            var seconds = Stopwatch.GetElapsedTime(_invocationStart).TotalSeconds;
-            metrics.Record(status, _request.Method, seconds);
-            if (fastPath.Config.LogRequests)
-            {
-                var length = outcome.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? "-";
-                fastPath.Log.Info($"{_request.Method} {_request.Target} - {status} - ContentLength: {length} ({seconds:0.0000}s)");
-            }
+            policy.Finish(_invocationStart, status, _request.Method, _request.Target ?? "", outcome.ContentLength);
         }
     }
 
     /// <summary>The watchdog's own short answer (see <see cref="PlainText"/>); false if the client is gone.</summary>
-    private async ValueTask<bool> AnswerAsync(int statusCode, string message, byte[] sourceHeader)
+    private async ValueTask<bool> AnswerAsync(RequestPolicy.Answer answer)
     {
-        PlainResponse.Write(connection.Transport.Output, _responseHead, statusCode, message, sourceHeader);
+        var source = answer.Source switch
+        {
+            RequestPolicy.WatchdogSource => FromWatchdog,
+            RequestPolicy.LimiterSource => FromMiddleware,
+            _ => [],
+        };
+        PlainResponse.Write(connection.Transport.Output, _responseHead, answer.Status, answer.Message, source);
         var flushed = await connection.Transport.Output.FlushAsync();
         return !flushed.IsCompleted && !flushed.IsCanceled;
     }

@@ -1,8 +1,6 @@
-using Faas.Watchdog.Config;
-using Faas.Watchdog.Health;
 using Faas.Watchdog.Logging;
-using Faas.Watchdog.Metrics;
 using Faas.Watchdog.Modes;
+using Faas.Watchdog.Server;
 using Microsoft.AspNetCore.Connections;
 
 namespace Faas.Watchdog.FastPath;
@@ -13,26 +11,19 @@ namespace Faas.Watchdog.FastPath;
 /// pipeline. That pipeline cost about a third of the watchdog's time per proxied request. The first request it does not
 /// take (see <see cref="FastPathRequestParser"/>) hands the connection, bytes unread, to Kestrel for good, so upgrades,
 /// chunked or large uploads, Expect, HEAD and malformed input keep Kestrel's behaviour. Answers, limits, metrics,
-/// logs and the deadline are the same as on Kestrel's path (<see cref="Server.WatchdogApplication"/>, <see cref="HttpMode"/>).
+/// logs and the deadline are decided by the same <see cref="RequestPolicy"/> as on Kestrel's path.
 /// </summary>
-internal sealed class HttpModeFastPath(WatchdogConfig config, HttpMode mode, ReplicaHealth health, ConcurrencyLimiter limiter,
-    WatchdogMetrics metrics, WatchdogLog log, TimeSpan keepAliveTimeout) : IDisposable
+internal sealed class HttpModeFastPath(RequestPolicy policy, HttpMode mode, WatchdogLog log, TimeSpan keepAliveTimeout) : IDisposable
 {
-    public WatchdogConfig Config => config;
+    public RequestPolicy Policy => policy;
 
     public HttpMode Mode => mode;
-
-    public ReplicaHealth Health => health;
-
-    public ConcurrencyLimiter Limiter => limiter;
-
-    public WatchdogMetrics Metrics => metrics;
 
     public WatchdogLog Log => log;
 
     public KeepAliveMonitor KeepAlive { get; } = new(keepAliveTimeout);
 
-    public FastPathRequestParser Parser { get; } = new(mode.UpstreamHost, mode.UpstreamPort, mode.UpstreamBasePath, config.LogRequests);
+    public FastPathRequestParser Parser { get; } = new(mode.UpstreamHost, mode.UpstreamPort, mode.UpstreamBasePath, policy.Config.LogRequests);
 
     /// <summary>The middleware: every connection starts on the fast path; <paramref name="kestrel"/> takes over those it hands on.</summary>
     public ConnectionDelegate Wrap(ConnectionDelegate kestrel) => connection => new FastPathConnection(this, connection).RunAsync(kestrel);

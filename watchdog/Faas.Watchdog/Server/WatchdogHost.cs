@@ -37,10 +37,11 @@ public sealed class WatchdogHost(WatchdogConfig config)
         var health = new ReplicaHealth(config.LockFilePath, config.SuppressLock);
         var limiter = new ConcurrencyLimiter(config.MaxInflight);
         var metrics = new WatchdogMetrics();
-        var application = new WatchdogApplication(config, mode, health, limiter, metrics, _log);
+        var policy = new RequestPolicy(config, health, limiter, metrics, _log);
+        var application = new WatchdogApplication(config, mode, policy, metrics);
 
         using var fastPath = mode is HttpMode http && config.HttpFastPath
-            ? new HttpModeFastPath(config, http, health, limiter, metrics, _log, KeepAliveTimeout)
+            ? new HttpModeFastPath(policy, http, _log, KeepAliveTimeout)
             : null;
         using var server = CreateServer(config, fastPath is null ? null : fastPath.Wrap);
         try

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Faas.Gateway.Configuration;
 using Faas.Gateway.Messaging;
 using Faas.Provider;
 using Microsoft.Extensions.Options;

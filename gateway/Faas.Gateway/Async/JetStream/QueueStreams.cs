@@ -1,3 +1,4 @@
+using Faas.Gateway.Configuration;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 

@@ -1,0 +1,30 @@
+using Faas.Provider;
+
+namespace Faas.Gateway.Http;
+
+/// <summary>Maps the provider's typed failures to OpenFaaS' status codes, with the provider's one-line message as a plain-text body.</summary>
+public sealed class ProviderErrors(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (ProviderException error) when (!context.Response.HasStarted)
+        {
+            var status = error.Kind switch
+            {
+                ProviderError.NotFound => StatusCodes.Status404NotFound,
+                ProviderError.Conflict => StatusCodes.Status409Conflict,
+                ProviderError.NotSupported => StatusCodes.Status501NotImplemented,
+                _ => StatusCodes.Status400BadRequest,
+            };
+            await PlainTextError.WriteAsync(context, status, error.Message);
+        }
+        catch (BadHttpRequestException error) when (!context.Response.HasStarted)
+        {
+            await PlainTextError.WriteAsync(context, error.StatusCode, error.Message);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel;
+using Faas.Provider.Host.State;
+using Faas.Provider.Host.Supervision;
+using Faas.Provider.Local.Isolation;
+using Faas.Provider.Local.Logs;
+
+namespace Faas.Provider.Local.Replicas;
+
+/// <summary>
+/// Starts a replica as a watchdog process (in its sandbox, where there is one): taken from the standby pool when one
+/// is idle and the function allows it, else started from scratch. Its output goes to the function's log.
+/// </summary>
+internal sealed class ProcessDriver(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, StandbyPool? standbys, FunctionLogs logs)
+    : IReplicaDriver<ReplicaLaunch>
+{
+    public Task<IRunningReplica> StartAsync(ReplicaLaunch version, string instance, CancellationToken cancellationToken)
+    {
+        var log = logs.Of(version.Key);
+        try
+        {
+            var replica = (version.CanUseStandby ? standbys?.TryTake() : null)?.AssignStandby(version, instance, log)
+                ?? ReplicaProcess.Start(options, state, sandbox, version, instance, log);
+            return Task.FromResult<IRunningReplica>(replica);
+        }
+        catch (Exception error) when (error is IOException or Win32Exception or InvalidOperationException)
+        {
+            throw new ReplicaStartException($"the watchdog did not start: {error.Message}", error);
+        }
+    }
+}
