@@ -56,8 +56,7 @@ public static class SystemRoutes
             return Results.StatusCode(StatusCodes.Status202Accepted);
         });
         MapSecrets(system);
-        system.MapGet("/namespaces", async (HttpContext context, IFunctionProvider provider) =>
-            await WriteJsonAsync(context, [.. await provider.ListNamespacesAsync(context.RequestAborted)], ProviderJson.Wire.ListString));
+        MapNamespaces(system);
         system.MapGet("/info", (HttpContext context, IFunctionProvider provider) =>
             WriteJsonAsync(context, new GatewayInfo { Provider = provider.Info, Version = GatewayInfo.GatewayVersion, Arch = GatewayInfo.Architecture }, GatewayJson.Wire.GatewayInfo));
         system.MapGet("/logs", LogRoute.StreamAsync);
@@ -73,6 +72,39 @@ public static class SystemRoutes
             await WriteJsonAsync(context, new BundleStored { Image = image }, GatewayJson.Wire.BundleStored);
             return Results.Empty;
         });
+    }
+
+    /// <summary>faas-provider's namespace list and CRUD (faas-cli <c>namespace list|create|get|update|remove</c>).</summary>
+    private static void MapNamespaces(RouteGroupBuilder system)
+    {
+        system.MapGet("/namespaces", async (HttpContext context, IFunctionProvider provider) =>
+            await WriteJsonAsync(context, [.. await provider.ListNamespacesAsync(context.RequestAborted)], ProviderJson.Wire.ListString));
+        system.MapGet("/namespace/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
+            await WriteJsonAsync(context, await provider.GetNamespaceAsync(name, context.RequestAborted), ProviderJson.Wire.FunctionNamespace));
+        system.MapPost("/namespace/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
+        {
+            await provider.CreateNamespaceAsync(await ReadNamespaceAsync(context, name), context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status201Created);
+        });
+        system.MapPut("/namespace/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
+        {
+            await provider.UpdateNamespaceAsync(await ReadNamespaceAsync(context, name), context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        });
+        system.MapDelete("/namespace/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
+        {
+            await provider.DeleteNamespaceAsync(name, context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        });
+    }
+
+    /// <summary>The namespace from the body (which may be empty), named by the route; a body naming another is a 400.</summary>
+    private static async Task<FunctionNamespace> ReadNamespaceAsync(HttpContext context, string name)
+    {
+        var given = context.Request.ContentLength is 0 ? new FunctionNamespace() : await JsonBody.ReadAsync(context.Request, ProviderJson.Default.FunctionNamespace, context.RequestAborted);
+        return given.Name.Length > 0 && given.Name != name
+            ? throw new BadHttpRequestException($"the body names namespace {given.Name} but the path names {name}")
+            : given with { Name = name };
     }
 
     private static void MapSecrets(RouteGroupBuilder system)

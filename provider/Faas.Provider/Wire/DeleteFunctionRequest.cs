@@ -7,8 +7,8 @@ public sealed record DeleteFunctionRequest
 {
     [JsonPropertyName("functionName")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string FunctionName { get; init; } = "";
+    public string FunctionName { get; set; } = "";
 
     [JsonPropertyName("namespace")]
-    public string? Namespace { get; init; }
+    public string? Namespace { get; set; }
 }

@@ -7,13 +7,13 @@ public sealed record FunctionNamespace
 {
     [JsonPropertyName("name")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string Name { get; init; } = "";
+    public string Name { get; set; } = "";
 
     [JsonPropertyName("annotations")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public Dictionary<string, string> Annotations { get; init; } = [];
+    public Dictionary<string, string> Annotations { get; set; } = [];
 
     [JsonPropertyName("labels")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public Dictionary<string, string> Labels { get; init; } = [];
+    public Dictionary<string, string> Labels { get; set; } = [];
 }

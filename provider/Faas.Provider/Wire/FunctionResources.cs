@@ -6,17 +6,17 @@ namespace Faas.Provider.Wire;
 public sealed record FunctionResources
 {
     [JsonPropertyName("memory")]
-    public string? Memory { get; init; }
+    public string? Memory { get; set; }
 
     [JsonPropertyName("cpu")]
-    public string? Cpu { get; init; }
+    public string? Cpu { get; set; }
 
     [JsonPropertyName("nvidia.com/gpu")]
-    public string? NvidiaGpu { get; init; }
+    public string? NvidiaGpu { get; set; }
 
     [JsonPropertyName("amd.com/gpu")]
-    public string? AmdGpu { get; init; }
+    public string? AmdGpu { get; set; }
 
     [JsonPropertyName("intel.com/gpu")]
-    public string? IntelGpu { get; init; }
+    public string? IntelGpu { get; set; }
 }

@@ -6,15 +6,15 @@ namespace Faas.Provider.Wire;
 public sealed record FunctionScaling
 {
     [JsonPropertyName("policy")]
-    public string Policy { get; init; } = "";
+    public string Policy { get; set; } = "";
 
     [JsonPropertyName("desiredReplicas")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public int DesiredReplicas { get; init; }
+    public int DesiredReplicas { get; set; }
 
     [JsonPropertyName("lastDecision")]
-    public string LastDecision { get; init; } = "";
+    public string LastDecision { get; set; } = "";
 
     [JsonPropertyName("decidedAt")]
-    public DateTimeOffset DecidedAt { get; init; }
+    public DateTimeOffset DecidedAt { get; set; }
 }

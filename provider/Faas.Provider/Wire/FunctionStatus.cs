@@ -36,74 +36,74 @@ public sealed record FunctionStatus
 
     [JsonPropertyName("name")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string Name { get; init; } = "";
+    public string Name { get; set; } = "";
 
     [JsonPropertyName("image")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string Image { get; init; } = "";
+    public string Image { get; set; } = "";
 
     [JsonPropertyName("namespace")]
-    public string? Namespace { get; init; }
+    public string? Namespace { get; set; }
 
     [JsonPropertyName("envProcess")]
-    public string? EnvProcess { get; init; }
+    public string? EnvProcess { get; set; }
 
     [JsonPropertyName("envVars")]
-    public Dictionary<string, string>? EnvVars { get; init; }
+    public Dictionary<string, string>? EnvVars { get; set; }
 
     [JsonPropertyName("constraints")]
-    public List<string>? Constraints { get; init; }
+    public List<string>? Constraints { get; set; }
 
     [JsonPropertyName("secrets")]
-    public List<string>? Secrets { get; init; }
+    public List<string>? Secrets { get; set; }
 
     [JsonPropertyName("labels")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public Dictionary<string, string> Labels { get; init; } = [];
+    public Dictionary<string, string> Labels { get; set; } = [];
 
     [JsonPropertyName("annotations")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public Dictionary<string, string> Annotations { get; init; } = [];
+    public Dictionary<string, string> Annotations { get; set; } = [];
 
     [JsonPropertyName("limits")]
-    public FunctionResources? Limits { get; init; }
+    public FunctionResources? Limits { get; set; }
 
     [JsonPropertyName("requests")]
-    public FunctionResources? Requests { get; init; }
+    public FunctionResources? Requests { get; set; }
 
     [JsonPropertyName("readOnlyRootFilesystem")]
-    public bool ReadOnlyRootFilesystem { get; init; }
+    public bool ReadOnlyRootFilesystem { get; set; }
 
     [JsonPropertyName("invocationCount")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public double InvocationCount { get; init; }
+    public double InvocationCount { get; set; }
 
     /// <summary>Desired replicas.</summary>
     [JsonPropertyName("replicas")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public ulong Replicas { get; init; }
+    public ulong Replicas { get; set; }
 
     /// <summary>Replicas ready to serve.</summary>
     [JsonPropertyName("availableReplicas")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public ulong AvailableReplicas { get; init; }
+    public ulong AvailableReplicas { get; set; }
 
     [JsonPropertyName("createdAt")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; set; }
 
     [JsonPropertyName("restarts")]
-    public int Restarts { get; init; }
+    public int Restarts { get; set; }
 
     [JsonPropertyName("lastExit")]
-    public string? LastExit { get; init; }
+    public string? LastExit { get; set; }
 
     [JsonPropertyName("crashLooping")]
-    public bool CrashLooping { get; init; }
+    public bool CrashLooping { get; set; }
 
     /// <summary>Autoscaling, for functions with a scaling policy (added by the gateway).</summary>
     [JsonPropertyName("scaling")]
-    public FunctionScaling? Scaling { get; init; }
+    public FunctionScaling? Scaling { get; set; }
 
     private static Dictionary<string, string>? NullIfEmpty(Dictionary<string, string>? map) => map is { Count: > 0 } ? map : null;
 }

@@ -7,21 +7,21 @@ public sealed record LogMessage
 {
     [JsonPropertyName("name")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string Name { get; init; } = "";
+    public string Name { get; set; } = "";
 
     [JsonPropertyName("namespace")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string Namespace { get; init; } = "";
+    public string Namespace { get; set; } = "";
 
     [JsonPropertyName("instance")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string Instance { get; init; } = "";
+    public string Instance { get; set; } = "";
 
     [JsonPropertyName("timestamp")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public DateTimeOffset Timestamp { get; init; }
+    public DateTimeOffset Timestamp { get; set; }
 
     [JsonPropertyName("text")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string Text { get; init; } = "";
+    public string Text { get; set; } = "";
 }

@@ -7,14 +7,14 @@ public sealed record ProviderInfo
 {
     [JsonPropertyName("provider")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string Provider { get; init; } = "";
+    public string Provider { get; set; } = "";
 
     [JsonPropertyName("version")]
-    public VersionInfo? Version { get; init; }
+    public VersionInfo? Version { get; set; }
 
     [JsonPropertyName("orchestration")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string Orchestration { get; init; } = "";
+    public string Orchestration { get; set; } = "";
 }
 
 public sealed record VersionInfo
@@ -27,11 +27,11 @@ public sealed record VersionInfo
     }
 
     [JsonPropertyName("commit_message")]
-    public string? CommitMessage { get; init; }
+    public string? CommitMessage { get; set; }
 
     [JsonPropertyName("sha")]
-    public string? Sha { get; init; }
+    public string? Sha { get; set; }
 
     [JsonPropertyName("release")]
-    public string? Release { get; init; }
+    public string? Release { get; set; }
 }

@@ -7,12 +7,12 @@ public sealed record ScaleServiceRequest
 {
     [JsonPropertyName("serviceName")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string ServiceName { get; init; } = "";
+    public string ServiceName { get; set; } = "";
 
     [JsonPropertyName("replicas")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public ulong Replicas { get; init; }
+    public ulong Replicas { get; set; }
 
     [JsonPropertyName("namespace")]
-    public string? Namespace { get; init; }
+    public string? Namespace { get; set; }
 }

@@ -7,15 +7,15 @@ public sealed record Secret
 {
     [JsonPropertyName("name")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string Name { get; init; } = "";
+    public string Name { get; set; } = "";
 
     [JsonPropertyName("namespace")]
-    public string? Namespace { get; init; }
+    public string? Namespace { get; set; }
 
     [JsonPropertyName("value")]
-    public string? Value { get; init; }
+    public string? Value { get; set; }
 
     /// <summary>Binary value, base64 in JSON (Go's []byte).</summary>
     [JsonPropertyName("rawValue")]
-    public byte[]? RawValue { get; init; }
+    public byte[]? RawValue { get; set; }
 }
