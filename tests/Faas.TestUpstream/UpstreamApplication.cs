@@ -76,6 +76,10 @@ internal sealed class UpstreamApplication(TimeSpan readyAfter) : IHttpApplicatio
             case "/status":
                 response.StatusCode = Query(request, "code", 200);
                 break;
+            case "/redirect":
+                response.StatusCode = Query(request, "code", 302);
+                response.Headers.Location = request.Query["to"].ToString();
+                break;
             case "/crash":
                 Environment.Exit(3);
                 break;

@@ -9,7 +9,7 @@ public sealed class AutoscalingOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Load must stay low this long before a function is scaled down.</summary>
-    public TimeSpan StabilizationWindow { get; set; } = TimeSpan.FromMinutes(3);
+    public TimeSpan StabilizationWindow { get; set; } = TimeSpan.FromSeconds(40);
 
     /// <summary>The share of replicas removed per step down (0: one at a time).</summary>
     public double ScaleDownFraction { get; set; }

@@ -4,7 +4,7 @@ namespace Faas.Provider.Scaling;
 public sealed record ScalingBehaviour
 {
     /// <summary>Load must stay below the current replicas' capacity this long before a scale-down.</summary>
-    public TimeSpan StabilizationWindow { get; init; } = TimeSpan.FromMinutes(3);
+    public TimeSpan StabilizationWindow { get; init; } = TimeSpan.FromSeconds(40);
 
     /// <summary>The share of replicas removed per step once stable (0: one replica per step).</summary>
     public double ScaleDownFraction { get; init; }
@@ -24,14 +24,16 @@ public sealed record ScalingDecision(int Replicas, string Reason, ScalingState S
 /// The autoscaler's decision, a pure function: desired = clamp(ceil(load / target), min, max). Up at once; down only
 /// after the recommendation has stayed below the current count for the stabilization window, then one step (or a
 /// fraction) per round, never below the highest recommendation of the window. To zero only when the policy allows it
-/// and the function has been idle for its zero-duration; back from zero as soon as there is load.
+/// and the function has been idle for its zero-duration; back from zero as soon as there is load. A function scaled to
+/// zero by hand stays there until load arrives (a request scales it from zero).
 /// </summary>
 public static class ScalingDecider
 {
     public static ScalingDecision Decide(ScalingInput input, ScalingState? previous, ScalingBehaviour behaviour)
     {
         var (policy, current, now) = (input.Policy, input.CurrentReplicas, input.Now);
-        var lastActive = input.Active || input.Load > 0 || previous is null ? now : previous.LastActive;
+        // Activity, not load, marks a function busy: a request rate is averaged over a window and lags behind the last request.
+        var lastActive = input.Active || previous is null ? now : previous.LastActive;
         var floor = Math.Max(policy.Min, policy.ScaleToZero ? 1 : 0);
         var recommended = Math.Clamp((int)Math.Ceiling(input.Load / policy.Target), floor, Math.Max(policy.Max, floor));
         var recommendations = (previous?.Recommendations ?? [])
@@ -43,6 +45,11 @@ public static class ScalingDecider
         {
             var idle = $"idle for {(now - lastActive).TotalSeconds:0.#}s (zero-duration {policy.ZeroAfter.TotalSeconds:0.#}s)";
             return new ScalingDecision(0, current == 0 ? $"stays at zero: {idle}" : $"to zero: {idle}", new ScalingState(recommendations, null, lastActive));
+        }
+
+        if (current == 0 && !input.Active)
+        {
+            return new ScalingDecision(0, "stays at zero, where it was scaled: the next request brings it back", new ScalingState(recommendations, null, lastActive));
         }
 
         var why = $"load {input.Load:0.##} / target {policy.Target:0.##} → {recommended} (bounds {floor}-{policy.Max})";

@@ -13,10 +13,11 @@ public enum ScalingType
 }
 
 /// <summary>
-/// A function's autoscaling, from its labels. A function is autoscaled when it has <c>com.openfaas.scale.type</c>
-/// (<c>queue</c>, <c>capacity</c> or <c>rps</c>) or <c>com.openfaas.scale.zero=true</c>. Defaults: type
-/// <c>capacity</c>; target per replica 10 (queue: messages, capacity: requests in flight) or 50 (rps); min 1;
-/// max 20; scale to zero off, after 15 minutes idle (<c>com.openfaas.scale.zero-duration</c>).
+/// A function's autoscaling, from its labels. As in OpenFaaS, every function is autoscaled on its request load
+/// between <c>com.openfaas.scale.min</c> (default 1) and <c>.max</c> (default 20), unless
+/// <c>com.openfaas.scale.factor=0</c> or min equals max (and it does not scale to zero). Defaults: type <c>rps</c>
+/// (else <c>capacity</c> or <c>queue</c>); target per replica 50 (rps) or 10 (queue: messages, capacity: requests in
+/// flight); scale to zero off, after 15 minutes idle (<c>com.openfaas.scale.zero-duration</c>) when on.
 /// </summary>
 public sealed record ScalingPolicy(ScalingType Type, double Target, int Min, int Max, bool ScaleToZero, TimeSpan ZeroAfter)
 {
@@ -24,24 +25,27 @@ public sealed record ScalingPolicy(ScalingType Type, double Target, int Min, int
     public const string TargetLabel = "com.openfaas.scale.target";
     public const string ZeroLabel = "com.openfaas.scale.zero";
     public const string ZeroDurationLabel = "com.openfaas.scale.zero-duration";
+    public const string FactorLabel = "com.openfaas.scale.factor";
 
     public static readonly TimeSpan DefaultZeroAfter = TimeSpan.FromMinutes(15);
 
     /// <summary>The policy, or null if the function is not autoscaled. Labels are assumed valid (see <see cref="Check"/>).</summary>
     public static ScalingPolicy? From(IReadOnlyDictionary<string, string>? labels)
     {
-        if (labels is null || (!labels.ContainsKey(TypeLabel) && !(labels.TryGetValue(ZeroLabel, out var zeroText) && zeroText == "true")))
+        labels ??= new Dictionary<string, string>();
+        var zero = labels.GetValueOrDefault(ZeroLabel) == "true";
+        if (labels.GetValueOrDefault(FactorLabel) == "0" || (ScalingLabels.InitialReplicas(labels) >= ScalingLabels.MaxReplicas(labels) && !zero))
         {
             return null;
         }
 
-        var type = labels.TryGetValue(TypeLabel, out var typeText) ? ParseType(typeText) ?? ScalingType.Capacity : ScalingType.Capacity;
+        var type = labels.TryGetValue(TypeLabel, out var typeText) ? ParseType(typeText) ?? ScalingType.Rps : ScalingType.Rps;
         var target = labels.TryGetValue(TargetLabel, out var targetText) && double.TryParse(targetText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed)
             ? parsed
             : type == ScalingType.Rps ? 50 : 10;
         var max = ScalingLabels.MaxReplicas(labels);
         var zeroAfter = labels.TryGetValue(ZeroDurationLabel, out var durationText) && Duration.TryParse(durationText, out var duration) ? duration : DefaultZeroAfter;
-        return new ScalingPolicy(type, target, ScalingLabels.InitialReplicas(labels), max, labels.GetValueOrDefault(ZeroLabel) == "true", zeroAfter);
+        return new ScalingPolicy(type, target, ScalingLabels.InitialReplicas(labels), max, zero, zeroAfter);
     }
 
     /// <summary>A problem naming the label, or null.</summary>
@@ -61,6 +65,11 @@ public sealed record ScalingPolicy(ScalingType Type, double Target, int Min, int
             !(double.TryParse(target, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0))
         {
             return $"label {TargetLabel} must be a number greater than zero, got \"{target}\"";
+        }
+
+        if (labels.TryGetValue(FactorLabel, out var factor) && !(int.TryParse(factor, NumberStyles.None, CultureInfo.InvariantCulture, out var percent) && percent <= 100))
+        {
+            return $"label {FactorLabel} must be a whole number from 0 to 100 (0 turns autoscaling off), got \"{factor}\"";
         }
 
         if (labels.TryGetValue(ZeroLabel, out var zero) && zero is not ("true" or "false"))

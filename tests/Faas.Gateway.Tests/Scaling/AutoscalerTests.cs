@@ -98,6 +98,62 @@ public class AutoscalerTests
         Assert.True(idledAgain);
         Assert.True(calledBack);
         Assert.Equal("queued", Assert.Single(callback.Received).Body);
-        Assert.Equal("capacity, target 10 per replica, 1-20 replicas, to zero after 1s idle", (await StatusAsync(gateway, "sleeper")).GetProperty("scaling").GetProperty("policy").GetString());
+        Assert.Equal("rps, target 50 per replica, 1-20 replicas, to zero after 1s idle", (await StatusAsync(gateway, "sleeper")).GetProperty("scaling").GetProperty("policy").GetString());
+    }
+
+    [Fact]
+    public async Task A_function_without_scaling_labels_autoscales_on_request_rate_and_comes_back_down()
+    {
+        await using var gateway = await StartAsync();
+        using var _ = await gateway.DeployAsync("plain", "cat", ""","labels":{"com.openfaas.scale.max":"3"}""");
+        await gateway.WaitForAvailableAsync("plain");
+
+        bool raised;
+        await using (LoadLoop.Post(gateway.Url + "/function/plain", concurrency: 8))
+        {
+            raised = await ReplicasBecomeAsync(gateway, "plain", 3, TimeSpan.FromSeconds(15));
+        }
+
+        var policy = (await StatusAsync(gateway, "plain")).GetProperty("scaling").GetProperty("policy").GetString();
+        var lowered = await ReplicasBecomeAsync(gateway, "plain", 1, TimeSpan.FromSeconds(30));
+
+        Assert.True(raised, "steady traffic above 100 requests a second did not bring the 3 replicas its rate asks for");
+        Assert.Equal("rps, target 50 per replica, 1-3 replicas", policy);
+        Assert.True(lowered, "did not return to 1 replica after the traffic stopped");
+    }
+
+    [Fact]
+    public async Task Scale_factor_zero_turns_autoscaling_off_and_a_hand_scaled_count_stays()
+    {
+        await using var gateway = await StartAsync();
+        using var _ = await gateway.DeployAsync("fixed", "cat", ""","labels":{"com.openfaas.scale.factor":"0"}""");
+        await gateway.WaitForAvailableAsync("fixed");
+        using var scaled = await gateway.Admin.PostAsync(gateway.Url + "/system/scale-function/fixed", GatewayFixture.Json("""{"serviceName":"fixed","replicas":2}"""));
+        await gateway.WaitForAvailableAsync("fixed", 2);
+
+        bool changed;
+        await using (LoadLoop.Post(gateway.Url + "/function/fixed", concurrency: 8))
+        {
+            changed = await ProcessTable.EventuallyAsync(async () => (await StatusAsync(gateway, "fixed")).GetProperty("replicas").GetInt32() != 2, TimeSpan.FromSeconds(6));
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, scaled.StatusCode);
+        Assert.False(changed, "the autoscaler changed a function labelled com.openfaas.scale.factor=0");
+        Assert.False((await StatusAsync(gateway, "fixed")).TryGetProperty("scaling", out var scaling) && scaling.ValueKind != JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Scale_to_zero_works_with_the_default_settings()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var _ = await gateway.DeployAsync("idler", "cat",
+            ""","labels":{"com.openfaas.scale.zero":"true","com.openfaas.scale.zero-duration":"2s"}""");
+        await gateway.WaitForAvailableAsync("idler");
+
+        var idled = await ReplicasBecomeAsync(gateway, "idler", 0, TimeSpan.FromSeconds(10));
+        using var woken = await TestHttp.Client.PostAsync(gateway.Url + "/function/idler", new StringContent("again"));
+
+        Assert.True(idled, "an idle function labelled to scale to zero after 2s was still running 10s later with default gateway settings");
+        Assert.Equal("again", await woken.Content.ReadAsStringAsync());
     }
 }

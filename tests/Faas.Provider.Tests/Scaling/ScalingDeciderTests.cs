@@ -102,12 +102,39 @@ public class ScalingDeciderTests
         Assert.Contains(expected, ScalingPolicy.Check(new Dictionary<string, string> { [label] = value }));
 
     [Fact]
-    public void Policies_come_from_labels_with_documented_defaults()
+    public void Every_function_autoscales_on_request_load_between_its_bounds_unless_told_not_to()
     {
-        Assert.Null(ScalingPolicy.From(new Dictionary<string, string> { ["com.openfaas.scale.min"] = "2" }));
-        Assert.Equal(new ScalingPolicy(ScalingType.Rps, 50, 1, 20, false, TimeSpan.FromMinutes(15)), ScalingPolicy.From(new Dictionary<string, string> { ["com.openfaas.scale.type"] = "rps" }));
+        Assert.Equal(new ScalingPolicy(ScalingType.Rps, 50, 1, 20, false, TimeSpan.FromMinutes(15)), ScalingPolicy.From(null));
+        Assert.Equal(new ScalingPolicy(ScalingType.Rps, 50, 2, 20, false, TimeSpan.FromMinutes(15)), ScalingPolicy.From(new Dictionary<string, string> { ["com.openfaas.scale.min"] = "2" }));
+        Assert.Equal(new ScalingPolicy(ScalingType.Capacity, 10, 1, 20, false, TimeSpan.FromMinutes(15)), ScalingPolicy.From(new Dictionary<string, string> { ["com.openfaas.scale.type"] = "capacity" }));
         Assert.Equal(
-            new ScalingPolicy(ScalingType.Capacity, 10, 0, 3, true, TimeSpan.FromSeconds(30)),
+            new ScalingPolicy(ScalingType.Rps, 50, 0, 3, true, TimeSpan.FromSeconds(30)),
             ScalingPolicy.From(new Dictionary<string, string> { ["com.openfaas.scale.zero"] = "true", ["com.openfaas.scale.zero-duration"] = "30s", ["com.openfaas.scale.min"] = "0", ["com.openfaas.scale.max"] = "3" }));
+        Assert.Null(ScalingPolicy.From(new Dictionary<string, string> { ["com.openfaas.scale.factor"] = "0" }));
+        Assert.Null(ScalingPolicy.From(new Dictionary<string, string> { ["com.openfaas.scale.min"] = "3", ["com.openfaas.scale.max"] = "3" }));
+        Assert.NotNull(ScalingPolicy.From(new Dictionary<string, string> { ["com.openfaas.scale.min"] = "3", ["com.openfaas.scale.max"] = "3", ["com.openfaas.scale.zero"] = "true" }));
+        Assert.Contains("com.openfaas.scale.factor", ScalingPolicy.Check(new Dictionary<string, string> { ["com.openfaas.scale.factor"] = "lots" }));
+    }
+
+    [Fact]
+    public void A_function_scaled_to_zero_by_hand_stays_there_until_load_arrives()
+    {
+        var policy = ScalingPolicy.From(null)!;
+        var idle = ScalingDecider.Decide(new ScalingInput(policy, 0, 0, Active: false, Start), null, Behaviour);
+        var loaded = ScalingDecider.Decide(new ScalingInput(policy, 0, 120, Active: true, Start.AddSeconds(1)), idle.State, Behaviour);
+
+        Assert.Equal(0, idle.Replicas);
+        Assert.Equal(3, loaded.Replicas);
+    }
+
+    [Fact]
+    public void A_lagging_request_rate_does_not_keep_an_idle_function_from_zero()
+    {
+        var policy = new ScalingPolicy(ScalingType.Rps, 50, 1, 5, true, TimeSpan.FromSeconds(2));
+        var busy = ScalingDecider.Decide(new ScalingInput(policy, 1, 0.1, Active: true, Start), null, Behaviour);
+        var quiet = ScalingDecider.Decide(new ScalingInput(policy, 1, 0.1, Active: false, Start.AddSeconds(3)), busy.State, Behaviour);
+
+        Assert.Equal(1, busy.Replicas);
+        Assert.Equal(0, quiet.Replicas);
     }
 }
