@@ -8,7 +8,8 @@ namespace Faas.Bench.Scenarios;
 /// <c>watchdog-http</c> (wrk → watchdog in http mode → the same upstream program) and <c>gateway</c>
 /// (wrk → gateway → watchdog → upstream). Rounds alternate between the paths so that noise on this shared
 /// machine lands on all of them; medians are reported. Scenario <c>watchdog-http</c> runs the first two,
-/// <c>gateway</c> all three.
+/// <c>gateway</c> all three; <c>watchdog-http</c> also runs a watchdog with <c>log_level=warn</c> beside the default
+/// one, to price the per-request log line.
 /// </summary>
 public static class ProxyPathScenario
 {
@@ -20,12 +21,18 @@ public static class ProxyPathScenario
     {
         await using var direct = await Targets.StartUpstreamAsync();
         await using var watchdog = await Targets.StartWatchdogHttpAsync();
+        await using var quietWatchdog = withGateway ? null : await Targets.StartWatchdogHttpAsync(logLevel: "warn");
         await using var gateway = withGateway ? await GatewayTarget.StartAsync() : null;
         var paths = new List<(string Name, string Url, int? Pid)>
         {
             ("direct", direct.Url + "/", null),
             ("watchdog-http", watchdog.Url + "/", watchdog.Pid),
         };
+        if (quietWatchdog is not null)
+        {
+            paths.Add(("watchdog-http log_level=warn", quietWatchdog.Url + "/", quietWatchdog.Pid));
+        }
+
         if (gateway is not null)
         {
             var idleRss = ProcessMemory.RssMegabytes(gateway.Pid);
@@ -38,6 +45,12 @@ public static class ProxyPathScenario
         var addedP50 = Median(runs, "watchdog-http", "unsaturated", r => r.P50Ms) - Median(runs, "direct", "unsaturated", r => r.P50Ms);
         report.AddGoal("watchdog-http saturated req/s at least 0.4x direct", rpsRatio >= 0.4, $"{rpsRatio:0.000}x");
         report.AddGoal("watchdog-http adds at most 0.2 ms at p50 unsaturated", addedP50 <= 0.2, $"{addedP50:0.000} ms");
+        if (quietWatchdog is not null)
+        {
+            var logged = Median(runs, "watchdog-http", "saturated", r => r.RequestsPerSecond) / Median(runs, "watchdog-http log_level=warn", "saturated", r => r.RequestsPerSecond);
+            report.AddGoal("a log line per request (the default) keeps at least 0.9x the saturated req/s of log_level=warn", logged >= 0.9, $"{logged:0.000}x");
+        }
+
         if (gateway is not null)
         {
             var fullRatio = Median(runs, "gateway", "saturated", r => r.RequestsPerSecond) / Median(runs, "direct", "saturated", r => r.RequestsPerSecond);

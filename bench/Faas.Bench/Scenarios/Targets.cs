@@ -33,7 +33,8 @@ public static class Targets
         return new Target(process, port);
     }
 
-    public static Task<Target> StartWatchdogHttpAsync()
+    /// <param name="logLevel">The watchdog's <c>log_level</c>: info (its default) logs a line per request, warn none.</param>
+    public static Task<Target> StartWatchdogHttpAsync(string logLevel = "info")
     {
         var upstreamPort = FreePort.Next();
         return StartWatchdogAsync(new()
@@ -41,6 +42,7 @@ public static class Targets
             ["mode"] = "http",
             ["fprocess"] = $"{Binaries.TestUpstream} {upstreamPort}",
             ["upstream_url"] = $"http://127.0.0.1:{upstreamPort}",
+            ["log_level"] = logLevel,
         });
     }
 

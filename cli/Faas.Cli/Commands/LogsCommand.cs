@@ -29,15 +29,24 @@ public static class LogsCommand
             }
 
             using var client = CliOptions.Client(result);
+            var lines = 0;
             try
             {
                 await foreach (var message in client.LogsAsync(result.GetValue(name)!, CliOptions.NamespaceOf(result), result.GetValue(follow), result.GetValue(tail), from, cancellationToken))
                 {
+                    lines++;
                     Console.WriteLine($"{message.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)} {message.Name} ({message.Instance}) {message.Text}");
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+            }
+
+            if (lines == 0 && !result.GetValue(follow))
+            {
+                Console.Error.WriteLine(from is null && result.GetValue(tail) is null
+                    ? $"no log lines for {result.GetValue(name)}: it has written nothing yet"
+                    : $"no log lines for {result.GetValue(name)} in the range asked for");
             }
 
             return 0;

@@ -69,4 +69,22 @@ public class FunctionCommandsTests(CliGatewayFixture fixture)
         Assert.Equal("faas: describe listed: 404 Not Found: function listed not found in namespace openfaas-fn\n", gone.Stderr);
         Assert.True(Directory.Exists(Path.Combine(directory, "build", "listed")));
     }
+
+    [Fact]
+    public async Task Logs_of_a_function_that_wrote_nothing_say_so_and_each_invocation_shows_once_called()
+    {
+        var (_, cli) = fixture.NewProject();
+        await cli.RunAsync("new quiet --lang bash-streaming");
+        var up = await cli.RunAsync("up");
+
+        var before = await cli.RunAsync("logs quiet");
+        await cli.RunAsync("invoke quiet", "ping");
+        var after = await ProcessTable.EventuallyAsync(async () => (await cli.RunAsync("logs quiet")).Stdout.Contains("Forking fprocess."), TimeSpan.FromSeconds(10));
+
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Equal(0, before.ExitCode);
+        Assert.Equal("", before.Stdout);
+        Assert.Contains("no log lines for quiet: it has written nothing yet", before.Stderr);
+        Assert.True(after, "the watchdog's Forking fprocess. line never reached faas logs");
+    }
 }

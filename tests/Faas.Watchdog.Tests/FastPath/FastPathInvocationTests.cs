@@ -72,15 +72,4 @@ public class FastPathInvocationTests
         Assert.Contains("http_request_duration_seconds_count{code=\"200\",method=\"GET\"} 3", metrics, StringComparison.Ordinal);
         Assert.Contains("http_requests_in_flight 0", metrics, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public async Task Debug_logging_writes_one_line_per_invocation()
-    {
-        await using var watchdog = await HttpModeTests.StartAsync(("log_level", "debug"));
-
-        using var response = await TestHttp.Client.GetAsync(watchdog.Url + "/a?x=1");
-
-        Assert.Equal(200, (int)response.StatusCode);
-        Assert.True(await watchdog.Process.WaitForOutputAsync("GET /a?x=1 - 200 - ContentLength: 2 (", TimeSpan.FromSeconds(5)), watchdog.Process.Output);
-    }
 }

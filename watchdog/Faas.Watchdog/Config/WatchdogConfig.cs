@@ -62,8 +62,12 @@ public sealed record WatchdogConfig
     /// <summary>Whether http mode serves ordinary requests on its own HTTP/1.1 fast path rather than Kestrel's (<c>http_fast_path</c>).</summary>
     public required bool HttpFastPath { get; init; }
 
-    /// <summary>Whether every request is logged (log_level=debug).</summary>
-    public required bool LogRequests { get; init; }
+    /// <summary>
+    /// Whether every invocation is logged as OpenFaaS's watchdogs do at their default level (<c>log_level</c> info or
+    /// debug; warn or error turn it off): a request line in http and static modes, <c>Forking fprocess.</c> and
+    /// <c>Wrote N Bytes - Duration: S seconds</c> in the fork modes.
+    /// </summary>
+    public required bool LogInvocations { get; init; }
 
     /// <summary>How error messages name the function: <c>name.namespace</c> where the backend says (FAAS_FUNCTION_NAME/_NAMESPACE), else "function".</summary>
     public string FunctionLabel { get; init; } = "function";

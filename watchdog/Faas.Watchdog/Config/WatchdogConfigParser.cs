@@ -64,7 +64,7 @@ public static class WatchdogConfigParser
             SchedBatch = ParseBool("sched_batch", Get("sched_batch"), true),
             HttpFastPath = ParseBool("http_fast_path", Get("http_fast_path"), true),
             LockFilePath = Path.Combine(Get("TMPDIR") ?? "/tmp", ".lock"),
-            LogRequests = ParseLogLevel(Get("log_level")),
+            LogInvocations = ParseLogLevel(Get("log_level")),
             FunctionLabel = Get("FAAS_FUNCTION_NAME") is { Length: > 0 } name
                 ? Get("FAAS_FUNCTION_NAMESPACE") is { Length: > 0 } ns ? $"{name}.{ns}" : name
                 : "function",
@@ -187,8 +187,8 @@ public static class WatchdogConfigParser
 
     private static bool ParseLogLevel(string? value) => value?.ToLowerInvariant() switch
     {
-        null or "info" => false,
-        "debug" => true,
-        _ => throw new ConfigException("log_level", value, "info or debug"),
+        null or "info" or "debug" => true,
+        "warn" or "error" => false,
+        _ => throw new ConfigException("log_level", value, "info, debug, warn or error"),
     };
 }

@@ -23,7 +23,7 @@ internal sealed class HttpModeFastPath(RequestPolicy policy, HttpMode mode, Watc
 
     public KeepAliveMonitor KeepAlive { get; } = new(keepAliveTimeout);
 
-    public FastPathRequestParser Parser { get; } = new(mode.UpstreamHost, mode.UpstreamPort, mode.UpstreamBasePath, policy.Config.LogRequests);
+    public FastPathRequestParser Parser { get; } = new(mode.UpstreamHost, mode.UpstreamPort, mode.UpstreamBasePath, policy.Config.LogInvocations);
 
     /// <summary>The middleware: every connection starts on the fast path; <paramref name="kestrel"/> takes over those it hands on.</summary>
     public ConnectionDelegate Wrap(ConnectionDelegate kestrel) => connection => new FastPathConnection(this, connection).RunAsync(kestrel);

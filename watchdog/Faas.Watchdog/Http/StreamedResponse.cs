@@ -12,6 +12,9 @@ public sealed class StreamedResponse(HttpResponse response, string contentType, 
 
     public bool Started => response.HasStarted;
 
+    /// <summary>Body bytes sent so far.</summary>
+    public long BytesWritten { get; private set; }
+
     public async Task CopyFromAsync(Stream source, CancellationToken cancellationToken)
     {
         var buffer = new byte[16 * 1024];
@@ -23,6 +26,7 @@ public sealed class StreamedResponse(HttpResponse response, string contentType, 
             {
                 StartIfNeeded();
                 await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                BytesWritten += read;
                 await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             finally

@@ -18,6 +18,7 @@ public sealed class SerializingMode(WatchdogConfig config, WatchdogLog log) : IF
     public async Task InvokeAsync(HttpContext context, RequestDeadline deadline)
     {
         var started = context.Features.GetRequiredFeature<InvocationStart>().Timestamp;
+        log.Forking();
         using var process = FunctionProcess.Start(config.FunctionProcess, CgiEnvironment.For(context.Request), ownGroup: true);
         using var kill = deadline.Token.Register(process.Kill);
 
@@ -67,5 +68,6 @@ public sealed class SerializingMode(WatchdogConfig config, WatchdogLog log) : IF
         response.ContentLength = stdout.Length;
         DurationHeader.Set(response, started);
         await response.Body.WriteAsync(stdout.GetBuffer().AsMemory(0, (int)stdout.Length), context.RequestAborted);
+        log.Wrote(stdout.Length, started);
     }
 }

@@ -18,6 +18,7 @@ public sealed class StreamingMode(WatchdogConfig config, WatchdogLog log) : IFun
     public async Task InvokeAsync(HttpContext context, RequestDeadline deadline)
     {
         var started = context.Features.GetRequiredFeature<InvocationStart>().Timestamp;
+        log.Forking();
         using var process = FunctionProcess.Start(config.FunctionProcess, CgiEnvironment.For(context.Request), ownGroup: true);
         using var kill = deadline.Token.Register(process.Kill);
         using var output = new StreamedResponse(context.Response, config.ContentType, started);
@@ -38,6 +39,7 @@ public sealed class StreamingMode(WatchdogConfig config, WatchdogLog log) : IFun
 
         await process.WaitForExitAsync(CancellationToken.None);
         await stdin;
+        log.Wrote(output.BytesWritten, started);
 
         if (deadline.Expired)
         {

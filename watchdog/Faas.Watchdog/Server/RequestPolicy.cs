@@ -84,16 +84,19 @@ internal sealed class RequestPolicy(WatchdogConfig config, ReplicaHealth health,
         return new(500, "the watchdog could not run the function", WatchdogSource);
     }
 
-    /// <summary>Ends an admitted invocation: out of flight, its status and duration counted, and its request line logged.</summary>
+    /// <summary>
+    /// Ends an admitted invocation: out of flight, its status and duration counted, and its request line logged (the
+    /// fork modes log their own lines, as the classic watchdog does).
+    /// </summary>
     public void Finish(long started, int status, string method, string target, long? contentLength)
     {
         limiter.Exit();
         metrics.InFlight.Dec();
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         metrics.Record(status, method, seconds);
-        if (config.LogRequests)
+        if (config.Mode is not (WatchdogMode.Streaming or WatchdogMode.Serializing))
         {
-            log.Info($"{method} {target} - {status} - ContentLength: {contentLength?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({seconds:0.0000}s)");
+            log.Invocation($"{method} {target} - {status} - ContentLength: {contentLength?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({seconds:0.0000}s)");
         }
     }
 }

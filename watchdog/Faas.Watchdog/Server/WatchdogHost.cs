@@ -25,11 +25,12 @@ public sealed class WatchdogHost(WatchdogConfig config)
     /// <summary>Kestrel's default, set explicitly because the fast path enforces it too.</summary>
     private static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(130);
 
-    private readonly WatchdogLog _log = new(config.PrefixLogs);
+    private readonly WatchdogLog _log = new(config.PrefixLogs, config.LogInvocations);
     private readonly Lifetime _lifetime = new();
 
     public async Task<int> RunAsync()
     {
+        await using var log = _log;
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
 
