@@ -90,6 +90,9 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
         _logs.Dispose();
     }
 
+    /// <summary>The image of a function that is a command on this machine (its <c>envProcess</c>) rather than a bundle.</summary>
+    public const string CommandImage = "local";
+
     /// <summary>How to start replicas of <paramref name="deployment"/>; Invalid if a secret or the bundle is missing.</summary>
     protected override Task<ReplicaLaunch> PrepareAsync(FunctionDeployment deployment, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
@@ -98,6 +101,13 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
         if (missing is not null)
         {
             throw ProviderException.Invalid($"required secret '{missing}' was not found in namespace {key.Namespace}");
+        }
+
+        if (!BundleReference.IsBundle(deployment.Image) && deployment.Image != CommandImage)
+        {
+            throw ProviderException.Invalid(
+                $"image \"{deployment.Image}\" is a container image, and the local backend runs no containers: deploy a bundle (faas up, or POST /system/bundles), " +
+                $"or a host command with image \"{CommandImage}\" and envProcess; container images run on the docker and kubernetes backends (Gateway:Provider)");
         }
 
         var bundle = BundleReference.IsBundle(deployment.Image) ? _bundles.Resolve(deployment.Image) : ((string, BundleManifest)?)null;

@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 namespace Faas.Cli.Store;
 
 /// <summary>
-/// The function store: <c>functions.json</c> in OpenFaaS's store schema, plus <c>lang</c> and <c>handler</c> (relative to
+/// The function store: <c>functions.json</c> in OpenFaaS's store v2 schema (images per platform, which faas-cli's
+/// <c>store list --url</c> reads), plus <c>lang</c> and <c>handler</c> (relative to
 /// the file) so that each function can be built from its source with the templates, offline. Found at
 /// <c>$FAAS_STORE</c> (a path), else the repository's <c>store/functions.json</c>.
 /// </summary>
@@ -71,8 +72,21 @@ public sealed class StoreFunction
     [JsonPropertyName("author")]
     public string? Author { get; set; }
 
-    [JsonPropertyName("image")]
-    public string Image { get; set; } = "";
+    /// <summary>The image per platform, keyed as faas-cli keys them (<c>x86_64</c>, <c>arm64</c>, <c>armhf</c>).</summary>
+    [JsonPropertyName("images")]
+    public Dictionary<string, string> Images { get; set; } = [];
+
+    /// <summary>The image for the platform this runs on, or "" when the store has none for it.</summary>
+    [JsonIgnore]
+    public string Image => Images.GetValueOrDefault(Platform) ?? "";
+
+    /// <summary>This machine's key in <see cref="Images"/>, as faas-cli names platforms.</summary>
+    public static string Platform => System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
+    {
+        System.Runtime.InteropServices.Architecture.Arm64 => "arm64",
+        System.Runtime.InteropServices.Architecture.Arm => "armhf",
+        _ => "x86_64",
+    };
 
     [JsonPropertyName("fprocess")]
     public string? Fprocess { get; set; }

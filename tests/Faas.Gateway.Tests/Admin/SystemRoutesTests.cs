@@ -188,4 +188,20 @@ public class SystemRoutesTests
         git.WaitForExit();
         return sha;
     }
+
+    [Fact]
+    public async Task A_container_image_on_the_local_backend_is_a_400_saying_where_images_run()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        using var refused = await gateway.Admin.PostAsync(gateway.Url + "/system/functions",
+            GatewayFixture.Json("""{"service":"figlet","image":"ghcr.io/openfaas/figlet:latest","envProcess":"figlet"}"""));
+        var message = await refused.Content.ReadAsStringAsync();
+        using var listed = await gateway.Admin.GetAsync(gateway.Url + "/system/functions");
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("\"ghcr.io/openfaas/figlet:latest\" is a container image", message);
+        Assert.Contains("docker and kubernetes backends", message);
+        Assert.Equal("[]", await listed.Content.ReadAsStringAsync());
+    }
 }
