@@ -4,7 +4,8 @@ using Faas.Testing;
 namespace Faas.Cli.Tests;
 
 /// <summary>Runs the built <c>faas</c> executable (not its classes) and captures its exit code, stdout and stderr.</summary>
-public sealed class FaasCli(string gatewayUrl, string workingDirectory, string configDirectory, IReadOnlyDictionary<string, string>? baseEnvironment = null)
+/// <param name="executable">Another copy of <c>faas</c> to run (default: the build's).</param>
+public sealed class FaasCli(string gatewayUrl, string workingDirectory, string configDirectory, IReadOnlyDictionary<string, string>? baseEnvironment = null, string? executable = null)
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
@@ -15,7 +16,7 @@ public sealed class FaasCli(string gatewayUrl, string workingDirectory, string c
 
     public async Task<Result> RunAsync(string arguments, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo(Executable)
+        var info = new ProcessStartInfo(executable ?? Executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Faas.Cli.BuiltIn;
 using System.Text.Json.Serialization;
 
 namespace Faas.Cli.Store;
@@ -7,7 +8,7 @@ namespace Faas.Cli.Store;
 /// The function store: <c>functions.json</c> in OpenFaaS's store v2 schema (images per platform, which faas-cli's
 /// <c>store list --url</c> reads), plus <c>lang</c> and <c>handler</c> (relative to
 /// the file) so that each function can be built from its source with the templates, offline. Found at
-/// <c>$FAAS_STORE</c> (a path), else the repository's <c>store/functions.json</c>.
+/// <c>$FAAS_STORE</c> (a path), else the repository's <c>store/functions.json</c>, else the store built into the executable.
 /// </summary>
 public sealed class StoreCatalog
 {
@@ -27,7 +28,7 @@ public sealed class StoreCatalog
     {
         path ??= Environment.GetEnvironmentVariable("FAAS_STORE") is { Length: > 0 } configured
             ? configured
-            : RepositoryRoot.Find().Select(root => System.IO.Path.Combine(root, "store", "functions.json")).FirstOrDefault();
+            : RepositoryRoot.Find().Select(root => System.IO.Path.Combine(root, "store", "functions.json")).FirstOrDefault() ?? BuiltInFiles.Store;
         if (path is null || !File.Exists(path))
         {
             throw CliException.BadInput($"the function store {(path ?? "store/functions.json")} does not exist (set FAAS_STORE or pass --store)");

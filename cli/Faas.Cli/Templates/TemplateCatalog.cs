@@ -1,3 +1,4 @@
+using Faas.Cli.BuiltIn;
 using Faas.Cli.Stack;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -8,7 +9,8 @@ namespace Faas.Cli.Templates;
 /// <summary>
 /// The templates available, by language. Looked up, first match wins: <c>./template/</c> beside the stack file (where
 /// faas-cli keeps pulled templates), local directories named in the stack's <c>configuration.templates</c>,
-/// <c>$FAAS_TEMPLATES</c>, then the <c>templates/</c> folder of this repository (found above the executable).
+/// <c>$FAAS_TEMPLATES</c>, the <c>templates/</c> folder of this repository (found above the executable or the current
+/// directory), then the templates built into the executable.
 /// </summary>
 public sealed class TemplateCatalog
 {
@@ -46,6 +48,11 @@ public sealed class TemplateCatalog
         foreach (var root in RepositoryRoot.Find())
         {
             catalog.AddFolder(Path.Combine(root, "templates"));
+        }
+
+        if (BuiltInFiles.Templates is { } builtIn)
+        {
+            catalog.AddFolder(builtIn);
         }
 
         return catalog;
