@@ -69,7 +69,8 @@ gateway_rootfs() {
   for lib in $( (find "$root/usr/share/dotnet" -name '*.so' -exec ldd {} \; 2>/dev/null; ldconfig -p | grep -E 'lib(ssl|crypto)\.so\.3 ') | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
     [ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
   done
-  (cd out && cp -a gateway.dll gateway.deps.json gateway.runtimeconfig.json Faas.*.dll OpenTelemetry*.dll YamlDotNet.dll watchdog "$root/app/")
+  # Every assembly gateway.deps.json names (out/ also holds the CLI's), so a new library cannot be left out.
+  (cd out && cp -a gateway.deps.json gateway.runtimeconfig.json watchdog $(grep -o '"[^"]*\.dll"' gateway.deps.json | tr -d '"' | xargs -n1 basename | sort -u) "$root/app/")
   tar -C "$root" -cf "$out/gateway.tar.tmp" . && mv "$out/gateway.tar.tmp" "$out/gateway.tar"
   rm -rf "$root"
 }

@@ -1,8 +1,9 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Faas.Docker;
 using Faas.Provider.Docker.Containers;
 using Faas.Provider.Docker.Definitions;
-using Faas.Provider.Docker.Engine;
 using Faas.Provider.Docker.Logs;
 using Faas.Provider.Docker.Replicas;
 using Faas.Provider.Host;
@@ -21,25 +22,25 @@ namespace Faas.Provider.Docker;
 /// </summary>
 public sealed partial class DockerProvider : HostProvider<ContainerVersion>
 {
-    private readonly DockerEngine _engine;
+    private readonly IDockerClient _engine;
     private readonly DockerProviderOptions _options;
     private readonly ContainerDriver _driver;
     private readonly ContainerLogs _logs;
     private readonly ILogger _log;
-    private IReadOnlyList<ContainerSummary> _running = [];
+    private IReadOnlyList<ContainerListResponse> _running = [];
 
     /// <summary>A client for the engine on <see cref="DockerProviderOptions.Socket"/>; nothing is asked of it until <see cref="StartAsync(CancellationToken)"/>.</summary>
     public DockerProvider(DockerProviderOptions options, ILogger<DockerProvider>? log = null)
-        : this(new DockerEngine(options.Socket), options, log ?? NullLogger<DockerProvider>.Instance)
+        : this(DockerEndpoint.Client(options.Socket), options, log ?? NullLogger<DockerProvider>.Instance)
     {
     }
 
-    private DockerProvider(DockerEngine engine, DockerProviderOptions options, ILogger log)
+    private DockerProvider(IDockerClient engine, DockerProviderOptions options, ILogger log)
         : this(engine, options, new ContainerDriver(engine, options), log)
     {
     }
 
-    private DockerProvider(DockerEngine engine, DockerProviderOptions options, ContainerDriver driver, ILogger log)
+    private DockerProvider(IDockerClient engine, DockerProviderOptions options, ContainerDriver driver, ILogger log)
         : base(options, driver, new DefinitionVolumes(engine), new StateDirectory(options.StateDirectory))
     {
         _engine = engine;
@@ -69,19 +70,23 @@ public sealed partial class DockerProvider : HostProvider<ContainerVersion>
     {
         try
         {
-            await _engine.VerifyAsync(cancellationToken);
+            await DockerEndpoint.VerifyAsync(_engine, _options.Socket, cancellationToken);
             if (!_options.IsHostNetwork)
             {
-                await _engine.EnsureNetworkAsync(_options.Network, cancellationToken);
+                await EnsureNetworkAsync(_options.Network, cancellationToken);
             }
 
-            _running = await _engine.ListContainersAsync([$"{ContainerLabels.Managed}=true", $"{ContainerLabels.Role}={ContainerLabels.ReplicaRole}"], cancellationToken);
+            _running = [.. await _engine.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = ContainerLabels.Replicas() }, cancellationToken)];
             await RestoreAllAsync((key, problem) => LogUnrestorable(_log, key.ToString(), problem), cancellationToken);
             _running = [];
         }
-        catch (DockerException error)
+        catch (DockerUnavailableException error)
         {
             throw ProviderStartException.Unreachable($"the Docker backend cannot start: {error.Message}", error);
+        }
+        catch (Exception error) when (error is DockerApiException or HttpRequestException or IOException)
+        {
+            throw ProviderStartException.Unreachable($"the Docker backend cannot start: {EngineErrors.Reason(error)}", error);
         }
     }
 
@@ -120,43 +125,61 @@ public sealed partial class DockerProvider : HostProvider<ContainerVersion>
             throw ProviderException.Invalid($"image {deployment.Image} has no command and function {key.Name} sets no envProcess");
         }
 
-        return new ContainerVersion(deployment, createdAt, image.Id, environment, secretsDirectory);
+        return new ContainerVersion(deployment, createdAt, image.ID, environment, secretsDirectory);
     }
 
     /// <summary>Adopts the function's containers of the current version; those of an older one are removed.</summary>
     protected override async Task RestoreAsync(ReplicaSet<ContainerVersion> function, StoredDefinition stored, CancellationToken cancellationToken)
     {
-        var mine = _running.Where(c => c.Labels.GetValueOrDefault(ContainerLabels.Function) == stored.Key.Name
-            && c.Labels.GetValueOrDefault(ContainerLabels.Namespace) == stored.Key.Namespace).ToList();
-        var current = mine.Where(c => c.Labels.GetValueOrDefault(ContainerLabels.Version) == function.Version.Id).ToList();
+        var mine = _running.Where(c => Label(c, ContainerLabels.Function) == stored.Key.Name && Label(c, ContainerLabels.Namespace) == stored.Key.Namespace).ToList();
+        var current = mine.Where(c => Label(c, ContainerLabels.Version) == function.Version.Id).ToList();
         foreach (var stale in mine.Except(current))
         {
-            await _engine.RemoveContainerAsync(stale.Id, force: true, cancellationToken);
+            await _engine.Containers.RemoveContainerAsync(stale.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
         }
 
-        function.Adopt(current.Select(c => _driver.Adopt(c.Id, c.Names.FirstOrDefault()?.TrimStart('/') ?? c.Id,
-            int.Parse(c.Labels.GetValueOrDefault(ContainerLabels.Port, "0"), CultureInfo.InvariantCulture))));
+        function.Adopt(current.Select(c => _driver.Adopt(c.ID, c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID,
+            int.TryParse(Label(c, ContainerLabels.Port), CultureInfo.InvariantCulture, out var port) ? port : 0)));
     }
 
     protected override IAsyncEnumerable<LogMessage> ReadLogsAsync(FunctionKey key, LogRequest request, CancellationToken cancellationToken) =>
         _logs.ReadAsync(request, cancellationToken);
 
-    private async Task<ImageDetails> InspectOrPullAsync(string image, CancellationToken cancellationToken)
+    private static string? Label(ContainerListResponse container, string name) =>
+        container.Labels is { } labels && labels.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>Creates the user-defined bridge network replicas join, unless the engine has it already.</summary>
+    private async Task EnsureNetworkAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
-            return await _engine.InspectImageAsync(image, cancellationToken);
+            await _engine.Networks.InspectNetworkAsync(name, cancellationToken);
         }
-        catch (DockerException missing) when (missing.IsNotFound)
+        catch (Exception missing) when (missing.IsNotFound())
+        {
+            await _engine.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = name, Driver = "bridge" }, cancellationToken);
+        }
+    }
+
+    private async Task<ImageInspectResponse> InspectOrPullAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _engine.Images.InspectImageAsync(image, cancellationToken);
+        }
+        catch (Exception missing) when (missing.IsNotFound())
         {
             try
             {
-                await _engine.PullImageAsync(image, cancellationToken);
-                return await _engine.InspectImageAsync(image, cancellationToken);
+                var (repository, tag) = ImageReference.Split(image);
+                var progress = new EngineProgress();
+                await _engine.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, progress, cancellationToken);
+                progress.ThrowIfFailed($"pull {image}");
+                return await _engine.Images.InspectImageAsync(image, cancellationToken);
             }
-            catch (DockerException pull)
+            catch (Exception pull) when (pull is DockerApiException or EngineProgressException)
             {
-                throw ProviderException.Invalid($"image {image} is not on the Docker Engine and could not be pulled ({pull.EngineMessage}): build it with 'faas build' or pull it first");
+                throw ProviderException.Invalid($"image {image} is not on the Docker Engine and could not be pulled ({EngineErrors.Reason(pull)}): build it with 'faas build' or pull it first");
             }
         }
     }

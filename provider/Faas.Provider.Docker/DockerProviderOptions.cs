@@ -4,8 +4,7 @@ namespace Faas.Provider.Docker;
 public sealed class DockerProviderOptions : Host.HostProviderOptions
 {
     /// <summary>The Engine's unix socket: <c>DOCKER_HOST</c> when it names one, else the default.</summary>
-    public string Socket { get; set; } = Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://", StringComparison.Ordinal)
-        ? host["unix://".Length..] : Engine.DockerEngine.DefaultSocket;
+    public string Socket { get; set; } = Faas.Docker.DockerEndpoint.SocketFromEnvironment();
 
     /// <summary>
     /// <c>host</c> (the default): replicas share the host's network, each watchdog on a loopback port of its own.

@@ -1,6 +1,5 @@
-using System.Formats.Tar;
+using Docker.DotNet;
 using Faas.Provider.Docker.Containers;
-using Faas.Provider.Docker.Engine;
 using Faas.Testing;
 
 namespace Faas.Provider.Docker.Tests;
@@ -12,11 +11,13 @@ namespace Faas.Provider.Docker.Tests;
 /// </summary>
 public sealed class DockerFixture : IAsyncLifetime
 {
-    public const string Image = "faas-test/busybox:1";
+    public const string Image = BaseImages.Busybox;
 
     private DockerDaemon _daemon = null!;
 
-    public DockerEngine Engine { get; private set; } = null!;
+    public IDockerClient Engine { get; private set; } = null!;
+
+    public string Socket => _daemon.Socket;
 
     public async Task InitializeAsync()
     {
@@ -26,20 +27,8 @@ public sealed class DockerFixture : IAsyncLifetime
         }
 
         _daemon = await DockerDaemon.StartAsync();
-        Engine = await DockerEngine.ConnectAsync(_daemon.Socket);
-        var busybox = new[] { "/bin/busybox", "/usr/bin/busybox" }.FirstOrDefault(File.Exists)
-            ?? throw new FileNotFoundException("busybox is not installed: run 'make test' (it installs busybox-static)");
-        using var rootfs = new MemoryStream();
-        await using (var tar = new TarWriter(rootfs, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "bin/") { Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute });
-            await tar.WriteEntryAsync(busybox, "bin/busybox");
-            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.SymbolicLink, "bin/sh") { LinkName = "busybox" });
-            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "tmp/") { Mode = (UnixFileMode)0b111_111_111 });
-        }
-
-        rootfs.Position = 0;
-        await Engine.ImportImageAsync(rootfs, "faas-test/busybox", "1");
+        Engine = _daemon.Client();
+        await BaseImages.ImportBusyboxAsync(Engine, Image);
         await BaseImages.ImportWatchdogAsync(Engine);
     }
 
@@ -47,7 +36,7 @@ public sealed class DockerFixture : IAsyncLifetime
     public Task<DockerProvider> StartProviderAsync(TempDirectory state, string network = DockerProviderOptions.HostNetwork) =>
         DockerProvider.StartAsync(new DockerProviderOptions
         {
-            Socket = Engine.SocketPath,
+            Socket = _daemon.Socket,
             StateDirectory = state.Path,
             Network = network,
             StopGrace = TimeSpan.FromSeconds(2),
@@ -61,16 +50,8 @@ public sealed class DockerFixture : IAsyncLifetime
             return;
         }
 
-        foreach (var container in (await Engine.ListContainersAsync(["faas.test"])).Concat(await Engine.ListContainersAsync([ContainerLabels.Managed])))
-        {
-            await Engine.RemoveContainerAsync(container.Id, force: true);
-        }
-
-        foreach (var volume in await Engine.ListVolumesAsync([ContainerLabels.Managed]))
-        {
-            await Engine.RemoveVolumeAsync(volume.Name);
-        }
-
+        await Engine.RemoveLabelledAsync("faas.test");
+        await Engine.RemoveLabelledAsync(ContainerLabels.Managed);
         Engine.Dispose();
         await _daemon.DisposeAsync();
     }

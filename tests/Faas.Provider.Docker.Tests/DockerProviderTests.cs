@@ -1,5 +1,5 @@
+using ContainerListResponse = Docker.DotNet.Models.ContainerListResponse;
 using Faas.Provider.Docker.Containers;
-using Faas.Provider.Docker.Engine;
 using Faas.Provider.Wire;
 using Faas.Testing;
 using static Faas.Provider.Docker.Tests.ProviderTestKit;
@@ -9,8 +9,8 @@ namespace Faas.Provider.Docker.Tests;
 [Collection(DockerCollection.Name)]
 public sealed class DockerProviderTests(DockerFixture fixture)
 {
-    private Task<List<ContainerSummary>> ContainersOf(string name) =>
-        fixture.Engine.ListContainersAsync([$"{ContainerLabels.Function}={name}", $"{ContainerLabels.Role}={ContainerLabels.ReplicaRole}"]);
+    private Task<IList<ContainerListResponse>> ContainersOf(string name) =>
+        fixture.Engine.ContainersWithAsync($"{ContainerLabels.Function}={name}", $"{ContainerLabels.Role}={ContainerLabels.ReplicaRole}");
 
     [DockerFact]
     public async Task A_deployed_function_runs_in_a_labelled_container_on_a_loopback_port()
@@ -22,7 +22,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
 
         var ready = Assert.Single(await WaitForReadyAsync(provider, name, 1));
         var container = Assert.Single(await ContainersOf(name));
-        var details = await fixture.Engine.InspectContainerAsync(container.Id);
+        var details = await fixture.Engine.Containers.InspectContainerAsync(container.ID);
         var status = await provider.GetAsync(name, "", CancellationToken.None);
 
         Assert.Equal("hello docker", await InvokeAsync(ready, "hello docker"));
@@ -30,8 +30,8 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         Assert.Equal("openfaas-fn", container.Labels[ContainerLabels.Namespace]);
         Assert.Equal("blue", container.Labels["team"]);
         Assert.Equal("host", details.HostConfig!.NetworkMode);
-        Assert.Contains("GREETING=hi", details.Config.Env!);
-        Assert.Contains($"port={ready.Port}", details.Config.Env!);
+        Assert.Contains("GREETING=hi", details.Config!.Env!);
+        Assert.Contains($"port={ready.Port}", details.Config!.Env!);
         Assert.Equal((1UL, 1UL), (status.Replicas, status.AvailableReplicas));
         Assert.Equal("faas-docker", provider.Info.Provider);
     }
@@ -89,7 +89,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         Assert.Equal(ProviderError.Invalid, error.Kind);
         Assert.Contains("required secret 'absent'", error.Message);
         Assert.Empty(await ContainersOf(name));
-        Assert.Empty(await fixture.Engine.ListVolumesAsync([$"{ContainerLabels.Function}={name}"]));
+        Assert.Empty(await fixture.Engine.VolumesWithAsync($"{ContainerLabels.Function}={name}"));
     }
 
     [DockerFact]
@@ -119,12 +119,12 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         }, CancellationToken.None);
         await WaitForReadyAsync(provider, name, 1);
 
-        var host = (await fixture.Engine.InspectContainerAsync(Assert.Single(await ContainersOf(name)).Id)).HostConfig!;
+        var host = (await fixture.Engine.Containers.InspectContainerAsync(Assert.Single(await ContainersOf(name)).ID)).HostConfig!;
 
         Assert.Equal(128L * 1024 * 1024, host.Memory);
         Assert.Equal(64L * 1024 * 1024, host.MemoryReservation);
-        Assert.Equal(500_000_000L, host.NanoCpus);
-        Assert.Equal(256L, host.CpuShares);
+        Assert.Equal(500_000_000L, host.NanoCPUs);
+        Assert.Equal(256L, host.CPUShares);
     }
 
     [DockerFact]
@@ -166,7 +166,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         await provider.DeleteAsync(name, "", CancellationToken.None);
 
         Assert.Empty(await ContainersOf(name));
-        Assert.Empty(await fixture.Engine.ListVolumesAsync([$"{ContainerLabels.Function}={name}"]));
+        Assert.Empty(await fixture.Engine.VolumesWithAsync($"{ContainerLabels.Function}={name}"));
         Assert.DoesNotContain(await provider.ListAsync("", CancellationToken.None), f => f.Name == name);
     }
 
@@ -178,7 +178,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         var name = Unique("rolled");
         await provider.DeployAsync(Function(name, "echo v1"), CancellationToken.None);
         var before = Assert.Single(await WaitForReadyAsync(provider, name, 1));
-        var oldContainer = Assert.Single(await ContainersOf(name)).Id;
+        var oldContainer = Assert.Single(await ContainersOf(name)).ID;
 
         await provider.UpdateAsync(Function(name, "echo v2"), CancellationToken.None);
 
@@ -190,7 +190,7 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         var containers = await ContainersOf(name);
         Assert.Equal("v2\n", await InvokeAsync(after));
         Assert.NotEqual(before.Instance, after.Instance);
-        Assert.DoesNotContain(containers, c => c.Id == oldContainer);
+        Assert.DoesNotContain(containers, c => c.ID == oldContainer);
         Assert.Single(containers);
     }
 }

@@ -1,4 +1,7 @@
-using Faas.Provider.Docker.Engine;
+using System.Formats.Tar;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Faas.Docker;
 
 namespace Faas.Testing;
 
@@ -13,6 +16,9 @@ public static class BaseImages
 
     public const string Gateway = "faas/gateway:latest";
 
+    /// <summary>Debian's static busybox alone (with <c>/bin/sh</c> and <c>/tmp</c>): the smallest image that runs a shell.</summary>
+    public const string Busybox = "faas-test/busybox:1";
+
     private static readonly SemaphoreSlim Making = new(1, 1);
 
     public static string Directory => Environment.GetEnvironmentVariable("FAAS_IMAGES_DIR") ?? Path.Combine(RepoPaths.Root, "out", "images");
@@ -20,18 +26,38 @@ public static class BaseImages
     public static bool HasDebianImages => File.Exists(Path.Combine(Directory, "debian.tar"));
 
     /// <summary>Makes (if needed) and imports the watchdog image into <paramref name="engine"/>, with the watchdog as its command.</summary>
-    public static async Task ImportWatchdogAsync(DockerEngine engine)
+    public static async Task ImportWatchdogAsync(IDockerClient engine)
     {
         await using var rootfs = File.OpenRead(await MakeAsync("watchdog.tar"));
-        await engine.ImportImageAsync(rootfs, "faas/watchdog", "latest", ["CMD [\"/usr/bin/watchdog\"]"]);
+        await ImportAsync(engine, rootfs, "faas/watchdog", "latest", ["CMD [\"/usr/bin/watchdog\"]"]);
     }
 
     /// <summary>Makes (if needed) and imports the gateway image, as <c>make images</c> does (entrypoint the gateway, default arguments its address).</summary>
-    public static async Task ImportGatewayAsync(DockerEngine engine)
+    public static async Task ImportGatewayAsync(IDockerClient engine)
     {
         await using var rootfs = File.OpenRead(await MakeAsync("gateway.tar"));
-        await engine.ImportImageAsync(rootfs, "faas/gateway", "latest",
+        await ImportAsync(engine, rootfs, "faas/gateway", "latest",
             ["ENTRYPOINT [\"/usr/share/dotnet/dotnet\", \"/app/gateway.dll\"]", "CMD [\"--urls\", \"http://0.0.0.0:8080\"]"]);
+    }
+
+    /// <summary>Imports <see cref="Busybox"/>, made from this machine's busybox.</summary>
+    public static async Task ImportBusyboxAsync(IDockerClient engine, string image = Busybox)
+    {
+        var busybox = new[] { "/bin/busybox", "/usr/bin/busybox" }.FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException("busybox is not installed: run 'make test' (it installs busybox-static)");
+        using var rootfs = new MemoryStream();
+        await using (var tar = new TarWriter(rootfs, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            const UnixFileMode Directory = (UnixFileMode)0b111_101_101;
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "bin/") { Mode = Directory });
+            await tar.WriteEntryAsync(busybox, "bin/busybox");
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.SymbolicLink, "bin/sh") { LinkName = "busybox" });
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "tmp/") { Mode = (UnixFileMode)0b111_111_111 });
+        }
+
+        rootfs.Position = 0;
+        var (repository, tag) = ImageReference.Split(image);
+        await ImportAsync(engine, rootfs, repository, tag!, []);
     }
 
     private static async Task<string> MakeAsync(string file)
@@ -58,12 +84,20 @@ public static class BaseImages
     }
 
     /// <summary>Imports the Debian-based template images <c>make images</c> made, under the names the templates' offline build args use.</summary>
-    public static async Task ImportDebianAsync(DockerEngine engine)
+    public static async Task ImportDebianAsync(IDockerClient engine)
     {
         foreach (var (file, repository, tag) in new[] { ("debian", "faas/debian", "bookworm"), ("python", "faas/python", "3.11"), ("node", "faas/node", "20") })
         {
             await using var rootfs = File.OpenRead(Path.Combine(Directory, file + ".tar"));
-            await engine.ImportImageAsync(rootfs, repository, tag, ["ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]);
+            await ImportAsync(engine, rootfs, repository, tag, ["ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]);
         }
+    }
+
+    /// <summary>Imports a root filesystem tarball as an image (<c>docker import</c>), <paramref name="changes"/> being Dockerfile instructions.</summary>
+    public static async Task ImportAsync(IDockerClient engine, Stream rootfs, string repository, string tag, IList<string> changes)
+    {
+        var progress = new EngineProgress();
+        await engine.Images.CreateImageAsync(new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag, Changes = changes }, rootfs, null, progress);
+        progress.ThrowIfFailed($"import {repository}:{tag}");
     }
 }

@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using Docker.DotNet;
+using Faas.Docker;
 
 namespace Faas.Testing;
 
@@ -20,6 +22,9 @@ public sealed class DockerDaemon : IAsyncDisposable
     }
 
     public string Socket { get; }
+
+    /// <summary>A Docker.DotNet client of this engine (the caller disposes it).</summary>
+    public IDockerClient Client() => DockerEndpoint.Client(Socket);
 
     public static async Task<DockerDaemon> StartAsync()
     {

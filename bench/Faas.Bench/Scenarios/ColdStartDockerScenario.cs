@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using Faas.Bench.Tools;
 using Faas.Posix;
 using Faas.Provider;
 using Faas.Provider.Docker;
 using Faas.Provider.Docker.Containers;
 using Faas.Provider.Docker.Definitions;
-using Faas.Provider.Docker.Engine;
 using Faas.Provider.Wire;
 using Faas.Testing;
 
@@ -26,7 +27,8 @@ public static class ColdStartDockerScenario
     public static async Task RunAsync(BenchReport report, BenchSettings settings)
     {
         await using var daemon = await DockerDaemon.StartAsync();
-        using var engine = await DockerEngine.ConnectAsync(daemon.Socket);
+        using var engine = daemon.Client();
+        var engineVersion = (await engine.System.GetVersionAsync()).Version;
         await BaseImages.ImportWatchdogAsync(engine);
         using var state = new TempDirectory("faas-bench-state-");
         var deployment = new FunctionDeployment { Service = "cold-docker", Image = BaseImages.Watchdog, EnvProcess = "cat", Namespace = "openfaas-fn", Labels = new() { ["com.openfaas.scale.min"] = "0" } };
@@ -46,8 +48,8 @@ public static class ColdStartDockerScenario
             await provider.DeleteAsync(deployment.Service, "", CancellationToken.None);
         }
 
-        var image = await engine.InspectImageAsync(BaseImages.Watchdog);
-        var version = new ContainerVersion(deployment, DateTimeOffset.UtcNow, image.Id, ContainerVersion.ParseEnvironment(image.Config?.Env), null);
+        var image = await engine.Images.InspectImageAsync(BaseImages.Watchdog);
+        var version = new ContainerVersion(deployment, DateTimeOffset.UtcNow, image.ID, ContainerVersion.ParseEnvironment(image.Config?.Env), null);
         var steps = new List<(double Create, double Start, double Ready, double First)>();
         for (var run = 0; run < Runs; run++)
         {
@@ -68,7 +70,7 @@ public static class ColdStartDockerScenario
         }
 
         report.AddGoal("Docker cold start (scale 0→1 to first successful invocation) under 1 s (median)", median < 1000, $"{median:0} ms");
-        report.AddCommand($"DockerProvider.ScaleAsync(1) on a function at 0 replicas ({BaseImages.Watchdog}: out/watchdog + busybox, fprocess cat, host network), poll GetReadyEndpoints every 1 ms, POST until 200; then POST /containers/create, POST /containers/ID/start, GET /_/health until 200, POST / — {Runs} runs each, 1 s apart; dockerd {engine.Server.Version} (storage driver vfs unless /var/run/docker.sock answered)");
+        report.AddCommand($"DockerProvider.ScaleAsync(1) on a function at 0 replicas ({BaseImages.Watchdog}: out/watchdog + busybox, fprocess cat, host network), poll GetReadyEndpoints every 1 ms, POST until 200; then POST /containers/create, POST /containers/ID/start, GET /_/health until 200, POST / — {Runs} runs each, 1 s apart; dockerd {engineVersion} (storage driver vfs unless /var/run/docker.sock answered)");
     }
 
     private static async Task<double> ColdStartAsync(IFunctionProvider provider, string name)
@@ -89,15 +91,15 @@ public static class ColdStartDockerScenario
         throw new TimeoutException($"{name} did not answer within 60 s of scaling up");
     }
 
-    private static async Task<(double, double, double, double)> StepsAsync(DockerEngine engine, ContainerVersion version, DockerProviderOptions options)
+    private static async Task<(double, double, double, double)> StepsAsync(IDockerClient engine, ContainerVersion version, DockerProviderOptions options)
     {
         var port = FreePort.Next();
         var name = ContainerNames.NewReplica(version.Key);
-        var spec = ReplicaSpec.Create(version, options, ContainerNames.InstanceOf(name), port);
+        var spec = ReplicaSpec.Create(version, options, name, ContainerNames.InstanceOf(name), port);
         var clock = Stopwatch.StartNew();
-        var id = await engine.CreateContainerAsync(name, spec);
+        var id = (await engine.Containers.CreateContainerAsync(spec)).ID;
         var created = clock.Elapsed.TotalMilliseconds;
-        await engine.StartContainerAsync(id);
+        await engine.Containers.StartContainerAsync(id, new ContainerStartParameters());
         var started = clock.Elapsed.TotalMilliseconds;
         while (!await HealthyAsync(port))
         {
@@ -111,7 +113,7 @@ public static class ColdStartDockerScenario
         }
 
         var first = clock.Elapsed.TotalMilliseconds;
-        await engine.RemoveContainerAsync(id, force: true);
+        await engine.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true });
         return (created, started - created, ready - started, first - ready);
     }
 

@@ -1,8 +1,10 @@
 using System.Formats.Tar;
 using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Faas.Docker;
 using Faas.Bench.Tools;
 using Faas.Provider.Docker.Containers;
-using Faas.Provider.Docker.Engine;
 using Faas.Testing;
 
 namespace Faas.Bench.Scenarios;
@@ -19,7 +21,8 @@ public static class GatewayDockerScenario
     public static async Task RunAsync(BenchReport report, BenchSettings settings)
     {
         await using var daemon = await DockerDaemon.StartAsync();
-        using var engine = await DockerEngine.ConnectAsync(daemon.Socket);
+        using var engine = daemon.Client();
+        var engineVersion = (await engine.System.GetVersionAsync()).Version;
         await BaseImages.ImportWatchdogAsync(engine);
         await BuildUpstreamImageAsync(engine);
         try
@@ -33,19 +36,11 @@ public static class GatewayDockerScenario
             var added = SideBySide.Median(runs, "gateway→container", "unsaturated", r => r.P50Ms) - SideBySide.Median(runs, "gateway→local", "unsaturated", r => r.P50Ms);
             report.AddGoal("a containerised replica serves at least 0.9x a local one through the gateway (saturated req/s)", ratio >= 0.9, $"{ratio:0.000}x");
             report.AddGoal("a containerised replica adds at most 0.1 ms at p50 unsaturated", added <= 0.1, $"{added:0.000} ms");
-            report.AddCommand($"two published gateways, one per backend, each with function 'bench' (http mode, out/test-upstream; in the container: {Image} = {BaseImages.Watchdog} + out/test-upstream, host network); dockerd {engine.Server.Version}");
+            report.AddCommand($"two published gateways, one per backend, each with function 'bench' (http mode, out/test-upstream; in the container: {Image} = {BaseImages.Watchdog} + out/test-upstream, host network); dockerd {engineVersion}");
         }
         finally
         {
-            foreach (var container in await engine.ListContainersAsync([ContainerLabels.Managed]))
-            {
-                await engine.RemoveContainerAsync(container.Id, force: true);
-            }
-
-            foreach (var volume in await engine.ListVolumesAsync([ContainerLabels.Managed]))
-            {
-                await engine.RemoveVolumeAsync(volume.Name);
-            }
+            await engine.RemoveLabelledAsync(ContainerLabels.Managed);
         }
     }
 
@@ -61,7 +56,7 @@ public static class GatewayDockerScenario
     }
 
     /// <summary>The watchdog image plus the test upstream as an http-mode function (it listens on $PORT).</summary>
-    private static async Task BuildUpstreamImageAsync(DockerEngine engine)
+    private static async Task BuildUpstreamImageAsync(IDockerClient engine)
     {
         using var context = new MemoryStream();
         await using (var tar = new TarWriter(context, TarEntryFormat.Pax, leaveOpen: true))
@@ -72,8 +67,8 @@ public static class GatewayDockerScenario
         }
 
         context.Position = 0;
-        await foreach (var _ in engine.BuildImageAsync(context, Image, null))
-        {
-        }
+        var progress = new EngineProgress();
+        await engine.Images.BuildImageFromDockerfileAsync(new ImageBuildParameters { Tags = [Image], Remove = true }, context, null, null, progress);
+        progress.ThrowIfFailed($"build {Image}");
     }
 }

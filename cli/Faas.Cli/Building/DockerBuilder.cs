@@ -1,8 +1,10 @@
 using System.Formats.Tar;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Faas.Docker;
 using Faas.Cli.Gateway;
 using Faas.Cli.Stack;
 using Faas.Cli.Templates;
-using Faas.Provider.Docker.Engine;
 
 namespace Faas.Cli.Building;
 
@@ -40,18 +42,21 @@ public sealed class DockerBuilder(bool offline) : IFunctionBuilder
         var archive = Path.Combine(Path.GetDirectoryName(directory)!, name + ".context.tar");
         await PackAsync(context, archive, cancellationToken);
         var step = "the first step";
+        var progress = new EngineProgress(line =>
+        {
+            step = line.StartsWith("Step ", StringComparison.Ordinal) ? line : step;
+            output(line);
+        });
         try
         {
             await using var tar = File.OpenRead(archive);
-            await foreach (var line in engine.BuildImageAsync(tar, image, buildArgs, cancellationToken))
-            {
-                step = line.StartsWith("Step ", StringComparison.Ordinal) ? line : step;
-                output(line);
-            }
+            var parameters = new ImageBuildParameters { Tags = [image], Remove = true, ForceRemove = true, BuildArgs = buildArgs };
+            await engine.Images.BuildImageFromDockerfileAsync(parameters, tar, authConfigs: null, headers: null, progress, cancellationToken);
+            progress.ThrowIfFailed($"build {image}");
         }
-        catch (DockerException error)
+        catch (Exception error) when (error is DockerApiException or EngineProgressException)
         {
-            throw new CliException($"{name}: image build failed at {step}: {error.EngineMessage}");
+            throw new CliException($"{name}: image build failed at {step}: {EngineErrors.Reason(error)}");
         }
         finally
         {
@@ -64,35 +69,35 @@ public sealed class DockerBuilder(bool offline) : IFunctionBuilder
     public async Task<string> PushAsync(StackFile stack, string name, GatewayClient gateway, CancellationToken cancellationToken)
     {
         var image = DeploymentFactory.ImageFor(stack, name, stack.Functions[name]);
-        var slash = image.LastIndexOf('/');
-        var colon = image.LastIndexOf(':');
-        var (repository, tag) = colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
+        var (repository, tag) = ImageReference.Split(image);
         using var engine = await ConnectAsync(cancellationToken);
         try
         {
-            await foreach (var _ in engine.PushImageAsync(repository, tag, registryAuth: null, cancellationToken))
-            {
-            }
+            var progress = new EngineProgress();
+            await engine.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, new AuthConfig(), progress, cancellationToken);
+            progress.ThrowIfFailed($"push {image}");
         }
-        catch (DockerException error)
+        catch (Exception error) when (error is DockerApiException or EngineProgressException)
         {
-            throw new CliException($"{name}: push of {image} failed: {error.EngineMessage}");
+            throw new CliException($"{name}: push of {image} failed: {EngineErrors.Reason(error)}");
         }
 
         return image;
     }
 
-    private static async Task<DockerEngine> ConnectAsync(CancellationToken cancellationToken)
+    private static async Task<IDockerClient> ConnectAsync(CancellationToken cancellationToken)
     {
-        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
-        var socket = host is { Length: > 0 } && host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : DockerEngine.DefaultSocket;
+        var socket = DockerEndpoint.SocketFromEnvironment();
+        var engine = DockerEndpoint.Client(socket);
         try
         {
-            return await DockerEngine.ConnectAsync(socket, cancellationToken);
+            await DockerEndpoint.VerifyAsync(engine, socket, cancellationToken);
+            return engine;
         }
-        catch (DockerException error)
+        catch (DockerUnavailableException error)
         {
-            throw new CliException($"{error.EngineMessage}: start dockerd, or set DOCKER_HOST=unix:///path/to/docker.sock");
+            engine.Dispose();
+            throw new CliException($"{error.Message}: start dockerd, or set DOCKER_HOST=unix:///path/to/docker.sock");
         }
     }
 

@@ -31,4 +31,14 @@ public static class ContainerLabels
     public const string CreatedAt = "com.faas.created";
 
     public static string[] Of(FunctionKey key) => [$"{Managed}=true", $"{Function}={key.Name}", $"{Namespace}={key.Namespace}"];
+
+    /// <summary>The Engine's list filter for objects carrying every one of <paramref name="labels"/> (<c>key=value</c> or <c>key</c>).</summary>
+    public static IDictionary<string, IDictionary<string, bool>> Filter(params IEnumerable<string> labels) =>
+        new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels.ToDictionary(label => label, _ => true) };
+
+    /// <summary>Every replica container of this backend.</summary>
+    public static IDictionary<string, IDictionary<string, bool>> Replicas() => Filter($"{Managed}=true", $"{Role}={ReplicaRole}");
+
+    /// <summary>The replica containers of one function.</summary>
+    public static IDictionary<string, IDictionary<string, bool>> ReplicasOf(FunctionKey key) => Filter([.. Of(key), $"{Role}={ReplicaRole}"]);
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
+using Docker.DotNet.Models;
 using Faas.Posix;
-using Faas.Provider.Docker.Engine;
 using Faas.Provider.Timeouts;
 using Faas.Provider.Validation;
 
@@ -17,13 +17,13 @@ public static class ReplicaSpec
     /// <summary>The watchdog's port inside a container on a bridge network.</summary>
     private const int BridgedPort = 8080;
 
-    public static ContainerSpec Create(ContainerVersion version, DockerProviderOptions options, string instance, int hostPort)
+    public static CreateContainerParameters Create(ContainerVersion version, DockerProviderOptions options, string name, string instance, int hostPort)
     {
         var deployment = version.Deployment;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in deployment.EnvVars ?? [])
+        foreach (var (variable, value) in deployment.EnvVars ?? [])
         {
-            environment[name] = value;
+            environment[variable] = value;
         }
 
         if (!string.IsNullOrEmpty(deployment.EnvProcess))
@@ -63,23 +63,27 @@ public static class ReplicaSpec
         }
 
         var portKey = $"{BridgedPort}/tcp";
-        return new ContainerSpec
+        return new CreateContainerParameters
         {
+            Name = name,
             Image = deployment.Image,
             Env = [.. environment.Select(pair => $"{pair.Key}={pair.Value}")],
             Labels = Labels(version, hostPort),
-            ExposedPorts = options.IsHostNetwork ? null : new() { [portKey] = new EmptyObject() },
+            ExposedPorts = options.IsHostNetwork ? null! : new Dictionary<string, EmptyStruct> { [portKey] = default },
             HostConfig = new HostConfig
             {
                 NetworkMode = options.Network,
-                PortBindings = options.IsHostNetwork ? null : new() { [portKey] = [new PortBinding { HostIp = "127.0.0.1", HostPort = hostPort.ToString(CultureInfo.InvariantCulture) }] },
-                Binds = version.SecretsDirectory is { } secrets ? [$"{secrets}:{SecretsMountPath}:ro"] : null,
+                PortBindings = options.IsHostNetwork ? null! : new Dictionary<string, IList<PortBinding>>
+                {
+                    [portKey] = [new PortBinding { HostIP = "127.0.0.1", HostPort = hostPort.ToString(CultureInfo.InvariantCulture) }],
+                },
+                Binds = version.SecretsDirectory is { } secrets ? [$"{secrets}:{SecretsMountPath}:ro"] : null!,
                 ReadonlyRootfs = deployment.ReadOnlyRootFilesystem,
-                Tmpfs = new() { ["/tmp"] = $"rw,nosuid,nodev,size={options.TmpfsSize}" },
+                Tmpfs = new Dictionary<string, string> { ["/tmp"] = $"rw,nosuid,nodev,size={options.TmpfsSize}" },
                 Memory = ResourceQuantity.Bytes(deployment.Limits?.Memory),
                 MemoryReservation = ResourceQuantity.Bytes(deployment.Requests?.Memory),
-                NanoCpus = ResourceQuantity.NanoCpus(deployment.Limits?.Cpu),
-                CpuShares = ResourceQuantity.NanoCpus(deployment.Requests?.Cpu) * 1024 / 1_000_000_000,
+                NanoCPUs = ResourceQuantity.NanoCpus(deployment.Limits?.Cpu),
+                CPUShares = ResourceQuantity.NanoCpus(deployment.Requests?.Cpu) * 1024 / 1_000_000_000,
             },
         };
     }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Faas.Docker;
 using Faas.Provider.Docker.Containers;
-using Faas.Provider.Docker.Engine;
 using Faas.Provider.Host.Replicas;
 using Faas.Provider.Wire;
 
@@ -12,15 +14,16 @@ namespace Faas.Provider.Docker.Definitions;
 /// outlive the gateway and exist while a function has no container (scaled to zero). Labels cannot change, so
 /// saving replaces the volume. Replica counts are not kept: the engine's containers are the count.
 /// </summary>
-internal sealed class DefinitionVolumes(DockerEngine engine) : IDefinitionStore
+internal sealed class DefinitionVolumes(IDockerClient engine) : IDefinitionStore
 {
     public async Task<IReadOnlyList<StoredDefinition>> LoadAllAsync(CancellationToken cancellationToken)
     {
-        var volumes = await engine.ListVolumesAsync([$"{ContainerLabels.Managed}=true", $"{ContainerLabels.Role}={ContainerLabels.DefinitionRole}"], cancellationToken);
+        var filter = ContainerLabels.Filter($"{ContainerLabels.Managed}=true", $"{ContainerLabels.Role}={ContainerLabels.DefinitionRole}");
+        var volumes = await engine.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, cancellationToken);
         var definitions = new List<StoredDefinition>();
-        foreach (var volume in volumes)
+        foreach (var volume in volumes.Volumes ?? [])
         {
-            var labels = volume.Labels ?? [];
+            var labels = new Dictionary<string, string>(volume.Labels ?? new Dictionary<string, string>());
             if (labels.TryGetValue(ContainerLabels.Deployment, out var json)
                 && JsonSerializer.Deserialize(json, ProviderJson.Default.FunctionDeployment) is { } deployment
                 && DateTimeOffset.TryParse(labels.GetValueOrDefault(ContainerLabels.CreatedAt), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var createdAt))
@@ -44,7 +47,7 @@ internal sealed class DefinitionVolumes(DockerEngine engine) : IDefinitionStore
             [ContainerLabels.CreatedAt] = definition.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
         };
         await DeleteAsync(definition.Key, cancellationToken);
-        await engine.CreateVolumeAsync(NameOf(definition.Key), labels, cancellationToken);
+        await engine.Volumes.CreateAsync(new VolumesCreateParameters { Name = NameOf(definition.Key), Labels = labels }, cancellationToken);
     }
 
     public Task SaveReplicasAsync(FunctionKey key, int replicas, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -53,9 +56,9 @@ internal sealed class DefinitionVolumes(DockerEngine engine) : IDefinitionStore
     {
         try
         {
-            await engine.RemoveVolumeAsync(NameOf(key), cancellationToken);
+            await engine.Volumes.RemoveAsync(NameOf(key), force: null, cancellationToken);
         }
-        catch (DockerException error) when (error.IsNotFound)
+        catch (Exception error) when (error.IsNotFound())
         {
         }
     }

@@ -1,8 +1,10 @@
 using System.Runtime.CompilerServices;
+using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using Faas.Provider.Docker.Containers;
-using Faas.Provider.Docker.Engine;
 using Faas.Provider.Wire;
 
 namespace Faas.Provider.Docker.Logs;
@@ -12,7 +14,7 @@ namespace Faas.Provider.Docker.Logs;
 /// with the engine's timestamps), merged in time order. Following also picks up containers started later (a
 /// replacement, a scale-up).
 /// </summary>
-public sealed class ContainerLogs(DockerEngine engine)
+internal sealed class ContainerLogs(IDockerClient engine)
 {
     private static readonly TimeSpan DiscoveryInterval = TimeSpan.FromSeconds(1);
 
@@ -69,9 +71,9 @@ public sealed class ContainerLogs(DockerEngine engine)
             {
                 foreach (var container in await ReplicasAsync(key, request.Instance, cancellationToken))
                 {
-                    if (!followed.ContainsKey(container.Id))
+                    if (!followed.ContainsKey(container.ID))
                     {
-                        followed[container.Id] = PumpAsync(key, container, first ? fromNow : request with { Since = null, Tail = null }, writer, cancellationToken);
+                        followed[container.ID] = PumpAsync(key, container, first ? fromNow : request with { Since = null, Tail = null }, writer, cancellationToken);
                     }
                 }
 
@@ -82,14 +84,14 @@ public sealed class ContainerLogs(DockerEngine engine)
         catch (OperationCanceledException)
         {
         }
-        catch (DockerException)
+        catch (DockerApiException)
         {
         }
 
         await Task.WhenAll(followed.Values);
     }
 
-    private async Task PumpAsync(FunctionKey key, ContainerSummary container, LogRequest request, ChannelWriter<LogMessage> writer, CancellationToken cancellationToken)
+    private async Task PumpAsync(FunctionKey key, ContainerListResponse container, LogRequest request, ChannelWriter<LogMessage> writer, CancellationToken cancellationToken)
     {
         try
         {
@@ -98,39 +100,62 @@ public sealed class ContainerLogs(DockerEngine engine)
                 await writer.WriteAsync(message, cancellationToken);
             }
         }
-        catch (Exception error) when (error is OperationCanceledException or DockerException or HttpRequestException or IOException)
+        catch (Exception error) when (error is OperationCanceledException or DockerApiException or HttpRequestException or IOException)
         {
         }
     }
 
-    private async IAsyncEnumerable<LogMessage> LinesAsync(FunctionKey key, ContainerSummary container, bool follow, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<LogMessage> LinesAsync(FunctionKey key, ContainerListResponse container, bool follow, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var instance = InstanceOf(container);
-        var pending = new Dictionary<LogStream, StringBuilder>();
-        await foreach (var frame in engine.LogsAsync(container.Id, follow, request.Tail, request.Since, timestamps: true, cancellationToken))
+        var parameters = new ContainerLogsParameters
         {
-            var buffer = pending.TryGetValue(frame.Stream, out var existing) ? existing : pending[frame.Stream] = new StringBuilder();
-            buffer.Append(Encoding.UTF8.GetString(frame.Data));
-            var text = buffer.ToString();
-            var end = text.LastIndexOf('\n');
+            ShowStdout = true,
+            ShowStderr = true,
+            Timestamps = true,
+            Follow = follow,
+            Tail = request.Tail?.ToString(CultureInfo.InvariantCulture) ?? "all",
+            Since = request.Since?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+        };
+        using var stream = await engine.Containers.GetContainerLogsAsync(container.ID, parameters, cancellationToken);
+        // Per stream: a decoder (a character may span two reads) and the text after the last complete line.
+        var pending = new Dictionary<MultiplexedStream.TargetStream, (Decoder Decoder, StringBuilder Text)>();
+        var buffer = new byte[16 * 1024];
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+        while (true)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
+            if (read.EOF)
+            {
+                yield break;
+            }
+
+            if (!pending.TryGetValue(read.Target, out var state))
+            {
+                state = pending[read.Target] = (Encoding.UTF8.GetDecoder(), new StringBuilder());
+            }
+
+            var text = state.Text.Append(chars, 0, state.Decoder.GetChars(buffer, 0, read.Count, chars, 0));
+            var complete = text.ToString();
+            var end = complete.LastIndexOf('\n');
             if (end < 0)
             {
                 continue;
             }
 
-            buffer.Clear().Append(text, end + 1, text.Length - end - 1);
-            foreach (var line in text[..end].Split('\n'))
+            text.Clear().Append(complete, end + 1, complete.Length - end - 1);
+            foreach (var line in complete[..end].Split('\n'))
             {
                 yield return TimestampedLine.Parse(key, instance, line);
             }
         }
     }
 
-    private async Task<List<ContainerSummary>> ReplicasAsync(FunctionKey key, string? instance, CancellationToken cancellationToken)
+    private async Task<List<ContainerListResponse>> ReplicasAsync(FunctionKey key, string? instance, CancellationToken cancellationToken)
     {
-        var containers = await engine.ListContainersAsync([.. ContainerLabels.Of(key), $"{ContainerLabels.Role}={ContainerLabels.ReplicaRole}"], cancellationToken);
-        return instance is null ? containers : [.. containers.Where(container => InstanceOf(container) == instance)];
+        var containers = await engine.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = ContainerLabels.ReplicasOf(key) }, cancellationToken);
+        return [.. containers.Where(container => instance is null || InstanceOf(container) == instance)];
     }
 
-    private static string InstanceOf(ContainerSummary container) => ContainerNames.InstanceOf(container.Names.FirstOrDefault() ?? container.Id);
+    private static string InstanceOf(ContainerListResponse container) => ContainerNames.InstanceOf(container.Names.FirstOrDefault() ?? container.ID);
 }

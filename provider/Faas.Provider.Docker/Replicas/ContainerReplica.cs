@@ -1,5 +1,7 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Faas.Docker;
 using Faas.Provider.Docker.Containers;
-using Faas.Provider.Docker.Engine;
 using Faas.Provider.Host.Supervision;
 
 namespace Faas.Provider.Docker.Replicas;
@@ -7,12 +9,12 @@ namespace Faas.Provider.Docker.Replicas;
 /// <summary>One replica container: exits when the engine says so; stopping lets it drain, disposing removes it.</summary>
 internal sealed class ContainerReplica : IRunningReplica
 {
-    private readonly DockerEngine _engine;
+    private readonly IDockerClient _engine;
     private readonly string _id;
     private readonly string _name;
     private readonly CancellationTokenSource _forgotten = new();
 
-    public ContainerReplica(DockerEngine engine, string id, string name, int port)
+    public ContainerReplica(IDockerClient engine, string id, string name, int port)
     {
         _engine = engine;
         _id = id;
@@ -34,10 +36,11 @@ internal sealed class ContainerReplica : IRunningReplica
     {
         try
         {
-            await _engine.StopContainerAsync(_id, grace, CancellationToken.None);
+            await _engine.Containers.StopContainerAsync(_id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Ceiling(grace.TotalSeconds) }, CancellationToken.None);
         }
-        catch (DockerException)
+        catch (Exception error) when (error is DockerApiException or HttpRequestException or IOException)
         {
+            // Gone already, or the engine is away: disposal removes it (or the next start's adoption does).
         }
     }
 
@@ -46,9 +49,9 @@ internal sealed class ContainerReplica : IRunningReplica
         await _forgotten.CancelAsync();
         try
         {
-            await _engine.RemoveContainerAsync(_name, force: true, CancellationToken.None);
+            await _engine.Containers.RemoveContainerAsync(_name, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None);
         }
-        catch (DockerException error) when (error.IsNotFound)
+        catch (Exception error) when (error.IsNotFound())
         {
         }
     }
@@ -58,9 +61,10 @@ internal sealed class ContainerReplica : IRunningReplica
     {
         try
         {
-            return await _engine.WaitContainerAsync(_id, _forgotten.Token);
+            var result = await _engine.Containers.WaitContainerAsync(_id, _forgotten.Token);
+            return (int)result.StatusCode;
         }
-        catch (Exception error) when (error is DockerException or HttpRequestException or OperationCanceledException)
+        catch (Exception error) when (error is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
         {
             return -1;
         }

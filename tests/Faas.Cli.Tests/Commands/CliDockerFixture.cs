@@ -1,6 +1,6 @@
 using System.Globalization;
 using Faas.Provider.Docker.Containers;
-using Faas.Provider.Docker.Engine;
+using Docker.DotNet;
 using Faas.Testing;
 
 namespace Faas.Cli.Tests.Commands;
@@ -18,7 +18,7 @@ public sealed class CliDockerFixture : IAsyncLifetime
     private DockerDaemon _daemon = null!;
     private ChildProcess _registry = null!;
 
-    public DockerEngine Engine { get; private set; } = null!;
+    public IDockerClient Engine { get; private set; } = null!;
 
     public GatewayProcess Gateway { get; private set; } = null!;
 
@@ -33,7 +33,7 @@ public sealed class CliDockerFixture : IAsyncLifetime
         }
 
         _daemon = await DockerDaemon.StartAsync();
-        Engine = await DockerEngine.ConnectAsync(_daemon.Socket);
+        Engine = _daemon.Client();
         await BaseImages.ImportWatchdogAsync(Engine);
         if (!BaseImages.HasDebianImages)
         {
@@ -68,16 +68,7 @@ public sealed class CliDockerFixture : IAsyncLifetime
         }
 
         await Gateway.DisposeAsync();
-        foreach (var container in await Engine.ListContainersAsync([ContainerLabels.Managed]))
-        {
-            await Engine.RemoveContainerAsync(container.Id, force: true);
-        }
-
-        foreach (var volume in await Engine.ListVolumesAsync([ContainerLabels.Managed]))
-        {
-            await Engine.RemoveVolumeAsync(volume.Name);
-        }
-
+        await Engine.RemoveLabelledAsync(ContainerLabels.Managed);
         Engine.Dispose();
         await _registry.DisposeAsync();
         await _daemon.DisposeAsync();

@@ -23,7 +23,7 @@ public sealed class DockerBuilderTests(CliDockerFixture fixture)
         var invoked = await cli.RunAsync($"invoke {name}", "images");
         using var http = new HttpClient();
         var tags = await http.GetFromJsonAsync<JsonElement>($"http://{fixture.Registry}/v2/{name}/tags/list");
-        var containers = await fixture.Engine.ListContainersAsync([$"com.faas.function={name}"]);
+        var containers = await fixture.Engine.ContainersWithAsync($"com.faas.function={name}");
 
         Assert.True(up.ExitCode == 0, up.ToString());
         Assert.Contains($"[{name}] Successfully tagged {fixture.Registry}/{name}:1", up.Stdout);

@@ -159,7 +159,8 @@ public class SystemRoutesTests
         using var __ = await TestHttp.Client.PostAsync(gateway.Url + "/function/talker", new StringContent(""));
 
         string logs = "";
-        Assert.True(await ProcessTable.EventuallyAsync(async () => (logs = await gateway.Admin.GetStringAsync(gateway.Url + "/system/logs?name=talker")).Contains("said-something"), TimeSpan.FromSeconds(10)));
+        // Waited for up to the watchdog's closing "Wrote N Bytes" line: its log comes in batches, a few ms behind.
+        Assert.True(await ProcessTable.EventuallyAsync(async () => (logs = await gateway.Admin.GetStringAsync(gateway.Url + "/system/logs?name=talker")).Contains("said-something") && logs.Contains("Wrote "), TimeSpan.FromSeconds(10)));
 
         var line = logs.Split('\n').First(l => l.Contains("said-something"));
         var message = JsonDocument.Parse(line).RootElement;

@@ -54,7 +54,7 @@ public sealed class DockerBackendTests(DockerEngineFixture docker)
         using var deployed = await admin.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json(Deployment(name, "cat")));
         Assert.True(await ProcessTable.EventuallyAsync(async () => (await docker.ContainersOfAsync(name)).Any(c => c.State == "running"), TimeSpan.FromSeconds(30)));
         using var first = await admin.PostAsync($"{gateway.Url}/function/{name}", new StringContent("before"));
-        var container = Assert.Single(await docker.ContainersOfAsync(name)).Id;
+        var container = Assert.Single(await docker.ContainersOfAsync(name)).ID;
 
         await gateway.KillAndRestartAsync();
         var adopted = await ProcessTable.EventuallyAsync(async () =>
@@ -64,7 +64,7 @@ public sealed class DockerBackendTests(DockerEngineFixture docker)
         Assert.Equal("before", await first.Content.ReadAsStringAsync());
         Assert.True(adopted, "the restarted gateway never reported the function available");
         Assert.Equal("after", await second.Content.ReadAsStringAsync());
-        Assert.Equal(container, Assert.Single(await docker.ContainersOfAsync(name)).Id);
+        Assert.Equal(container, Assert.Single(await docker.ContainersOfAsync(name)).ID);
     }
 
     [Fact]
@@ -84,6 +84,6 @@ public sealed class DockerBackendTests(DockerEngineFixture docker)
         var (exitCode, output) = await GatewayProcess.RunUntilExitAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__Docker__Socket"] = socket });
 
         Assert.Equal(1, exitCode);
-        Assert.Contains($"gateway: cannot start: the Docker backend cannot start: connect: no Docker Engine answers on {socket}", output);
+        Assert.Contains($"gateway: cannot start: the Docker backend cannot start: no Docker Engine answers on {socket}", output);
     }
 }

@@ -1,5 +1,6 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using Faas.Provider.Docker.Containers;
-using Faas.Provider.Docker.Engine;
 using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Docker;
@@ -13,7 +14,7 @@ public sealed class DockerEngineFixture : IAsyncLifetime
 {
     private DockerDaemon _daemon = null!;
 
-    public DockerEngine Engine { get; private set; } = null!;
+    public IDockerClient Engine { get; private set; } = null!;
 
     public string Socket => _daemon.Socket;
 
@@ -25,12 +26,12 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         }
 
         _daemon = await DockerDaemon.StartAsync();
-        Engine = await DockerEngine.ConnectAsync(_daemon.Socket);
+        Engine = _daemon.Client();
         await BaseImages.ImportWatchdogAsync(Engine);
     }
 
-    public Task<List<ContainerSummary>> ContainersOfAsync(string function) =>
-        Engine.ListContainersAsync([$"{ContainerLabels.Function}={function}", $"{ContainerLabels.Role}={ContainerLabels.ReplicaRole}"]);
+    public Task<IList<ContainerListResponse>> ContainersOfAsync(string function) =>
+        Engine.ContainersWithAsync($"{ContainerLabels.Function}={function}", $"{ContainerLabels.Role}={ContainerLabels.ReplicaRole}");
 
     public async Task DisposeAsync()
     {
@@ -39,16 +40,7 @@ public sealed class DockerEngineFixture : IAsyncLifetime
             return;
         }
 
-        foreach (var container in await Engine.ListContainersAsync([ContainerLabels.Managed]))
-        {
-            await Engine.RemoveContainerAsync(container.Id, force: true);
-        }
-
-        foreach (var volume in await Engine.ListVolumesAsync([ContainerLabels.Managed]))
-        {
-            await Engine.RemoveVolumeAsync(volume.Name);
-        }
-
+        await Engine.RemoveLabelledAsync(ContainerLabels.Managed);
         Engine.Dispose();
         await _daemon.DisposeAsync();
     }

@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Docker.DotNet.Models;
 using Faas.Provider.Docker.Containers;
-using Faas.Provider.Docker.Engine;
 using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Docker;
@@ -16,18 +16,28 @@ public sealed class GatewayImageTests(DockerEngineFixture docker)
     {
         await BaseImages.ImportGatewayAsync(docker.Engine);
         var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var id = await docker.Engine.CreateContainerAsync($"faas-gateway-image-{Guid.NewGuid():N}"[..32], new ContainerSpec
+        var id = (await docker.Engine.Containers.CreateContainerAsync(new CreateContainerParameters
         {
+            Name = $"faas-gateway-image-{Guid.NewGuid():N}"[..32],
             Image = BaseImages.Gateway,
             Cmd = ["--urls", url],
             Env = ["FAAS_ADMIN_PASSWORD=image-test", "FAAS_STATE_DIR=/tmp/faas"],
-            Labels = new() { [ContainerLabels.Managed] = "true" },
-            HostConfig = new HostConfig { NetworkMode = "host", ReadonlyRootfs = true, Tmpfs = new() { ["/tmp"] = "rw,size=64m" } },
-        });
+            Labels = new Dictionary<string, string> { [ContainerLabels.Managed] = "true" },
+            HostConfig = new HostConfig { NetworkMode = "host", ReadonlyRootfs = true, Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,size=64m" } },
+        })).ID;
         try
         {
-            await docker.Engine.StartContainerAsync(id);
-            await TestHttp.WaitForOkAsync(url + "/healthz", TimeSpan.FromSeconds(30));
+            await docker.Engine.Containers.StartContainerAsync(id, new ContainerStartParameters());
+            try
+            {
+                await TestHttp.WaitForOkAsync(url + "/healthz", TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException timeout)
+            {
+                var (stdout, stderr) = await docker.Engine.OutputAsync(id);
+                throw new TimeoutException($"{timeout.Message} The gateway's container wrote: {stdout}{stderr}", timeout);
+            }
+
             using var admin = new HttpClient();
             admin.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:image-test")));
 
@@ -45,7 +55,7 @@ public sealed class GatewayImageTests(DockerEngineFixture docker)
         }
         finally
         {
-            await docker.Engine.RemoveContainerAsync(id, force: true);
+            await docker.Engine.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true });
         }
     }
 }

@@ -17,17 +17,17 @@ public sealed class BridgeNetworkTests(DockerFixture fixture)
             var name = Unique("bridged");
             await provider.DeployAsync(Function(name, "cat") with { Labels = new() { ["com.openfaas.scale.min"] = "2" } }, CancellationToken.None);
             var ready = await WaitForReadyAsync(provider, name, 2);
-            var container = (await fixture.Engine.ListContainersAsync([$"{ContainerLabels.Function}={name}"]))[0];
-            var host = (await fixture.Engine.InspectContainerAsync(container.Id)).HostConfig!;
+            var container = (await fixture.Engine.ContainersWithAsync($"{ContainerLabels.Function}={name}"))[0];
+            var host = (await fixture.Engine.Containers.InspectContainerAsync(container.ID)).HostConfig!;
 
             Assert.All(ready, endpoint => Assert.Equal("127.0.0.1", endpoint.Host));
             Assert.Equal(2, ready.Select(endpoint => endpoint.Port).Distinct().Count());
             Assert.All(await Task.WhenAll(ready.Select(endpoint => InvokeAsync(endpoint, "over the bridge"))), answer => Assert.Equal("over the bridge", answer));
             Assert.Equal(network, host.NetworkMode);
-            Assert.Equal("127.0.0.1", Assert.Single(host.PortBindings!["8080/tcp"]).HostIp);
+            Assert.Equal("127.0.0.1", Assert.Single(host.PortBindings!["8080/tcp"]).HostIP);
             await provider.DeleteAsync(name, "", CancellationToken.None);
         }
 
-        await fixture.Engine.RemoveNetworkAsync(network);
+        await fixture.Engine.Networks.DeleteNetworkAsync(network);
     }
 }

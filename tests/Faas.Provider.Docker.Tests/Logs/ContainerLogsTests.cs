@@ -17,11 +17,18 @@ public sealed class ContainerLogsTests(DockerFixture fixture)
         var ready = Assert.Single(await WaitForReadyAsync(provider, name, 1));
         await InvokeAsync(ready, "one");
 
+        // The watchdog writes its log in batches (a few ms behind the invocation), so the line is waited for.
         var history = new List<Wire.LogMessage>();
-        await foreach (var message in provider.GetLogsAsync(new LogRequest(name, "openfaas-fn"), CancellationToken.None))
+        await ProcessTable.EventuallyAsync(async () =>
         {
-            history.Add(message);
-        }
+            history.Clear();
+            await foreach (var message in provider.GetLogsAsync(new LogRequest(name, "openfaas-fn"), CancellationToken.None))
+            {
+                history.Add(message);
+            }
+
+            return history.Any(m => m.Text == "said one");
+        }, TimeSpan.FromSeconds(10));
 
         using var following = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var followed = new List<Wire.LogMessage>();

@@ -1,5 +1,5 @@
+using Docker.DotNet.Models;
 using Faas.Provider.Docker.Containers;
-using Faas.Provider.Docker.Engine;
 using Faas.Testing;
 using static Faas.Provider.Docker.Tests.ProviderTestKit;
 
@@ -8,8 +8,8 @@ namespace Faas.Provider.Docker.Tests.Replicas;
 [Collection(DockerCollection.Name)]
 public sealed class SupervisionTests(DockerFixture fixture)
 {
-    private Task<List<ContainerSummary>> ContainersOf(string name) =>
-        fixture.Engine.ListContainersAsync([$"{ContainerLabels.Function}={name}", $"{ContainerLabels.Role}={ContainerLabels.ReplicaRole}"]);
+    private Task<IList<ContainerListResponse>> ContainersOf(string name) =>
+        fixture.Engine.ContainersWithAsync($"{ContainerLabels.Function}={name}", $"{ContainerLabels.Role}={ContainerLabels.ReplicaRole}");
 
     [DockerFact]
     public async Task A_killed_container_is_replaced_and_counted_as_a_restart()
@@ -19,9 +19,9 @@ public sealed class SupervisionTests(DockerFixture fixture)
         var name = Unique("phoenix");
         await provider.DeployAsync(Function(name, "cat"), CancellationToken.None);
         var first = Assert.Single(await WaitForReadyAsync(provider, name, 1));
-        var killed = Assert.Single(await ContainersOf(name)).Id;
+        var killed = Assert.Single(await ContainersOf(name)).ID;
 
-        await fixture.Engine.KillContainerAsync(killed);
+        await fixture.Engine.Containers.KillContainerAsync(killed, new ContainerKillParameters { Signal = "SIGKILL" });
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         IReadOnlyList<ReplicaEndpoint> ready;
         do
@@ -38,7 +38,7 @@ public sealed class SupervisionTests(DockerFixture fixture)
         Assert.Equal("back", await InvokeAsync(replacement, "back"));
         Assert.Equal(1, status.Restarts);
         Assert.StartsWith("exit code 137", status.LastExit);
-        Assert.DoesNotContain(containers, c => c.Id == killed);
+        Assert.DoesNotContain(containers, c => c.ID == killed);
         Assert.Single(containers);
     }
 
@@ -56,17 +56,17 @@ public sealed class SupervisionTests(DockerFixture fixture)
             await WaitForReadyAsync(provider, name, 2);
             await WaitForReadyAsync(provider, idle, 1);
             await provider.ScaleAsync(new Wire.ScaleServiceRequest { ServiceName = idle, Replicas = 0 }, CancellationToken.None);
-            before = [.. (await ContainersOf(name)).Select(c => c.Id).Order()];
+            before = [.. (await ContainersOf(name)).Select(c => c.ID).Order()];
         }
 
-        var survived = (await ContainersOf(name)).Where(c => c.State == "running").Select(c => c.Id).Order().ToArray();
+        var survived = (await ContainersOf(name)).Where(c => c.State == "running").Select(c => c.ID).Order().ToArray();
         await using var restarted = await fixture.StartProviderAsync(state);
         var ready = await WaitForReadyAsync(restarted, name, 2);
         var status = await restarted.GetAsync(name, "", CancellationToken.None);
         var idleStatus = await restarted.GetAsync(idle, "", CancellationToken.None);
 
         Assert.Equal(before, survived);
-        Assert.Equal(before, (await ContainersOf(name)).Select(c => c.Id).Order().ToArray());
+        Assert.Equal(before, (await ContainersOf(name)).Select(c => c.ID).Order().ToArray());
         Assert.All(await Task.WhenAll(ready.Select(endpoint => InvokeAsync(endpoint, "still here"))), answer => Assert.Equal("still here", answer));
         Assert.Equal((2UL, 0), (status.Replicas, status.Restarts));
         Assert.Equal(0UL, idleStatus.Replicas);

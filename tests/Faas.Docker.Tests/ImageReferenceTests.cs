@@ -1,0 +1,15 @@
+namespace Faas.Docker.Tests;
+
+public sealed class ImageReferenceTests
+{
+    [Theory]
+    [InlineData("fn", "fn", "latest")]
+    [InlineData("fn:1.2", "fn", "1.2")]
+    [InlineData("127.0.0.1:5000/team/fn", "127.0.0.1:5000/team/fn", "latest")]
+    [InlineData("127.0.0.1:5000/team/fn:2", "127.0.0.1:5000/team/fn", "2")]
+    [InlineData("fn@sha256:abc", "fn@sha256:abc", null)]
+    public void Repository_and_tag_come_apart_as_the_engine_takes_them(string image, string repository, string? tag)
+    {
+        Assert.Equal((repository, tag), ImageReference.Split(image));
+    }
+}
