@@ -30,17 +30,22 @@ public class CronScheduleTests
         Assert.Equal(Utc(expected), CronSchedule.Parse(schedule).Next(Utc(after)));
 
     [Fact]
-    public void Both_day_fields_restricted_match_either()
+    public void Both_day_fields_restricted_match_either_as_cron_does()
     {
-        var schedule = CronSchedule.Parse("0 0 1 * MON");
+        // crontab(5): "30 4 1,15 * 5" runs on the 1st and 15th and every Friday. Cronos alone would want Friday the 1st.
+        Assert.Equal(
+            [Utc("2026-11-23"), Utc("2026-11-30"), Utc("2026-12-01"), Utc("2026-12-07")],
+            Firsts(CronSchedule.Parse("0 0 1 * MON"), Utc("2026-11-22 00:00"), 4));
+        Assert.Equal(
+            [Utc("2027-02-01 04:30"), Utc("2027-02-05 04:30"), Utc("2027-02-12 04:30"), Utc("2027-02-15 04:30"), Utc("2027-02-19 04:30")],
+            Firsts(CronSchedule.Parse("30 4 1,15 * 5"), Utc("2027-01-31 12:00"), 5));
+    }
 
-        var firsts = new List<DateTime>();
-        for (var time = Utc("2026-11-22 00:00"); firsts.Count < 4; time = firsts[^1])
-        {
-            firsts.Add(schedule.Next(time)!.Value);
-        }
-
-        Assert.Equal([Utc("2026-11-23"), Utc("2026-11-30"), Utc("2026-12-01"), Utc("2026-12-07")], firsts);
+    [Fact]
+    public void A_day_field_starting_with_a_star_narrows_the_other_instead()
+    {
+        // As cronie and robfig/cron read it: */7 in day-of-week is unrestricted, so 1-7 AND Sunday: the first Sunday.
+        Assert.Equal([Utc("2026-12-06"), Utc("2027-01-03")], Firsts(CronSchedule.Parse("0 0 1-7 * */7"), Utc("2026-11-22"), 2));
     }
 
     [Fact]
@@ -48,17 +53,28 @@ public class CronScheduleTests
 
     [Theory]
     [InlineData("* * * *", "needs 5 fields")]
-    [InlineData("60 * * * *", "minute \"60\" is not valid")]
-    [InlineData("* 24 * * *", "hour \"24\"")]
-    [InlineData("* * 0 * *", "day of month \"0\"")]
-    [InlineData("* * * 13 *", "month \"13\"")]
-    [InlineData("* * * * 8", "day of week \"8\"")]
-    [InlineData("*/0 * * * *", "minute \"*/0\"")]
-    [InlineData("5-1 * * * *", "minute range 5-1 runs backwards")]
-    [InlineData("* * * FOO *", "month \"FOO\"")]
+    [InlineData("60 * * * *", "schedule \"60 * * * *\": Minutes: Value must be a number between 0 and 59")]
+    [InlineData("* 24 * * *", "Hours: Value must be a number between 0 and 23")]
+    [InlineData("* * 0 * *", "Days of month: Value must be a number between 1 and 31")]
+    [InlineData("* * * 13 *", "Months: Value must be a number between 1 and 12")]
+    [InlineData("* * * * 8", "Days of week: Value must be a number between 0 and 7")]
+    [InlineData("*/0 * * * *", "Minutes:")]
+    [InlineData("* * * FOO *", "Months:")]
+    [InlineData("0 0 1 * BAD", "Days of week:")]
     public void Bad_schedules_name_the_field(string schedule, string expected)
     {
         Assert.False(CronSchedule.TryParse(schedule, out _, out var error));
         Assert.Contains(expected, error);
+    }
+
+    private static List<DateTime> Firsts(CronSchedule schedule, DateTime from, int count)
+    {
+        var times = new List<DateTime>();
+        for (var time = from; times.Count < count; time = times[^1])
+        {
+            times.Add(schedule.Next(time)!.Value);
+        }
+
+        return times;
     }
 }
