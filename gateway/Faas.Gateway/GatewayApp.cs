@@ -128,7 +128,10 @@ public static class GatewayApp
         // 200 while the gateway serves invocations; a feature that is down (the async queue) is named in the body.
         app.MapGet("/healthz", (IAsyncQueue queue) => Results.Text(queue.Problem is { } down ? $"OK\nasync: unavailable: {down}\n" : "OK\n"));
         app.MapGet("/metrics", async (HttpContext context, GatewayMetrics metrics, IFunctionProvider provider, IAsyncQueue queue) =>
-            Results.Text(await metrics.RenderAsync(provider, queue, context.RequestAborted), Faas.Prometheus.TextFormat.ContentType));
+        {
+            context.Response.ContentType = GatewayMetrics.ContentType;
+            await metrics.WriteAsync(context.Response.Body, provider, queue, context.RequestAborted);
+        });
         SystemRoutes.Map(app);
         AsyncRoute.Map(app);
         return app;

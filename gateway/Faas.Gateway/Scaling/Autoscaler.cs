@@ -42,7 +42,7 @@ public sealed class Autoscaler(IFunctionProvider provider, LoadMeter meter, Gate
         {
             _last.TryRemove(gone, out _);
             meter.Forget(gone);
-            metrics.DesiredReplicas.Remove(new Faas.Prometheus.LabelValues(gone.ToString()));
+            metrics.DesiredReplicas.RemoveLabelled(gone.ToString());
         }
     }
 

@@ -1,6 +1,5 @@
 using Faas.Gateway.Async;
 using Faas.Gateway.Metrics;
-using Faas.Prometheus;
 using Faas.Provider;
 using Faas.Provider.Scaling;
 
@@ -8,23 +7,21 @@ namespace Faas.Gateway.Scaling;
 
 /// <summary>
 /// Measures a function's load as its policy defines it: queue depth from the async queue, requests in flight from
-/// the gateway's in-flight gauge, or requests per second from the started-invocations counter over a sliding window.
+/// the gateway's in-flight count, or requests per second from its started-invocations count over a sliding window.
 /// Also says whether anything arrived since the last measurement (for scale to zero).
 /// </summary>
 public sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
 {
-    private readonly Dictionary<FunctionKey, Queue<(DateTimeOffset At, double Started)>> _history = [];
+    private readonly Dictionary<FunctionKey, Queue<(DateTimeOffset At, long Started)>> _history = [];
 
     public async Task<(double Load, bool Active)> MeasureAsync(FunctionKey function, ScalingPolicy policy, DateTimeOffset now, TimeSpan rpsWindow, CancellationToken cancellationToken)
     {
-        var label = new LabelValues(function.ToString());
-        var started = metrics.Started.TryGet(label, out var counter) ? counter.Value : 0;
-        var inFlight = metrics.InFlight.TryGet(label, out var gauge) ? gauge.Value : 0;
+        var (started, inFlight) = metrics.Load.Read(function.ToString());
         var depth = await queue.DepthAsync(function, cancellationToken);
 
         if (!_history.TryGetValue(function, out var samples))
         {
-            _history[function] = samples = new Queue<(DateTimeOffset, double)>();
+            _history[function] = samples = new Queue<(DateTimeOffset, long)>();
         }
 
         var previous = samples.Count > 0 ? samples.Last().Started : started;

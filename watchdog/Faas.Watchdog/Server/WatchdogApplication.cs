@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Faas.Prometheus;
 using Faas.Proxy;
 using Faas.Conventions;
 using Faas.Watchdog.Config;
@@ -98,7 +97,7 @@ internal sealed class WatchdogApplication(WatchdogConfig config, IFunctionMode m
             return PlainText.WriteAsync(context, StatusCodes.Status404NotFound, "not found", source: null);
         }
 
-        context.Response.ContentType = TextFormat.ContentType;
-        return context.Response.WriteAsync(metrics.Registry.Render());
+        context.Response.ContentType = WatchdogMetrics.ContentType;
+        return metrics.WriteAsync(context.Response.Body, context.RequestAborted);
     }
 }
