@@ -19,6 +19,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["async-drain"] = AsyncScenarios.RunDrainAsync,
     ["autoscale"] = AutoscaleScenario.RunAsync,
     ["soak"] = SoakScenario.RunAsync,
+    ["baseline"] = BaselineScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

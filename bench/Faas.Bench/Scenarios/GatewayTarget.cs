@@ -12,11 +12,14 @@ namespace Faas.Bench.Scenarios;
 /// </summary>
 public static class GatewayTarget
 {
-    private const string Deployment = "{\"service\":\"bench\",\"image\":\"local\",\"envProcess\":\"UPSTREAM\",\"envVars\":{\"mode\":\"http\"}}";
+    /// <summary>One replica, held there (min = max turns autoscaling off): the path is measured, not the autoscaler adding replicas on 2 cores.</summary>
+    private const string Deployment = "{\"service\":\"bench\",\"image\":\"local\",\"envProcess\":\"UPSTREAM\",\"envVars\":{\"mode\":\"http\"},"
+        + "\"labels\":{\"com.openfaas.scale.min\":\"1\",\"com.openfaas.scale.max\":\"1\"}}";
 
     /// <summary>The gateway alone; the target URL is its root.</summary>
     /// <param name="settings">Extra environment, such as <c>Gateway__Async__NatsUrl</c>.</param>
-    public static async Task<Target> StartGatewayAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="binary">Another published gateway (a baseline build, its watchdog beside it) instead of out/gateway.</param>
+    public static async Task<Target> StartGatewayAsync(IReadOnlyDictionary<string, string>? settings = null, string? binary = null)
     {
         var state = new TempDirectory("faas-bench-gateway-");
         var port = FreePort.Next();
@@ -32,15 +35,15 @@ public static class GatewayTarget
             environment[name] = value;
         }
 
-        var process = ChildProcess.Start(Binaries.Gateway, ["--urls", url], environment);
+        var process = ChildProcess.Start(binary ?? Binaries.Gateway, ["--urls", url], environment);
         await TestHttp.WaitForOkAsync(url + "/healthz", TimeSpan.FromSeconds(30), () => process.Output);
         return new Target(process, port, state);
     }
 
     /// <summary>The gateway with one http-mode function whose upstream is the test upstream; the target URL is the function's route.</summary>
-    public static async Task<Target> StartAsync()
+    public static async Task<Target> StartAsync(string? binary = null)
     {
-        var gateway = await StartGatewayAsync();
+        var gateway = await StartGatewayAsync(binary: binary);
         using var admin = AdminClient();
         using var body = new StringContent(Deployment.Replace("UPSTREAM", Binaries.TestUpstream, StringComparison.Ordinal), Encoding.UTF8, "application/json");
         using var deployed = await admin.PostAsync(gateway.Url + "/system/functions", body);

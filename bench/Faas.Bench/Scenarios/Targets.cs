@@ -34,7 +34,8 @@ public static class Targets
     }
 
     /// <param name="logLevel">The watchdog's <c>log_level</c>: info (its default) logs a line per request, warn none.</param>
-    public static Task<Target> StartWatchdogHttpAsync(string logLevel = "info")
+    /// <param name="binary">Another published watchdog (a baseline build) instead of out/watchdog.</param>
+    public static Task<Target> StartWatchdogHttpAsync(string logLevel = "info", string? binary = null)
     {
         var upstreamPort = FreePort.Next();
         return StartWatchdogAsync(new()
@@ -43,10 +44,10 @@ public static class Targets
             ["fprocess"] = $"{Binaries.TestUpstream} {upstreamPort}",
             ["upstream_url"] = $"http://127.0.0.1:{upstreamPort}",
             ["log_level"] = logLevel,
-        });
+        }, binary);
     }
 
-    public static async Task<Target> StartWatchdogAsync(Dictionary<string, string> environment)
+    public static async Task<Target> StartWatchdogAsync(Dictionary<string, string> environment, string? binary = null)
     {
         var temp = new TempDirectory("faas-bench-");
         var port = FreePort.Next();
@@ -55,7 +56,7 @@ public static class Targets
         environment["listen_address"] = "127.0.0.1";
         environment["healthcheck_interval"] = "0";
         environment["TMPDIR"] = temp.Path;
-        var process = ChildProcess.Start(Binaries.Watchdog, [], environment);
+        var process = ChildProcess.Start(binary ?? Binaries.Watchdog, [], environment);
         await TestHttp.WaitForOkAsync($"http://127.0.0.1:{port}/_/health", TimeSpan.FromSeconds(20), () => process.Output);
         return new Target(process, port, temp);
     }

@@ -90,12 +90,8 @@ public sealed class InvokeRoute(
 
         using var span = InvocationTracing.Start(context, key);
         invocation.TraceParent = InvocationTracing.TraceParentFor(context, span);
-        var label = key.ToString();
-        var load = metrics.Load.For(label);
-        load.Start();
-        metrics.Started.WithLabels(label).Inc();
-        var inFlight = metrics.InFlight.WithLabels(label);
-        inFlight.Inc();
+        var invocations = metrics.Function(key.ToString());
+        invocations.Start();
         try
         {
             if (ExceedsBodyLimit(context))
@@ -119,11 +115,7 @@ public sealed class InvokeRoute(
         }
         finally
         {
-            inFlight.Dec();
-            load.Finish();
-            var code = context.Response.StatusCode.ToString(CultureInfo.InvariantCulture);
-            metrics.Invocations.WithLabels(label, code).Inc();
-            metrics.Seconds.WithLabels(label, code).Observe(Stopwatch.GetElapsedTime(invocation.Started).TotalSeconds);
+            invocations.Finish(context.Response.StatusCode, Stopwatch.GetElapsedTime(invocation.Started).TotalSeconds);
             InvocationTracing.Finish(span, context, invocation);
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Faas.Metrics;
 using Faas.Provider;
 using Faas.Provider.Wire;
@@ -35,8 +36,7 @@ public sealed class GatewayMetrics
         AsyncQueueUp = factory.CreateGauge("gateway_async_queue_up", "1 while the async queue can take requests, 0 while it cannot (NATS unreachable).");
     }
 
-    /// <summary>Started and in-flight counts per function, for the autoscaler and the admin API.</summary>
-    public InvocationLoad Load { get; } = new();
+    private readonly ConcurrentDictionary<string, FunctionInvocations> _functions = new(StringComparer.Ordinal);
 
     public Counter Invocations { get; }
 
@@ -61,7 +61,14 @@ public sealed class GatewayMetrics
     public Gauge AsyncQueueUp { get; }
 
     /// <summary>Invocations of a function this gateway has started (<c>invocationCount</c> in the admin API, as OpenFaaS reports it from its metrics).</summary>
-    public double InvocationCount(FunctionStatus function) => Load.Read(function.Key().ToString()).Started;
+    public double InvocationCount(FunctionStatus function) => Load(function.Key().ToString()).Started;
+
+    /// <summary>The invocation series of <paramref name="function"/> (<c>name.namespace</c>), made on its first invocation.</summary>
+    public FunctionInvocations Function(string function) => _functions.GetOrAdd(function, static (label, metrics) => new FunctionInvocations(metrics, label), this);
+
+    /// <summary>Started and in-flight counts of a function; zeros if it was never invoked.</summary>
+    public (long Started, long InFlight) Load(string function) =>
+        _functions.TryGetValue(function, out var invocations) ? (invocations.Started, invocations.InFlight) : (0, 0);
 
     /// <summary>Refreshes <c>gateway_service_count</c> from the provider and the queue's state, then writes everything out.</summary>
     public async Task WriteAsync(Stream destination, IFunctionProvider provider, Async.IAsyncQueue queue, CancellationToken cancellationToken)

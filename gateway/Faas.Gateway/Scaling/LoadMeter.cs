@@ -16,7 +16,7 @@ public sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
 
     public async Task<(double Load, bool Active)> MeasureAsync(FunctionKey function, ScalingPolicy policy, DateTimeOffset now, TimeSpan rpsWindow, CancellationToken cancellationToken)
     {
-        var (started, inFlight) = metrics.Load.Read(function.ToString());
+        var (started, inFlight) = metrics.Load(function.ToString());
         var depth = await queue.DepthAsync(function, cancellationToken);
 
         if (!_history.TryGetValue(function, out var samples))

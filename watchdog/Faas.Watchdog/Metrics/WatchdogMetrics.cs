@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Faas.Metrics;
 using Prometheus;
 
@@ -11,6 +12,11 @@ public sealed class WatchdogMetrics
 
     private readonly CollectorRegistry _registry = MetricRegistries.New();
 
+    /// <summary>The children per status code and method, resolved once: label lookups were most of the library's cost per request.</summary>
+    private readonly ConcurrentDictionary<(int Status, string Method), (Counter.Child Count, Histogram.Child Seconds)> _series = new();
+
+    private readonly Func<(int Status, string Method), (Counter.Child, Histogram.Child)> _newSeries;
+
     public WatchdogMetrics()
     {
         var factory = MetricRegistries.Factory(_registry);
@@ -18,6 +24,11 @@ public sealed class WatchdogMetrics
         RequestDuration = factory.CreateHistogram("http_request_duration_seconds", "Seconds spent serving HTTP requests to the function.",
             new HistogramConfiguration { LabelNames = ["code", "method"], Buckets = MetricRegistries.GoDefaultBuckets });
         InFlight = factory.CreateGauge("http_requests_in_flight", "Function invocations currently being served.");
+        _newSeries = key =>
+        {
+            var code = StatusCodeText.Of(key.Status);
+            return (RequestsTotal.WithLabels(code, key.Method), RequestDuration.WithLabels(code, key.Method));
+        };
     }
 
     public Counter RequestsTotal { get; }
@@ -28,9 +39,9 @@ public sealed class WatchdogMetrics
 
     public void Record(int statusCode, string method, double seconds)
     {
-        var code = StatusCodeText.Of(statusCode);
-        RequestsTotal.WithLabels(code, method).Inc();
-        RequestDuration.WithLabels(code, method).Observe(seconds);
+        var (count, duration) = _series.GetOrAdd((statusCode, method), _newSeries);
+        count.Inc();
+        duration.Observe(seconds);
     }
 
     public Task WriteAsync(Stream destination, CancellationToken cancellationToken) => _registry.CollectAndExportAsTextAsync(destination, cancellationToken);

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using Prometheus;
+
+namespace Faas.Gateway.Metrics;
+
+/// <summary>
+/// One function's invocation series, looked up once per invocation: its prometheus-net children (resolved once, not per
+/// call: label lookups were most of the library's cost on this path) and plain started/in-flight counts, which the
+/// autoscaler and the admin API's <c>invocationCount</c> read instead of metric objects.
+/// </summary>
+public sealed class FunctionInvocations
+{
+    private readonly Counter.Child _startedTotal;
+    private readonly Gauge.Child _inFlightGauge;
+    private readonly Func<int, (Counter.Child Count, Histogram.Child Seconds)> _newCode;
+    private readonly ConcurrentDictionary<int, (Counter.Child Count, Histogram.Child Seconds)> _byCode = new();
+    private long _started;
+    private long _inFlight;
+
+    internal FunctionInvocations(GatewayMetrics metrics, string label)
+    {
+        _startedTotal = metrics.Started.WithLabels(label);
+        _inFlightGauge = metrics.InFlight.WithLabels(label);
+        _newCode = code =>
+        {
+            var text = code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (metrics.Invocations.WithLabels(label, text), metrics.Seconds.WithLabels(label, text));
+        };
+    }
+
+    public long Started => Interlocked.Read(ref _started);
+
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
+    public void Start()
+    {
+        Interlocked.Increment(ref _started);
+        Interlocked.Increment(ref _inFlight);
+        _startedTotal.Inc();
+        _inFlightGauge.Inc();
+    }
+
+    /// <summary>Out of flight, counted under its status code with how long it took.</summary>
+    public void Finish(int statusCode, double seconds)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        _inFlightGauge.Dec();
+        var (count, histogram) = _byCode.GetOrAdd(statusCode, _newCode);
+        count.Inc();
+        histogram.Observe(seconds);
+    }
+}
