@@ -20,6 +20,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["autoscale"] = AutoscaleScenario.RunAsync,
     ["soak"] = SoakScenario.RunAsync,
     ["baseline"] = BaselineScenario.RunAsync,
+    ["yarp"] = YarpScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

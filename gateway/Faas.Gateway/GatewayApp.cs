@@ -5,6 +5,7 @@ using Faas.Gateway.Calls;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Http;
 using Faas.Gateway.Invoke;
+using Faas.Gateway.Invoke.Forwarding;
 using Faas.Gateway.Messaging;
 using Faas.Gateway.Metrics;
 using Faas.Gateway.Scaling;
@@ -61,7 +62,7 @@ public static class GatewayApp
         Console.WriteLine($"admin user '{credentials.User}', password from {credentials.Source}");
 
         AddProvider(builder.Services, builder.Configuration, options);
-        builder.Services.AddSingleton(new UpstreamClient(new UpstreamClientOptions { IdleTimeout = TimeSpan.FromSeconds(30) }));
+        AddForwarder(builder.Services, options);
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingTable>());
         builder.Services.AddSingleton<ScaleFromZero>();
@@ -162,6 +163,23 @@ public static class GatewayApp
                 break;
             default:
                 throw new ArgumentException($"Gateway:Provider '{options.Provider}' is not a backend: use local, docker or kubernetes");
+        }
+    }
+
+    private static void AddForwarder(IServiceCollection services, GatewayOptions options)
+    {
+        switch (options.Forwarder)
+        {
+            case "own":
+                services.AddSingleton(new UpstreamClient(new UpstreamClientOptions { IdleTimeout = TimeSpan.FromSeconds(30) }));
+                services.AddSingleton<IReplicaForwarder, OwnForwarder>();
+                break;
+            case "yarp":
+                services.AddHttpForwarder();
+                services.AddSingleton<IReplicaForwarder, YarpForwarder>();
+                break;
+            default:
+                throw new ArgumentException($"Gateway:Forwarder '{options.Forwarder}' is not a forwarder: use own or yarp");
         }
     }
 }

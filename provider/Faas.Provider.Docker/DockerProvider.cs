@@ -7,6 +7,7 @@ using Faas.Provider.Docker.Definitions;
 using Faas.Provider.Docker.Logs;
 using Faas.Provider.Docker.Replicas;
 using Faas.Provider.Host;
+using Faas.Provider.Validation;
 using Faas.Provider.Host.Replicas;
 using Faas.Provider.Host.State;
 using Faas.Provider.Wire;
@@ -22,6 +23,9 @@ namespace Faas.Provider.Docker;
 /// </summary>
 public sealed partial class DockerProvider : HostProvider<ContainerVersion>
 {
+    /// <summary>The Engine refuses a container with a smaller memory limit (6 MB).</summary>
+    private const long MinimumMemoryBytes = 6 * 1024 * 1024;
+
     private readonly IDockerClient _engine;
     private readonly DockerProviderOptions _options;
     private readonly ContainerDriver _driver;
@@ -110,12 +114,18 @@ public sealed partial class DockerProvider : HostProvider<ContainerVersion>
             throw ProviderException.Invalid($"required secret '{missing}' was not found in namespace {key.Namespace}");
         }
 
+        if (deployment.Limits?.Memory is { } memory && ResourceQuantity.Bytes(memory) is > 0 and < MinimumMemoryBytes)
+        {
+            throw ProviderException.Invalid($"memory limit {memory} is under the Docker Engine's minimum of 6 MB");
+        }
+
         var image = await InspectOrPullAsync(deployment.Image, cancellationToken);
         string? secretsDirectory = null;
         if (deployment.Secrets is { Count: > 0 } secrets)
         {
             secretsDirectory = Path.Combine(State.FunctionDirectory(key), "secrets");
             Secrets.Materialize(secrets, key.Namespace, secretsDirectory);
+            ReadableByAnyUser(secretsDirectory);
         }
 
         var environment = ContainerVersion.ParseEnvironment(image.Config?.Env);
@@ -144,6 +154,20 @@ public sealed partial class DockerProvider : HostProvider<ContainerVersion>
 
     protected override IAsyncEnumerable<LogMessage> ReadLogsAsync(FunctionKey key, LogRequest request, CancellationToken cancellationToken) =>
         _logs.ReadAsync(request, cancellationToken);
+
+    /// <summary>
+    /// The image decides the user a function runs as (OpenFaaS's run as a non-root <c>app</c>), so the mounted copy is
+    /// readable by every user: the host keeps it to itself through the state directory (0700) it sits in.
+    /// </summary>
+    private static void ReadableByAnyUser(string secretsDirectory)
+    {
+        const UnixFileMode ReadAll = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(secretsDirectory, ReadAll | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        foreach (var secret in Directory.EnumerateFiles(secretsDirectory))
+        {
+            File.SetUnixFileMode(secret, ReadAll);
+        }
+    }
 
     private static string? Label(ContainerListResponse container, string name) =>
         container.Labels is { } labels && labels.TryGetValue(name, out var value) ? value : null;

@@ -78,6 +78,38 @@ public sealed class DockerProviderTests(DockerFixture fixture)
     }
 
     [DockerFact]
+    public async Task A_function_running_as_a_non_root_user_reads_its_secrets()
+    {
+        // OpenFaaS images run as a non-root user (app, 1000): the mounted secrets must be readable by it.
+        await fixture.Engine.BuildAsync($"FROM {BaseImages.Watchdog}\nUSER 1000:1000\n", "faas-test/watchdog-as-app:1");
+        using var state = new TempDirectory("faas-docker-");
+        await using var provider = await fixture.StartProviderAsync(state);
+        var name = Unique("unprivileged");
+        await provider.CreateSecretAsync(new Secret { Name = "db-password", Value = "pa55" }, CancellationToken.None);
+        await provider.DeployAsync(Function(name, "sh -c 'id -u; cat /var/openfaas/secrets/db-password'")
+            with { Image = "faas-test/watchdog-as-app:1", Secrets = ["db-password"] }, CancellationToken.None);
+
+        var ready = Assert.Single(await WaitForReadyAsync(provider, name, 1));
+
+        Assert.Equal("1000\npa55", await InvokeAsync(ready));
+    }
+
+    [DockerFact]
+    public async Task A_memory_limit_under_the_engines_minimum_is_invalid()
+    {
+        using var state = new TempDirectory("faas-docker-");
+        await using var provider = await fixture.StartProviderAsync(state);
+        var name = Unique("tiny");
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            provider.DeployAsync(Function(name, "cat") with { Limits = new FunctionResources { Memory = "4Mi" } }, CancellationToken.None));
+
+        Assert.Equal(ProviderError.Invalid, error.Kind);
+        Assert.Contains("memory limit 4Mi is under the Docker Engine's minimum of 6 MB", error.Message);
+        Assert.Empty(await ContainersOf(name));
+    }
+
+    [DockerFact]
     public async Task A_missing_secret_is_invalid_and_leaves_nothing_behind()
     {
         using var state = new TempDirectory("faas-docker-");

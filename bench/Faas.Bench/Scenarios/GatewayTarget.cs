@@ -41,9 +41,9 @@ public static class GatewayTarget
     }
 
     /// <summary>The gateway with one http-mode function whose upstream is the test upstream; the target URL is the function's route.</summary>
-    public static async Task<Target> StartAsync(string? binary = null)
+    public static async Task<Target> StartAsync(string? binary = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var gateway = await StartGatewayAsync(binary: binary);
+        var gateway = await StartGatewayAsync(settings, binary);
         using var admin = AdminClient();
         using var body = new StringContent(Deployment.Replace("UPSTREAM", Binaries.TestUpstream, StringComparison.Ordinal), Encoding.UTF8, "application/json");
         using var deployed = await admin.PostAsync(gateway.Url + "/system/functions", body);

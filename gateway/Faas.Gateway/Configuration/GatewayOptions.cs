@@ -40,6 +40,12 @@ public sealed class GatewayOptions
     public string Provider { get; set; } = "local";
 
     /// <summary>
+    /// What sends invocations to replicas: <c>own</c> (the default, the faster on this path) or <c>yarp</c> (YARP's
+    /// <c>IHttpForwarder</c>); bench scenario <c>yarp</c> measures both side by side.
+    /// </summary>
+    public string Forwarder { get; set; } = "own";
+
+    /// <summary>
     /// Whether the gateway's own threads run SCHED_BATCH, so that waking it does not preempt the sender (a watchdog,
     /// a client) on a busy machine. Replicas are started with the policy the gateway was started with. Program reads
     /// it before the host starts its threads; it is bound here too, so a wrong value is reported like any other.

@@ -4,14 +4,15 @@ using Faas.Conventions;
 using Faas.Gateway.Calls;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Http;
+using Faas.Gateway.Invoke.Forwarding;
 using Faas.Gateway.Metrics;
 using Faas.Provider;
 using Faas.Provider.Timeouts;
 using Faas.Provider.Wire;
 using Faas.Proxy;
-using Faas.Proxy.Upstream;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+
 
 namespace Faas.Gateway.Invoke;
 
@@ -22,12 +23,12 @@ namespace Faas.Gateway.Invoke;
 /// Errors are one line naming the function and the cause: 404 unknown, 413 body too large, 503 no ready replica
 /// (with Retry-After), 502 replica failed, 504 timed out.
 /// </summary>
-public sealed class InvokeRoute(
+internal sealed class InvokeRoute(
     RoutingTable routes,
     ScaleFromZero scaleFromZero,
     FunctionTimeouts timeouts,
     IFunctionProvider provider,
-    UpstreamClient client,
+    IReplicaForwarder forwarder,
     GatewayMetrics metrics,
     IOptions<GatewayOptions> options)
 {
@@ -218,7 +219,7 @@ public sealed class InvokeRoute(
     {
         using var lease = replica.Enter();
         var endpoint = replica.Endpoint;
-        return await HttpForwarder.ForwardAsync(context, new UpstreamTarget(endpoint.Host, endpoint.Port, target), client, Forwarding, cancellationToken);
+        return await forwarder.ForwardAsync(context, new UpstreamTarget(endpoint.Host, endpoint.Port, target), Forwarding, cancellationToken);
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> ForwardedHeaders(HttpContext context)
