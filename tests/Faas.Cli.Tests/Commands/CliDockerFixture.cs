@@ -1,6 +1,6 @@
 using System.Globalization;
-using Faas.Provider.Docker.Containers;
 using Docker.DotNet;
+using Faas.Provider.Docker.Containers;
 using Faas.Testing;
 
 namespace Faas.Cli.Tests.Commands;
@@ -10,48 +10,38 @@ namespace Faas.Cli.Tests.Commands;
 /// <c>scripts/images.sh</c> made, Debian's <c>docker-registry</c> on a free 127.0.0.1 port, and a gateway on the Docker
 /// backend that <c>faas</c> is logged in to. Disposing removes the backend's containers, then stops everything by PID.
 /// </summary>
-public sealed class CliDockerFixture : IAsyncLifetime
+public sealed class CliDockerFixture() : EngineFixtureBase(ContainerLabels.Managed)
 {
     private readonly TempDirectory _config = new("faas-cli-config-");
     private readonly TempDirectory _registryRoot = new("faas-registry-");
     private readonly List<TempDirectory> _projects = [];
-    private DockerDaemon _daemon = null!;
     private ChildProcess _registry = null!;
-
-    public IDockerClient Engine { get; private set; } = null!;
 
     public GatewayProcess Gateway { get; private set; } = null!;
 
     /// <summary>The registry's address, <c>127.0.0.1:PORT</c> (the engine treats loopback registries as plain HTTP).</summary>
     public string Registry { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    protected override async Task PrepareAsync(IDockerClient engine)
     {
-        if (DockerAvailability.SkipReason is not null)
-        {
-            return;
-        }
-
-        _daemon = await DockerDaemon.StartAsync();
-        Engine = _daemon.Client();
-        await BaseImages.ImportWatchdogAsync(Engine);
+        await BaseImages.ImportWatchdogAsync(engine);
         if (!BaseImages.HasDebianImages)
         {
             throw new InvalidOperationException($"the Debian base images are not in {BaseImages.Directory}: run 'scripts/images.sh' (make test does)");
         }
 
-        await BaseImages.ImportDebianAsync(Engine);
+        await BaseImages.ImportDebianAsync(engine);
         Registry = $"127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}";
         var config = _registryRoot.Combine("config.yml");
         await File.WriteAllTextAsync(config, $"version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {_registryRoot.Combine("data")}\nhttp:\n  addr: {Registry}\n");
         _registry = ChildProcess.Start("docker-registry", ["serve", config]);
         await TestHttp.WaitForOkAsync($"http://{Registry}/v2/", TimeSpan.FromSeconds(20), () => _registry.Output);
-        Gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__Docker__Socket"] = _daemon.Socket });
+        Gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__Docker__Socket"] = Socket });
         var login = await Cli(_config.Path).RunAsync("login --username admin --password-stdin", GatewayProcess.AdminPassword);
         Assert.True(login.ExitCode == 0, login.ToString());
     }
 
-    public FaasCli Cli(string workingDirectory) => new(Gateway.Url, workingDirectory, _config.Path, new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + _daemon.Socket });
+    public FaasCli Cli(string workingDirectory) => new(Gateway.Url, workingDirectory, _config.Path, new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + Socket });
 
     public (string Directory, FaasCli Cli) NewProject()
     {
@@ -60,18 +50,10 @@ public sealed class CliDockerFixture : IAsyncLifetime
         return (directory.Path, Cli(directory.Path));
     }
 
-    public async Task DisposeAsync()
+    protected override async Task CleanUpAsync()
     {
-        if (DockerAvailability.SkipReason is not null)
-        {
-            return;
-        }
-
         await Gateway.DisposeAsync();
-        await Engine.RemoveLabelledAsync(ContainerLabels.Managed);
-        Engine.Dispose();
         await _registry.DisposeAsync();
-        await _daemon.DisposeAsync();
         _projects.ForEach(project => project.Dispose());
         _registryRoot.Dispose();
         _config.Dispose();
