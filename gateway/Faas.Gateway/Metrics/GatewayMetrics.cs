@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Faas.Metrics;
 using Faas.Provider;
 using Faas.Provider.Wire;
 using Prometheus;

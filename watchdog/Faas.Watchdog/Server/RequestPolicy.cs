@@ -57,7 +57,7 @@ internal sealed class RequestPolicy(WatchdogConfig config, ReplicaHealth health,
         }
 
         started = Stopwatch.GetTimestamp();
-        metrics.Started();
+        metrics.InFlight.Inc();
         return null;
     }
 
@@ -91,7 +91,7 @@ internal sealed class RequestPolicy(WatchdogConfig config, ReplicaHealth health,
     public void Finish(long started, int status, string method, string target, long? contentLength)
     {
         limiter.Exit();
-        metrics.Ended();
+        metrics.InFlight.Dec();
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         metrics.Record(status, method, seconds);
         if (config.Mode is not (WatchdogMode.Streaming or WatchdogMode.Serializing))

@@ -68,7 +68,7 @@ public static class Standby
         }
 
         var template = WatchdogConfigParser.Parse(new Dictionary<string, string> { ["mode"] = "static", ["static_path"] = "/", ["port"] = "1", ["metrics_port"] = "2" });
-        await new WatchdogMetrics().WriteAsync(Stream.Null, CancellationToken.None);
+        _ = new WatchdogMetrics().Registry.Render();
         using var server = WatchdogHost.CreateServer(template);
         _ = JsonSerializer.Serialize(new Dictionary<string, string>(), StandbyJson.Default.DictionaryStringString);
     }

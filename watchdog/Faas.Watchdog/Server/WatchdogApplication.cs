@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Faas.Watchdog.Metrics.Exposition;
 using Faas.Proxy;
 using Faas.Conventions;
 using Faas.Watchdog.Config;
@@ -97,7 +98,7 @@ internal sealed class WatchdogApplication(WatchdogConfig config, IFunctionMode m
             return PlainText.WriteAsync(context, StatusCodes.Status404NotFound, "not found", source: null);
         }
 
-        context.Response.ContentType = WatchdogMetrics.ContentType;
-        return metrics.WriteAsync(context.Response.Body, context.RequestAborted);
+        context.Response.ContentType = TextFormat.ContentType;
+        return context.Response.WriteAsync(metrics.Registry.Render());
     }
 }
