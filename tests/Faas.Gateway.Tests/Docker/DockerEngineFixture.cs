@@ -1,5 +1,8 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Configurations;
+using DotNet.Testcontainers.Containers;
 using Faas.Provider.Docker.Containers;
 using Faas.Testing;
 
@@ -15,7 +18,43 @@ public sealed class DockerEngineFixture() : EngineFixtureBase(ContainerLabels.Ma
     public Task<IList<ContainerListResponse>> ContainersOfAsync(string function) =>
         Engine.ContainersWithAsync($"{ContainerLabels.Function}={function}", $"{ContainerLabels.Role}={ContainerLabels.ReplicaRole}");
 
-    protected override Task PrepareAsync(IDockerClient engine) => BaseImages.ImportWatchdogAsync(engine);
+    /// <summary>
+    /// A Testcontainers builder on this engine: host networking (the test engine has no default bridge, and everything
+    /// stays on 127.0.0.1), labelled so disposal removes it, no resource reaper (its image cannot be pulled here).
+    /// </summary>
+    public ContainerBuilder Container(string image) =>
+        new ContainerBuilder(image)
+            .WithDockerEndpoint(new Uri("unix://" + Socket))
+            .WithCreateParameterModifier(parameters => parameters.HostConfig!.NetworkMode = "host")
+            .WithLabel(ContainerLabels.Managed, "true")
+            .WithCleanUp(false);
+
+    /// <summary>Polls <paramref name="url"/> until it answers 200; a timeout carries what the container wrote.</summary>
+    public static async Task WaitForOkAsync(string url, IContainer container)
+    {
+        try
+        {
+            await TestHttp.WaitForOkAsync(url, TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message} The container wrote: {await OutputAsync(container)}", timeout);
+        }
+    }
+
+    public static async Task<string> OutputAsync(IContainer container)
+    {
+        var (stdout, stderr) = await container.GetLogsAsync();
+        return stdout + stderr;
+    }
+
+    protected override async Task PrepareAsync(IDockerClient engine)
+    {
+        // Testcontainers asks for Engine API 1.44 unless told otherwise; Debian's engine (20.10) speaks 1.41.
+        Environment.SetEnvironmentVariable("DOCKER_API_VERSION", (await engine.System.GetVersionAsync()).APIVersion);
+        TestcontainersSettings.ResourceReaperEnabled = false;
+        await BaseImages.ImportWatchdogAsync(engine);
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -2,10 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using DotNet.Testcontainers.Builders;
-using DotNet.Testcontainers.Configurations;
-using DotNet.Testcontainers.Containers;
 using Faas.Gateway.Tests.Async;
-using Faas.Provider.Docker.Containers;
 using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Docker;
@@ -13,8 +10,7 @@ namespace Faas.Gateway.Tests.Docker;
 /// <summary>
 /// The platform as containers, wired as a user runs it (as faasd or a compose file does), through Testcontainers: the
 /// gateway image on the Docker backend with the engine's socket mounted, a NATS container with JetStream, and a
-/// function image. Images are built here (nothing can be pulled), so there is no resource reaper: disposal is explicit.
-/// Host networking throughout: the test engine has no default bridge, and everything stays on 127.0.0.1.
+/// function image. Images are built here (nothing can be pulled); see <see cref="DockerEngineFixture.Container"/>.
 /// </summary>
 [Collection(DockerEngineCollection.Name)]
 public sealed class PlatformContainersTests(DockerEngineFixture docker)
@@ -24,27 +20,19 @@ public sealed class PlatformContainersTests(DockerEngineFixture docker)
     [DockerFact]
     public async Task The_gateway_and_nats_containers_run_a_function_image_sync_and_async()
     {
-        // Testcontainers speaks API 1.44 unless told otherwise; Debian's engine (20.10) speaks 1.41.
-        Environment.SetEnvironmentVariable("DOCKER_API_VERSION", (await docker.Engine.System.GetVersionAsync()).APIVersion);
-        TestcontainersSettings.ResourceReaperEnabled = false;
         var endpoint = new Uri("unix://" + docker.Socket);
         await BaseImages.ImportGatewayAsync(docker.Engine);
         await BuildNatsImageAsync(endpoint);
         var natsPort = FreePort.Next();
         var gatewayUrl = $"http://127.0.0.1:{FreePort.Next()}";
 
-        await using var nats = new ContainerBuilder(NatsImage)
-            .WithDockerEndpoint(endpoint)
+        await using var nats = docker.Container(NatsImage)
             .WithCommand("-js", "-a", "127.0.0.1", "-p", natsPort.ToString(CultureInfo.InvariantCulture), "-sd", "/tmp/jetstream")
-            .WithCreateParameterModifier(parameters => parameters.HostConfig!.NetworkMode = "host")
-            .WithLabel(ContainerLabels.Managed, "true")
             .WithWaitStrategy(Wait.ForUnixContainer().UntilMessageIsLogged("Server is ready"))
-            .WithCleanUp(false)
             .Build();
         await nats.StartAsync();
 
-        await using var gateway = new ContainerBuilder(BaseImages.Gateway)
-            .WithDockerEndpoint(endpoint)
+        await using var gateway = docker.Container(BaseImages.Gateway)
             .WithCommand("--urls", gatewayUrl)
             .WithEnvironment(new Dictionary<string, string>
             {
@@ -55,12 +43,9 @@ public sealed class PlatformContainersTests(DockerEngineFixture docker)
                 ["Gateway__Async__NatsUrl"] = $"nats://127.0.0.1:{natsPort}",
             })
             .WithBindMount(docker.Socket, "/var/run/docker.sock")
-            .WithCreateParameterModifier(parameters => parameters.HostConfig!.NetworkMode = "host")
-            .WithLabel(ContainerLabels.Managed, "true")
-            .WithCleanUp(false)
             .Build();
         await gateway.StartAsync();
-        await WaitForGatewayAsync(gatewayUrl, gateway);
+        await DockerEngineFixture.WaitForOkAsync(gatewayUrl + "/healthz", gateway);
 
         await using var callbacks = await CallbackReceiver.StartAsync();
         using var admin = GatewayProcess.AdminClient();
@@ -80,9 +65,9 @@ public sealed class PlatformContainersTests(DockerEngineFixture docker)
         var calledBack = await callbacks.WaitForAsync(1, TimeSpan.FromSeconds(60));
 
         Assert.True(deployed.StatusCode == HttpStatusCode.Accepted, await deployed.Content.ReadAsStringAsync());
-        Assert.True(answered, $"{name} never answered through the gateway container (last: {lastAnswer}): {await LogsAsync(gateway)}");
+        Assert.True(answered, $"{name} never answered through the gateway container (last: {lastAnswer}): {await DockerEngineFixture.OutputAsync(gateway)}");
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        Assert.True(calledBack, $"no callback came: {await LogsAsync(gateway)}");
+        Assert.True(calledBack, $"no callback came: {await DockerEngineFixture.OutputAsync(gateway)}");
         var callback = Assert.Single(callbacks.Received);
         Assert.Equal(200, callback.Status);
         Assert.Equal("async", callback.Body.Trim());
@@ -102,23 +87,5 @@ public sealed class PlatformContainersTests(DockerEngineFixture docker)
             .WithCleanUp(false)
             .Build();
         await image.CreateAsync();
-    }
-
-    private static async Task WaitForGatewayAsync(string url, IContainer gateway)
-    {
-        try
-        {
-            await TestHttp.WaitForOkAsync(url + "/healthz", TimeSpan.FromSeconds(30));
-        }
-        catch (TimeoutException timeout)
-        {
-            throw new TimeoutException($"{timeout.Message} The gateway container wrote: {await LogsAsync(gateway)}", timeout);
-        }
-    }
-
-    private static async Task<string> LogsAsync(IContainer container)
-    {
-        var (stdout, stderr) = await container.GetLogsAsync();
-        return stdout + stderr;
     }
 }
