@@ -22,8 +22,10 @@ public static class SoakScenario
         var minutes = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SOAK_MINUTES"), out var m) ? m : 10;
         await using var nats = await NatsServerProcess.StartAsync();
         await using var gateway = await GatewayTarget.StartGatewayAsync(new Dictionary<string, string> { ["Gateway__Async__NatsUrl"] = nats.Url });
-        await DeployAsync(gateway.Url, $$$"""{"service":"web","image":"local","envProcess":"{{{Binaries.TestUpstream}}}","envVars":{"mode":"http"}}""");
-        await DeployAsync(gateway.Url, """{"service":"sink","image":"local","envProcess":"cat"}""");
+        // One replica each (min = max turns autoscaling off): one watchdog to follow, and a steady load on it.
+        const string OneReplica = """ "labels":{"com.openfaas.scale.min":"1","com.openfaas.scale.max":"1"} """;
+        await DeployAsync(gateway.Url, $$$"""{"service":"web","image":"local","envProcess":"{{{Binaries.TestUpstream}}}","envVars":{"mode":"http"},{{{OneReplica}}}}""");
+        await DeployAsync(gateway.Url, $$"""{"service":"sink","image":"local","envProcess":"cat",{{OneReplica}}}""");
         await TestHttp.WaitForOkAsync(gateway.Url + "/function/web/", TimeSpan.FromSeconds(30), () => "");
         // The http function's watchdog is the parent of its upstream (it may have been a standby: its environment does not say).
         var upstream = ProcessTable.DescendantsOf(gateway.Pid).Single(pid => ProcessTable.Executable(pid) == Binaries.TestUpstream);

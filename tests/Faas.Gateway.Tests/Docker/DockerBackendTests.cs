@@ -67,6 +67,26 @@ public sealed class DockerBackendTests(DockerEngineFixture docker)
         Assert.Equal(container, Assert.Single(await docker.ContainersOfAsync(name)).ID);
     }
 
+    [DockerFact]
+    public async Task A_redirect_from_a_container_function_reaches_the_caller_unchanged()
+    {
+        // busybox httpd answers a directory asked for without its slash with a 302 to the slashed path.
+        await docker.Engine.BuildAsync($"FROM {BaseImages.Watchdog}\nRUN mkdir -p /www/moved && echo ok > /www/index.html\nENV mode=http\n", "faas-test/redirector:1");
+        await using var gateway = await GatewayFixture.StartAsync(options => options.Provider = "docker",
+            settings: new Dictionary<string, string> { ["Gateway:Docker:Socket"] = docker.Socket });
+        var name = $"dk-{Guid.NewGuid():N}"[..12];
+        using var deployed = await gateway.Admin.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json(
+            $$"""{"service":"{{name}}","image":"faas-test/redirector:1","envProcess":"sh -c 'exec httpd -f -p 127.0.0.1:$PORT -h /www'"}"""));
+        await gateway.WaitForAvailableAsync(name);
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
+
+        using var response = await client.GetAsync($"{gateway.Url}/function/{name}/moved");
+
+        Assert.Equal(HttpStatusCode.Accepted, deployed.StatusCode);
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("/moved/", response.Headers.Location?.OriginalString);
+    }
+
     [Fact]
     public async Task An_unknown_backend_name_exits_2_naming_it()
     {
