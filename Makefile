@@ -13,7 +13,7 @@ run: deps-run publish-watchdog publish-gateway publish-cli
 
 ## test: every test project, against real processes on loopback; the watchdog tests run the published binary
 test: deps-test publish-watchdog publish-gateway publish-cli images-rootfs
-	FAAS_WATCHDOG_BIN=$(CURDIR)/$(OUT)/watchdog ./scripts/test.sh
+	FAAS_WATCHDOG_BIN=$(CURDIR)/$(OUT)/watchdog KUBEBUILDER_ASSETS=$$(./scripts/envtest.sh) ./scripts/test.sh
 
 ## bench: the benchmark scenarios; results go to bench/results/
 bench: deps-bench publish
@@ -37,7 +37,7 @@ deps-run:
 	./scripts/ensure-packages.sh curl:curl python3:python3 node:nodejs bwrap:bubblewrap
 
 deps-test:
-	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry bwrap:bubblewrap
+	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry bwrap:bubblewrap etcd:etcd-server xz:xz-utils
 
 ## images: the gateway image and the templates' base images, made without a registry and imported into the Docker Engine (see README)
 images: images-rootfs

@@ -127,7 +127,8 @@ public static class GatewayApp
         // Routing runs after the invoke prefix test, so invocations skip endpoint matching.
         app.UseRouting();
         // 200 while the gateway serves invocations; a feature that is down (the async queue) is named in the body.
-        app.MapGet("/healthz", (IAsyncQueue queue) => Results.Text(queue.Problem is { } down ? $"OK\nasync: unavailable: {down}\n" : "OK\n"));
+        app.MapGet("/healthz", (IAsyncQueue queue, IFunctionProvider provider) => Results.Text(
+            "OK\n" + (provider.Problem is { } backend ? $"backend: degraded: {backend}\n" : "") + (queue.Problem is { } down ? $"async: unavailable: {down}\n" : "")));
         app.MapGet("/metrics", async (HttpContext context, GatewayMetrics metrics, IFunctionProvider provider, IAsyncQueue queue) =>
         {
             context.Response.ContentType = GatewayMetrics.ContentType;

@@ -1,40 +1,47 @@
+using System.Net;
 using System.Runtime.CompilerServices;
-using Faas.Provider.Kubernetes.Client;
-using Faas.Provider.Kubernetes.Endpoints;
+using Faas.Provider.Kubernetes.Cluster;
+using Faas.Provider.Kubernetes.Leadership;
 using Faas.Provider.Kubernetes.Logs;
+using Faas.Provider.Kubernetes.Namespaces;
 using Faas.Provider.Kubernetes.Objects;
 using Faas.Provider.Validation;
 using Faas.Provider.Wire;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Faas.Provider.Kubernetes;
 
 /// <summary>
 /// The Kubernetes backend: a Deployment and a Service per function (<see cref="FunctionObjects"/>), in namespaces that
 /// carry the configured label; replicas through the Deployment's <c>scale</c> subresource; secrets as Secrets; ready
-/// replicas from EndpointSlices. The cluster is the record: nothing is kept here but caches.
+/// replicas from EndpointSlices. The cluster is the record; reads come from watch-fed caches
+/// (<see cref="FunctionNamespaces"/>), writes go to the API server. It acts only in function namespaces and only on
+/// objects it made.
 /// </summary>
-public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
+internal sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
 {
-    private readonly ClusterConnection? _connection;
+    /// <summary>How long a start waits for the first view of the cluster before serving anyway (and reading it directly meanwhile).</summary>
+    private static readonly TimeSpan SyncWait = TimeSpan.FromSeconds(10);
+
     private readonly KubernetesProviderOptions _options;
+    private readonly ILoggerFactory _logs;
     private readonly EndpointFeed _feed = new();
-    private KubernetesClient _client = null!;
-    private KubeResources _api = null!;
-    private EndpointSliceWatcher _endpoints = null!;
-    private PodLogs _logs = null!;
     private readonly FunctionLocks _locks = new();
     private readonly TimeProvider _clock;
-    private readonly CancellationTokenSource _stop = new();
-    private Task _discovery = Task.CompletedTask;
+    private IKubernetes _client = null!;
+    private FunctionNamespaces _namespaces = null!;
+    private FunctionSecrets _secrets = null!;
+    private PodLogs _podLogs = null!;
+    private LeaseLeadership? _leadership;
+    private int _disposed;
 
-    /// <summary>How often the function namespaces are listed again, so that one labelled later gets its endpoints watched.</summary>
-    private static readonly TimeSpan NamespaceDiscoveryInterval = TimeSpan.FromSeconds(30);
-
-    /// <summary>A provider for the cluster of <paramref name="connection"/> (else the kubeconfig, else in-cluster), connected by <see cref="StartAsync(CancellationToken)"/>.</summary>
-    public KubernetesProvider(KubernetesProviderOptions options, ClusterConnection? connection = null, TimeProvider? clock = null)
+    public KubernetesProvider(KubernetesProviderOptions options, ILoggerFactory? logs = null, TimeProvider? clock = null)
     {
-        _connection = connection;
         _options = options;
+        _logs = logs ?? NullLoggerFactory.Instance;
         _clock = clock ?? TimeProvider.System;
     }
 
@@ -42,223 +49,187 @@ public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
     {
         Provider = "faas-kubernetes",
         Orchestration = "kubernetes",
-        Version = VersionInfo.Of(typeof(KubernetesProvider).Assembly),
+        Version = Wire.VersionInfo.Of(typeof(KubernetesProvider).Assembly),
     };
 
+    public bool IsLeader => _leadership?.IsLeader ?? true;
+
+    public string? Problem => _namespaces.Failure?.Message;
+
     /// <summary>A started provider (for callers without a host: tests).</summary>
-    public static async Task<KubernetesProvider> StartAsync(KubernetesProviderOptions options, ClusterConnection? connection = null, TimeProvider? clock = null, CancellationToken cancellationToken = default)
+    public static async Task<KubernetesProvider> StartAsync(KubernetesProviderOptions options, ILoggerFactory? logs = null, CancellationToken cancellationToken = default)
     {
-        var provider = new KubernetesProvider(options, connection, clock);
+        var provider = new KubernetesProvider(options, logs);
         await provider.StartAsync(cancellationToken);
         return provider;
     }
 
-    /// <summary>Connects (kubeconfig or in-cluster unless a connection was given) and starts watching every function namespace's endpoints.</summary>
+    /// <summary>
+    /// Loads the client settings (a bad kubeconfig stops the start) and starts watching. An API server that cannot be
+    /// reached does not: the gateway serves, this backend answers 503 until the server is back.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        try
+        if (!PodSettings.PullPolicies.Contains(_options.ImagePullPolicy))
         {
-            _client = new KubernetesClient(_connection ?? KubeConfig.Load(_options.Kubeconfig));
-            _api = _client.Resources;
-            _endpoints = new EndpointSliceWatcher(_api, _feed);
-            _logs = new PodLogs(_api);
-            foreach (var @namespace in await ListNamespacesAsync(cancellationToken))
-            {
-                _endpoints.Watch(@namespace);
-            }
-        }
-        catch (KubeConfigException error)
-        {
-            throw ProviderStartException.BadSettings(error.Message, error);
-        }
-        catch (Exception error) when (error is KubernetesException or HttpRequestException)
-        {
-            throw ProviderStartException.Unreachable($"the Kubernetes backend cannot start: {error.Message}", error);
+            throw ProviderStartException.BadSettings($"Gateway:Kubernetes:ImagePullPolicy '{_options.ImagePullPolicy}' is not one of {string.Join(", ", PodSettings.PullPolicies)}");
         }
 
-        _discovery = Task.Run(() => DiscoverNamespacesAsync(_stop.Token), CancellationToken.None);
+        var (client, contextNamespace) = ClusterClient.Create(_options);
+        _client = client;
+        var log = _logs.CreateLogger("Faas.Provider.Kubernetes");
+        _namespaces = new FunctionNamespaces(client, _options.FunctionNamespaceLabel, _options.WatchTimeout, log, _feed);
+        _secrets = new FunctionSecrets(client, RequireFunctionNamespaceAsync);
+        _podLogs = new PodLogs(client);
+        if (_options.LeaderElection)
+        {
+            _leadership = new LeaseLeadership(client, _options.LeaseNamespace ?? contextNamespace ?? "default", _options.LeaseName, _options.LeaseDuration, _options.LeaseRetryPeriod, log);
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(SyncWait);
+        await _namespaces.WaitForSyncAsync(wait.Token).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     public async Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
-        deployment = await PrepareAsync(deployment, cancellationToken);
-        var key = new FunctionKey(deployment.Service, deployment.Namespace!);
+        var (function, registrySecrets) = await PrepareAsync(deployment, cancellationToken);
+        var key = new FunctionKey(function.Service, function.Namespace!);
         await _locks.RunAsync(key, async () =>
         {
-            var objects = FunctionObjects.Deployment(deployment, _options, ScalingLabels.InitialReplicas(deployment.Labels), _clock.GetUtcNow());
-            try
-            {
-                await _api.Deployments.CreateAsync(key.Namespace, objects, cancellationToken);
-            }
-            catch (KubernetesException error) when (error.IsConflict)
-            {
-                throw ProviderException.Conflict($"function {key.Name} already exists in namespace {key.Namespace}");
-            }
-            catch (KubernetesException error) when (error.IsInvalid)
-            {
-                throw ProviderException.Invalid($"the cluster refused function {key.Name}: {error.FieldMessage}");
-            }
+            var objects = FunctionObjects.Deployment(function, _options.Pods, ScalingLabels.InitialReplicas(function.Labels), _clock.GetUtcNow(), registrySecrets);
+            var service = FunctionObjects.Service(function);
 
-            await ApplyServiceAsync(deployment, cancellationToken);
-            _endpoints.Watch(key.Namespace);
+            // The server checks both objects before either is made, so a refused Service leaves no Deployment behind.
+            await CreateAsync(key, objects, service, dryRun: true, cancellationToken);
+            await CreateAsync(key, objects, service, dryRun: false, cancellationToken);
         }, cancellationToken);
     }
 
     public async Task UpdateAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
-        deployment = await PrepareAsync(deployment, cancellationToken);
-        var key = new FunctionKey(deployment.Service, deployment.Namespace!);
+        var (function, registrySecrets) = await PrepareAsync(deployment, cancellationToken);
+        var key = new FunctionKey(function.Service, function.Namespace!);
         await _locks.RunAsync(key, async () =>
         {
-            // Replicas belong to the autoscaler and the user: an update keeps the current count. A concurrent change
-            // (the autoscaler scaling) makes the replace a 409: read again and retry.
+            // Read, change what the platform owns, write back; a concurrent change (the autoscaler) makes it a 409: again.
             for (var attempt = 1; ; attempt++)
             {
-                var current = await GetDeploymentAsync(key, cancellationToken);
-                var replaced = FunctionObjects.Deployment(deployment, _options, current.Spec.Replicas ?? 1, _clock.GetUtcNow());
-                replaced = replaced with { Metadata = replaced.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } };
+                var current = ManagedOrNotFound(key, await ApiErrors.CallAsync($"read function {key.Name} in namespace {key.Namespace}",
+                    () => _client.AppsV1.ReadNamespacedDeploymentAsync(key.Name, key.Namespace, cancellationToken: cancellationToken)));
+                var desired = FunctionObjects.Deployment(function, _options.Pods, current.Spec.Replicas ?? 1, _clock.GetUtcNow(), registrySecrets);
                 try
                 {
-                    await _api.Deployments.ReplaceAsync(key.Namespace, key.Name, replaced, cancellationToken);
+                    var replaced = await _client.AppsV1.ReplaceNamespacedDeploymentAsync(FunctionObjects.Update(current, desired), key.Name, key.Namespace, cancellationToken: cancellationToken);
+                    _namespaces.CachesOf(key.Namespace)?.Deployments.Remember(replaced);
                     break;
                 }
-                catch (KubernetesException error) when (error.IsConflict && attempt < 5)
+                catch (Exception error) when (ApiErrors.IsStatus(error, HttpStatusCode.Conflict) && attempt < 5)
                 {
                 }
-                catch (KubernetesException error) when (error.IsInvalid)
+                catch (Exception error) when (ApiErrors.Map(error, $"update deployment {key.Name} in namespace {key.Namespace}") is { } mapped)
                 {
-                    throw ProviderException.Invalid($"the cluster refused function {key.Name}: {error.FieldMessage}");
+                    throw mapped;
                 }
             }
 
-            await ApplyServiceAsync(deployment, cancellationToken);
+            await ApplyServiceAsync(FunctionObjects.Service(function), cancellationToken);
         }, cancellationToken);
     }
 
-    public Task DeleteAsync(string name, string @namespace, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string name, string @namespace, CancellationToken cancellationToken)
     {
-        var key = new FunctionKey(name, NamespaceOrDefault(@namespace));
-        return _locks.RunAsync(key, async () =>
+        var key = new FunctionKey(name, await RequireFunctionNamespaceAsync(@namespace, cancellationToken));
+        await _locks.RunAsync(key, async () =>
         {
             await GetDeploymentAsync(key, cancellationToken);
-            await _api.Deployments.DeleteAsync(key.Namespace, key.Name, "Foreground", cancellationToken);
+            var foreground = new V1DeleteOptions { PropagationPolicy = "Foreground" };
+            await ApiErrors.CallAsync($"delete deployment {key.Name} in namespace {key.Namespace}",
+                () => _client.AppsV1.DeleteNamespacedDeploymentAsync(key.Name, key.Namespace, foreground, cancellationToken: cancellationToken));
+            _namespaces.CachesOf(key.Namespace)?.Deployments.Forget(key.Name);
             try
             {
-                await _api.Services.DeleteAsync(key.Namespace, key.Name, "Foreground", cancellationToken);
+                var service = await _client.CoreV1.ReadNamespacedServiceAsync(key.Name, key.Namespace, cancellationToken: cancellationToken);
+                if (FunctionObjects.IsManaged(service.Metadata))
+                {
+                    await _client.CoreV1.DeleteNamespacedServiceAsync(key.Name, key.Namespace, foreground, cancellationToken: cancellationToken);
+                }
             }
-            catch (KubernetesException error) when (error.IsNotFound)
+            catch (Exception error) when (ApiErrors.IsStatus(error, HttpStatusCode.NotFound))
             {
             }
         }, cancellationToken);
     }
 
     public async Task<FunctionStatus> GetAsync(string name, string @namespace, CancellationToken cancellationToken) =>
-        FunctionObjects.Status(await GetDeploymentAsync(new FunctionKey(name, NamespaceOrDefault(@namespace)), cancellationToken));
+        FunctionObjects.Status(await GetDeploymentAsync(new FunctionKey(name, await RequireFunctionNamespaceAsync(@namespace, cancellationToken)), cancellationToken));
 
     public async Task<IReadOnlyList<FunctionStatus>> ListAsync(string @namespace, CancellationToken cancellationToken)
     {
-        var list = await _api.Deployments.ListAsync(NamespaceOrDefault(@namespace), FunctionObjects.FunctionLabel, cancellationToken);
-        return [.. list.Items.Select(FunctionObjects.Status).OrderBy(status => status.Name, StringComparer.Ordinal)];
+        var ns = await RequireFunctionNamespaceAsync(@namespace, cancellationToken);
+        IEnumerable<V1Deployment> deployments = _namespaces.CachesOf(ns)?.Deployments is { IsSynced: true } cache
+            ? cache.Items
+            : (await ApiErrors.CallAsync($"list deployments in namespace {ns}",
+                () => _client.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: FunctionObjects.FunctionLabel, cancellationToken: cancellationToken))).Items;
+        return [.. deployments.Where(IsLive).Select(FunctionObjects.Status).OrderBy(status => status.Name, StringComparer.Ordinal)];
     }
 
-    public Task ScaleAsync(ScaleServiceRequest request, CancellationToken cancellationToken)
+    public async Task ScaleAsync(ScaleServiceRequest request, CancellationToken cancellationToken)
     {
         if (request.Replicas > int.MaxValue)
         {
             throw ProviderException.Invalid($"replicas {request.Replicas} is out of range");
         }
 
-        var key = new FunctionKey(request.ServiceName, NamespaceOrDefault(request.Namespace));
-        return _locks.RunAsync(key, async () =>
+        var key = new FunctionKey(request.ServiceName, await RequireFunctionNamespaceAsync(request.Namespace, cancellationToken));
+        await _locks.RunAsync(key, async () =>
         {
-            try
-            {
-                await _api.PatchScaleAsync(key.Namespace, key.Name, (int)request.Replicas, cancellationToken);
-            }
-            catch (KubernetesException error) when (error.IsNotFound)
-            {
-                throw NotFound(key);
-            }
+            var current = await GetDeploymentAsync(key, cancellationToken);
+            var patch = new V1Patch($$$"""{"spec":{"replicas":{{{request.Replicas}}}}}""", V1Patch.PatchType.MergePatch);
+            var scale = await ApiErrors.CallAsync($"scale deployment {key.Name} in namespace {key.Namespace}",
+                () => _client.AppsV1.PatchNamespacedDeploymentScaleAsync(patch, key.Name, key.Namespace, cancellationToken: cancellationToken));
+
+            // The cache hears of it from the watch; a read straight after sees it already.
+            var scaled = KubernetesJson.Deserialize<V1Deployment>(KubernetesJson.Serialize(current));
+            scaled.Spec.Replicas = scale.Spec.Replicas;
+            scaled.Metadata.ResourceVersion = scale.Metadata.ResourceVersion;
+            _namespaces.CachesOf(key.Namespace)?.Deployments.Remember(scaled);
         }, cancellationToken);
     }
 
     public async IAsyncEnumerable<LogMessage> GetLogsAsync(LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var key = new FunctionKey(request.Name, NamespaceOrDefault(request.Namespace));
+        var key = new FunctionKey(request.Name, await RequireFunctionNamespaceAsync(request.Namespace, cancellationToken));
         await GetDeploymentAsync(key, cancellationToken);
-        await foreach (var message in _logs.ReadAsync(key, request, cancellationToken))
+        await foreach (var message in _podLogs.ReadAsync(key, request, cancellationToken))
         {
             yield return message;
         }
     }
 
-    public async Task CreateSecretAsync(Secret secret, CancellationToken cancellationToken)
-    {
-        var @namespace = NamespaceOrDefault(secret.Namespace);
-        CheckSecret(secret);
-        try
-        {
-            await _api.Secrets.CreateAsync(@namespace, FunctionObjects.Secret(secret, @namespace), cancellationToken);
-        }
-        catch (KubernetesException error) when (error.IsConflict)
-        {
-            throw ProviderException.Conflict($"secret {secret.Name} already exists in namespace {@namespace}");
-        }
-    }
+    public Task CreateSecretAsync(Secret secret, CancellationToken cancellationToken) => _secrets.CreateAsync(secret, cancellationToken);
 
-    public async Task UpdateSecretAsync(Secret secret, CancellationToken cancellationToken)
-    {
-        var @namespace = NamespaceOrDefault(secret.Namespace);
-        CheckSecret(secret);
-        try
-        {
-            var current = await _api.Secrets.GetAsync(@namespace, secret.Name, cancellationToken);
-            var replaced = FunctionObjects.Secret(secret, @namespace);
-            await _api.Secrets.ReplaceAsync(@namespace, secret.Name, replaced with { Metadata = replaced.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } }, cancellationToken);
-        }
-        catch (KubernetesException error) when (error.IsNotFound)
-        {
-            throw ProviderException.NotFound($"secret {secret.Name} not found in namespace {@namespace}");
-        }
-    }
+    public Task UpdateSecretAsync(Secret secret, CancellationToken cancellationToken) => _secrets.UpdateAsync(secret, cancellationToken);
 
-    public async Task<IReadOnlyList<Secret>> ListSecretsAsync(string @namespace, CancellationToken cancellationToken)
-    {
-        var ns = NamespaceOrDefault(@namespace);
-        var list = await _api.Secrets.ListAsync(ns, $"{FunctionObjects.ManagedByLabel}={FunctionObjects.ManagedBy}", cancellationToken);
-        return [.. list.Items.Select(item => new Secret { Name = item.Metadata.Name ?? "", Namespace = ns }).OrderBy(s => s.Name, StringComparer.Ordinal)];
-    }
+    public Task<IReadOnlyList<Secret>> ListSecretsAsync(string @namespace, CancellationToken cancellationToken) => _secrets.ListAsync(@namespace, cancellationToken);
 
-    public async Task DeleteSecretAsync(string name, string @namespace, CancellationToken cancellationToken)
-    {
-        var ns = NamespaceOrDefault(@namespace);
-        try
-        {
-            await _api.Secrets.DeleteAsync(ns, name, "Background", cancellationToken);
-        }
-        catch (KubernetesException error) when (error.IsNotFound)
-        {
-            throw ProviderException.NotFound($"secret {name} not found in namespace {ns}");
-        }
-    }
+    public Task DeleteSecretAsync(string name, string @namespace, CancellationToken cancellationToken) => _secrets.DeleteAsync(name, @namespace, cancellationToken);
 
     /// <summary>Only namespaces carrying <see cref="KubernetesProviderOptions.FunctionNamespaceLabel"/>.</summary>
-    public async Task<IReadOnlyList<string>> ListNamespacesAsync(CancellationToken cancellationToken)
-    {
-        var list = await _api.Namespaces.ListAsync(null, _options.FunctionNamespaceLabel, cancellationToken);
-        return [.. list.Items.Select(item => item.Metadata.Name).OfType<string>().Order(StringComparer.Ordinal)];
-    }
+    public async Task<IReadOnlyList<string>> ListNamespacesAsync(CancellationToken cancellationToken) =>
+        _namespaces.IsSynced
+            ? _namespaces.Names
+            : [.. (await ListLabelledNamespacesAsync(cancellationToken)).Where(IsLive).Select(ns => ns.Metadata.Name).Order(StringComparer.Ordinal)];
 
     public async Task<FunctionNamespace> GetNamespaceAsync(string name, CancellationToken cancellationToken)
     {
-        var list = await _api.Namespaces.ListAsync(null, _options.FunctionNamespaceLabel, cancellationToken);
-        var found = list.Items.FirstOrDefault(item => item.Metadata.Name == name)
+        var found = (_namespaces.IsSynced ? _namespaces.Get(name) : (await ListLabelledNamespacesAsync(cancellationToken)).FirstOrDefault(ns => ns.Metadata.Name == name && IsLive(ns)))
             ?? throw ProviderException.NotFound($"namespace {name} not found (or not labelled {_options.FunctionNamespaceLabel})");
         return new FunctionNamespace
         {
             Name = name,
-            Labels = new Dictionary<string, string>(found.Metadata.Labels ?? [], StringComparer.Ordinal),
-            Annotations = new Dictionary<string, string>(found.Metadata.Annotations ?? [], StringComparer.Ordinal),
+            Labels = new Dictionary<string, string>(found.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+            Annotations = new Dictionary<string, string>(found.Metadata.Annotations ?? new Dictionary<string, string>(), StringComparer.Ordinal),
         };
     }
 
@@ -268,111 +239,180 @@ public sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
 
     public Task DeleteNamespaceAsync(string name, CancellationToken cancellationToken) => throw NamespacesAreTheClusters();
 
-    public IReadOnlyList<ReplicaEndpoint> GetReadyEndpoints(FunctionKey function) => _endpoints.ReadyEndpoints(function);
+    public IReadOnlyList<ReplicaEndpoint> GetReadyEndpoints(FunctionKey function) => _namespaces.ReadyEndpointsOf(function);
 
     public IAsyncEnumerable<EndpointsChanged> WatchEndpointsAsync(CancellationToken cancellationToken) => _feed.WatchAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _discovery;
-        await _endpoints.DisposeAsync();
-        _client.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        if (_leadership is not null)
+        {
+            await _leadership.DisposeAsync();
+        }
+
+        if (_namespaces is not null)
+        {
+            await _namespaces.DisposeAsync();
+        }
+
+        _client?.Dispose();
     }
 
-    private async Task DiscoverNamespacesAsync(CancellationToken stopping)
+    private static bool IsLive(IKubernetesObject<V1ObjectMeta> item) => item.Metadata.DeletionTimestamp is null;
+
+    private async Task CreateAsync(FunctionKey key, V1Deployment deployment, V1Service service, bool dryRun, CancellationToken cancellationToken)
     {
-        while (!stopping.IsCancellationRequested)
+        var mode = dryRun ? "All" : null;
+        V1Deployment created;
+        try
         {
-            try
+            created = await _client.AppsV1.CreateNamespacedDeploymentAsync(deployment, key.Namespace, dryRun: mode, cancellationToken: cancellationToken);
+        }
+        catch (Exception error) when (ApiErrors.IsStatus(error, HttpStatusCode.Conflict))
+        {
+            var existing = await ApiErrors.CallAsync($"read deployment {key.Name} in namespace {key.Namespace}", async () =>
             {
-                await Task.Delay(NamespaceDiscoveryInterval, stopping);
-                foreach (var @namespace in await ListNamespacesAsync(stopping))
+                try
                 {
-                    _endpoints.Watch(@namespace);
+                    return await _client.AppsV1.ReadNamespacedDeploymentAsync(key.Name, key.Namespace, cancellationToken: cancellationToken);
                 }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception error) when (error is KubernetesException or HttpRequestException or IOException)
-            {
-            }
+                catch (Exception gone) when (ApiErrors.IsStatus(gone, HttpStatusCode.NotFound))
+                {
+                    return null;
+                }
+            });
+            throw ProviderException.Conflict(existing is null or { Metadata.DeletionTimestamp: not null }
+                ? $"function {key.Name} in namespace {key.Namespace} is still being deleted: deploy it again once it is gone"
+                : $"function {key.Name} already exists in namespace {key.Namespace}");
         }
-    }
-
-    /// <summary>Validated, in a function namespace, with every secret it names present (else Invalid, before anything is created).</summary>
-    private async Task<FunctionDeployment> PrepareAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
-    {
-        deployment = DeploymentValidator.Validate(deployment with { Namespace = NamespaceOrDefault(deployment.Namespace) });
-        if (!(await ListNamespacesAsync(cancellationToken)).Contains(deployment.Namespace!))
+        catch (Exception error) when (ApiErrors.Map(error, $"create deployment {key.Name} in namespace {key.Namespace}") is { } mapped)
         {
-            throw ProviderException.Invalid($"namespace {deployment.Namespace} is not a function namespace: it needs the label {_options.FunctionNamespaceLabel}");
+            throw mapped;
         }
 
-        foreach (var secret in deployment.Secrets ?? [])
+        if (!dryRun)
         {
-            try
-            {
-                await _api.Secrets.GetAsync(deployment.Namespace, secret, cancellationToken);
-            }
-            catch (KubernetesException error) when (error.IsNotFound)
-            {
-                throw ProviderException.Invalid($"required secret '{secret}' was not found in namespace {deployment.Namespace}");
-            }
+            _namespaces.CachesOf(key.Namespace)?.Deployments.Remember(created);
         }
 
-        return deployment;
-    }
-
-    /// <summary>Creates the function's Service, or replaces it (keeping the cluster-assigned fields) if it exists.</summary>
-    private async Task ApplyServiceAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
-    {
-        var service = FunctionObjects.Service(deployment);
         try
         {
-            await _api.Services.CreateAsync(deployment.Namespace, service, cancellationToken);
+            await ApplyServiceAsync(service, cancellationToken, mode);
         }
-        catch (KubernetesException error) when (error.IsConflict)
+        catch (ProviderException) when (!dryRun)
         {
-            var current = await _api.Services.GetAsync(deployment.Namespace, deployment.Service, cancellationToken);
-            await _api.Services.ReplaceAsync(deployment.Namespace, deployment.Service, service with
-            {
-                Metadata = service.Metadata with { ResourceVersion = current.Metadata.ResourceVersion },
-                Spec = service.Spec with { ClusterIP = current.Spec.ClusterIP },
-            }, cancellationToken);
+            // The Deployment alone would be a function nobody can reach: take it back.
+            await _client.AppsV1.DeleteNamespacedDeploymentAsync(key.Name, key.Namespace, new V1DeleteOptions { PropagationPolicy = "Background" }, cancellationToken: CancellationToken.None);
+            _namespaces.CachesOf(key.Namespace)?.Deployments.Forget(key.Name);
+            throw;
         }
     }
 
-    private async Task<Api.Deployment> GetDeploymentAsync(FunctionKey key, CancellationToken cancellationToken)
+    /// <summary>Creates the function's Service, or replaces one it made before (keeping the cluster-assigned fields).</summary>
+    private async Task ApplyServiceAsync(V1Service service, CancellationToken cancellationToken, string? dryRun = null)
     {
+        var (name, ns) = (service.Metadata.Name, service.Metadata.NamespaceProperty);
         try
         {
-            var deployment = await _api.Deployments.GetAsync(key.Namespace, key.Name, cancellationToken);
-            return deployment.Metadata.Labels?.ContainsKey(FunctionObjects.FunctionLabel) == true ? deployment : throw NotFound(key);
+            await _client.CoreV1.CreateNamespacedServiceAsync(service, ns, dryRun: dryRun, cancellationToken: cancellationToken);
         }
-        catch (KubernetesException error) when (error.IsNotFound)
+        catch (Exception error) when (ApiErrors.IsStatus(error, HttpStatusCode.Conflict))
         {
-            throw NotFound(key);
+            var current = await ApiErrors.CallAsync($"read service {name} in namespace {ns}", () => _client.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken));
+            if (!FunctionObjects.IsManaged(current.Metadata))
+            {
+                throw ProviderException.Conflict($"a Service named {name} that the platform did not make exists in namespace {ns}");
+            }
+
+            service.Metadata.ResourceVersion = current.Metadata.ResourceVersion;
+            service.Spec.ClusterIP = current.Spec.ClusterIP;
+            service.Spec.ClusterIPs = current.Spec.ClusterIPs;
+            await ApiErrors.CallAsync($"update service {name} in namespace {ns}",
+                () => _client.CoreV1.ReplaceNamespacedServiceAsync(service, name, ns, dryRun: dryRun, cancellationToken: cancellationToken));
+        }
+        catch (Exception error) when (ApiErrors.Map(error, $"create service {name} in namespace {ns}") is { } mapped)
+        {
+            throw mapped;
         }
     }
 
-    private static void CheckSecret(Secret secret)
+    /// <summary>Validated for the cluster, in a function namespace, with every secret it names present (else Invalid, before anything is created).</summary>
+    private async Task<(FunctionDeployment Function, IReadOnlySet<string> RegistrySecrets)> PrepareAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
-        if (NameRules.CheckLabel("secret name", secret.Name) is { } problem)
+        var @namespace = await RequireFunctionNamespaceAsync(deployment.Namespace, cancellationToken);
+        deployment = DeploymentValidator.Validate(deployment with { Namespace = @namespace });
+        if (KubernetesNames.Check(deployment) is { } problem)
         {
             throw ProviderException.Invalid(problem);
         }
 
-        if (secret.Value is null && secret.RawValue is null)
+        var registrySecrets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in deployment.Secrets ?? [])
         {
-            throw ProviderException.Invalid($"secret {secret.Name} has neither value nor rawValue");
+            try
+            {
+                var secret = await _client.CoreV1.ReadNamespacedSecretAsync(name, @namespace, cancellationToken: cancellationToken);
+                if (secret.Type == FunctionObjects.RegistrySecretType)
+                {
+                    registrySecrets.Add(name);
+                }
+            }
+            catch (Exception error) when (ApiErrors.IsStatus(error, HttpStatusCode.NotFound))
+            {
+                throw ProviderException.Invalid($"required secret '{name}' was not found in namespace {@namespace}");
+            }
+            catch (Exception error) when (ApiErrors.Map(error, $"read secret {name} in namespace {@namespace}") is { } mapped)
+            {
+                throw mapped;
+            }
+        }
+
+        return (deployment, registrySecrets);
+    }
+
+    /// <summary>The namespace a request names (or the default), if it is a function namespace; else Invalid, before any other call.</summary>
+    private async Task<string> RequireFunctionNamespaceAsync(string? @namespace, CancellationToken cancellationToken)
+    {
+        var name = string.IsNullOrEmpty(@namespace) ? _options.DefaultNamespace : DeploymentValidator.NamespaceOrDefault(@namespace);
+        var known = _namespaces.IsSynced
+            ? _namespaces.Get(name) is not null
+            : (await ListLabelledNamespacesAsync(cancellationToken)).Any(ns => ns.Metadata.Name == name && IsLive(ns));
+        return known ? name : throw ProviderException.Invalid($"namespace {name} is not a function namespace: it needs the label {_options.FunctionNamespaceLabel}");
+    }
+
+    private async Task<IList<V1Namespace>> ListLabelledNamespacesAsync(CancellationToken cancellationToken) =>
+        (await ApiErrors.CallAsync("list namespaces", () => _client.CoreV1.ListNamespaceAsync(labelSelector: _options.FunctionNamespaceLabel, cancellationToken: cancellationToken))).Items;
+
+    /// <summary>The function's Deployment from the cache (or the server while the cache is not filled yet); NotFound unless the platform made it and it is not being deleted.</summary>
+    private async Task<V1Deployment> GetDeploymentAsync(FunctionKey key, CancellationToken cancellationToken)
+    {
+        if (_namespaces.CachesOf(key.Namespace)?.Deployments is { IsSynced: true } cache)
+        {
+            return cache.Get(key.Name) is { } cached && IsLive(cached) ? ManagedOrNotFound(key, cached) : throw NotFound(key);
+        }
+
+        try
+        {
+            var deployment = await _client.AppsV1.ReadNamespacedDeploymentAsync(key.Name, key.Namespace, cancellationToken: cancellationToken);
+            return IsLive(deployment) ? ManagedOrNotFound(key, deployment) : throw NotFound(key);
+        }
+        catch (Exception error) when (ApiErrors.IsStatus(error, HttpStatusCode.NotFound))
+        {
+            throw NotFound(key);
+        }
+        catch (Exception error) when (ApiErrors.Map(error, $"read deployment {key.Name} in namespace {key.Namespace}") is { } mapped)
+        {
+            throw mapped;
         }
     }
 
-    private string NamespaceOrDefault(string? @namespace) =>
-        string.IsNullOrEmpty(@namespace) ? _options.DefaultNamespace : DeploymentValidator.NamespaceOrDefault(@namespace);
+    private static V1Deployment ManagedOrNotFound(FunctionKey key, V1Deployment deployment) =>
+        deployment.Metadata.Labels?.ContainsKey(FunctionObjects.FunctionLabel) == true ? deployment : throw NotFound(key);
 
     private static ProviderException NotFound(FunctionKey key) => ProviderException.NotFound($"function {key.Name} not found in namespace {key.Namespace}");
 

@@ -1,3 +1,5 @@
+using Faas.Provider.Kubernetes.Objects;
+
 namespace Faas.Provider.Kubernetes;
 
 /// <summary>Settings of the Kubernetes backend (section <c>Gateway:Kubernetes</c>).</summary>
@@ -17,6 +19,27 @@ public sealed class KubernetesProviderOptions
 
     public TimeSpan ProbePeriod { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>faas-netes CE uses <c>Always</c>; <c>IfNotPresent</c> suits images loaded into a local cluster.</summary>
+    /// <summary><c>Always</c> (faas-netes CE's default), <c>IfNotPresent</c> or <c>Never</c> (images loaded into a local cluster).</summary>
     public string ImagePullPolicy { get; set; } = "Always";
+
+    /// <summary>
+    /// Several gateway replicas elect one to run the singletons (autoscaler, cron) through a Lease. The Lease lives in
+    /// <see cref="LeaseNamespace"/>: null for the gateway's own namespace in a cluster, else the kubeconfig context's.
+    /// </summary>
+    public bool LeaderElection { get; set; } = true;
+
+    public string? LeaseNamespace { get; set; }
+
+    public string LeaseName { get; set; } = "faas-gateway";
+
+    /// <summary>How long a leader holds the Lease without renewing; a follower takes over after this.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the leader renews (and a follower checks): each is two API requests.</summary>
+    public TimeSpan LeaseRetryPeriod { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Watches are re-opened after this (the server would end them after 30-60 min anyway); each is one request.</summary>
+    public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    internal PodSettings Pods => new() { ImagePullPolicy = ImagePullPolicy, ProbeInitialDelay = ProbeInitialDelay, ProbePeriod = ProbePeriod };
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Faas.Provider.Kubernetes;
@@ -14,7 +15,8 @@ public static class KubernetesProviderRegistration
     public static IServiceCollection AddKubernetesProvider(this IServiceCollection services, IConfiguration section)
     {
         services.AddOptions<KubernetesProviderOptions>().Bind(section);
-        services.AddSingleton<IFunctionProvider>(provider => new KubernetesProvider(provider.GetRequiredService<IOptions<KubernetesProviderOptions>>().Value));
+        services.AddSingleton<IFunctionProvider>(provider => new KubernetesProvider(
+            provider.GetRequiredService<IOptions<KubernetesProviderOptions>>().Value, provider.GetRequiredService<ILoggerFactory>()));
         return services;
     }
 }

@@ -62,4 +62,13 @@ public interface IFunctionProvider
 
     /// <summary>Every change to any function's ready replicas, from now until cancelled.</summary>
     IAsyncEnumerable<EndpointsChanged> WatchEndpointsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this gateway runs the singletons (autoscaler, cron triggers). Always, unless the backend elects one of
+    /// several gateway replicas (Kubernetes: a Lease); the others serve invocations only.
+    /// </summary>
+    bool IsLeader => true;
+
+    /// <summary>Why the backend is degraded now (for example its API server unreachable); null while it is healthy.</summary>
+    string? Problem => null;
 }

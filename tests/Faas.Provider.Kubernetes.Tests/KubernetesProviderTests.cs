@@ -1,198 +1,248 @@
-using Faas.Testing.Kubernetes;
 using Faas.Provider.Wire;
+using Faas.Testing.Kubernetes;
+using k8s;
+using k8s.Models;
 
 namespace Faas.Provider.Kubernetes.Tests;
 
-/// <summary>The backend against the API server double (see <see cref="KubeApiServerDouble"/>).</summary>
-public sealed class KubernetesProviderTests
+[CollectionDefinition(Name)]
+public sealed class KubeCollection : ICollectionFixture<KubeControlPlaneFixture>
 {
-    private static async Task<(KubeApiServerDouble Server, KubernetesProvider Provider)> StartAsync()
+    public const string Name = "kubernetes";
+}
+
+/// <summary>The backend against a real kube-apiserver and controller-manager (<see cref="KubeControlPlane"/>), as the admin.</summary>
+[Collection(KubeCollection.Name)]
+public sealed class KubernetesProviderTests(KubeControlPlaneFixture fixture)
+{
+    private KubeControlPlane Cluster => fixture.Plane;
+
+    private IKubernetes Admin => Cluster.Admin;
+
+    internal static FunctionDeployment Function(string name, string @namespace) => new() { Service = name, Namespace = @namespace, Image = "example/" + name + ":1", EnvProcess = "cat" };
+
+    internal static KubernetesProviderOptions Options(KubeControlPlane cluster, string token = KubeControlPlane.AdminToken, Action<KubernetesProviderOptions>? change = null)
     {
-        var server = await KubeApiServerDouble.StartAsync();
-        server.AddNamespace("openfaas-fn", new() { ["openfaas"] = "1" });
-        server.AddNamespace("team-a", new() { ["openfaas"] = "1" });
-        server.AddNamespace("kube-system");
-        var provider = await KubernetesProvider.StartAsync(new KubernetesProviderOptions(), server.Connection);
-        return (server, provider);
+        var options = new KubernetesProviderOptions { Kubeconfig = cluster.KubeconfigFor(token), LeaderElection = false };
+        change?.Invoke(options);
+        return options;
     }
 
-    private static FunctionDeployment Function(string name) => new() { Service = name, Image = "example/" + name + ":1", EnvProcess = "cat" };
-
-    [Fact]
-    public async Task A_deploy_creates_a_deployment_at_scale_min_and_a_service()
+    [KubeFact]
+    public async Task A_deploy_creates_a_deployment_at_scale_min_and_a_service_and_a_second_is_a_conflict()
     {
-        var (server, provider) = await StartAsync();
-        await using var _ = server;
-        await using var __ = provider;
+        var ns = await Cluster.CreateNamespaceAsync("deploy");
+        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster));
 
-        await provider.DeployAsync(Function("hello") with { Labels = new() { ["com.openfaas.scale.min"] = "3" } }, CancellationToken.None);
+        await provider.DeployAsync(Function("hello", ns) with { Labels = new() { ["com.openfaas.scale.min"] = "3" } }, CancellationToken.None);
 
-        var deployment = server.Store.Get("deployments", "openfaas-fn", "hello")!;
-        var service = server.Store.Get("services", "openfaas-fn", "hello")!;
-        var status = await provider.GetAsync("hello", "", CancellationToken.None);
-        Assert.Equal(3, (int)deployment["spec"]!["replicas"]!);
-        Assert.Equal("hello", (string)deployment["spec"]!["selector"]!["matchLabels"]!["faas_function"]!);
-        Assert.Equal("ClusterIP", (string)service["spec"]!["type"]!);
-        Assert.Equal(("hello", "example/hello:1", "cat", 3UL, 0UL), (status.Name, status.Image, status.EnvProcess, status.Replicas, status.AvailableReplicas));
-        var again = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("hello"), CancellationToken.None));
+        var deployment = await Admin.AppsV1.ReadNamespacedDeploymentAsync("hello", ns);
+        var service = await Admin.CoreV1.ReadNamespacedServiceAsync("hello", ns);
+        var status = await provider.GetAsync("hello", ns, CancellationToken.None);
+        Assert.Equal(3, deployment.Spec.Replicas);
+        Assert.Equal("hello", deployment.Spec.Selector.MatchLabels["faas_function"]);
+        Assert.Equal("ClusterIP", service.Spec.Type);
+        Assert.Equal(("hello", "example/hello:1", "cat", 3UL), (status.Name, status.Image, status.EnvProcess, status.Replicas));
+        var again = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("hello", ns), CancellationToken.None));
         Assert.Equal(ProviderError.Conflict, again.Kind);
     }
 
-    [Fact]
-    public async Task An_update_keeps_the_replicas_the_autoscaler_set()
+    [KubeFact]
+    public async Task An_update_keeps_the_replicas_and_what_others_added_to_the_deployment()
     {
-        var (server, provider) = await StartAsync();
-        await using var _ = server;
-        await using var __ = provider;
-        await provider.DeployAsync(Function("busy"), CancellationToken.None);
-        await provider.ScaleAsync(new ScaleServiceRequest { ServiceName = "busy", Replicas = 4 }, CancellationToken.None);
+        var ns = await Cluster.CreateNamespaceAsync("update");
+        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster));
+        await provider.DeployAsync(Function("busy", ns), CancellationToken.None);
+        await provider.ScaleAsync(new ScaleServiceRequest { ServiceName = "busy", Namespace = ns, Replicas = 4 }, CancellationToken.None);
+        var patch = new V1Patch("""{"metadata":{"annotations":{"team":"ops"}},"spec":{"template":{"spec":{"nodeSelector":{"disk":"ssd"},"tolerations":[{"key":"dedicated","operator":"Equal","value":"faas","effect":"NoSchedule"}]}}}}""", V1Patch.PatchType.MergePatch);
+        await Admin.AppsV1.PatchNamespacedDeploymentAsync(patch, "busy", ns);
 
-        await provider.UpdateAsync(Function("busy") with { Image = "example/busy:2", Labels = new() { ["com.openfaas.scale.min"] = "1" } }, CancellationToken.None);
+        await provider.UpdateAsync(Function("busy", ns) with { Image = "example/busy:2", Annotations = new() { ["topic"] = "orders" } }, CancellationToken.None);
 
-        var status = await provider.GetAsync("busy", "", CancellationToken.None);
+        var deployment = await Admin.AppsV1.ReadNamespacedDeploymentAsync("busy", ns);
+        var status = await provider.GetAsync("busy", ns, CancellationToken.None);
         Assert.Equal(("example/busy:2", 4UL), (status.Image, status.Replicas));
-        var missing = await Assert.ThrowsAsync<ProviderException>(() => provider.UpdateAsync(Function("ghost"), CancellationToken.None));
+        Assert.Equal("ssd", deployment.Spec.Template.Spec.NodeSelector["disk"]);
+        Assert.Equal("dedicated", Assert.Single(deployment.Spec.Template.Spec.Tolerations).Key);
+        Assert.Equal(("ops", "orders"), (deployment.Metadata.Annotations["team"], deployment.Metadata.Annotations["topic"]));
+        var missing = await Assert.ThrowsAsync<ProviderException>(() => provider.UpdateAsync(Function("ghost", ns), CancellationToken.None));
         Assert.Equal(ProviderError.NotFound, missing.Kind);
     }
 
-    [Fact]
-    public async Task Only_labelled_namespaces_hold_functions()
+    [KubeFact]
+    public async Task Nothing_acts_outside_function_namespaces_or_on_objects_the_platform_did_not_make()
     {
-        var (server, provider) = await StartAsync();
-        await using var _ = server;
-        await using var __ = provider;
+        var ns = await Cluster.CreateNamespaceAsync("fn");
+        var system = await Cluster.CreateNamespaceAsync("system", functionNamespace: false);
+        var victim = FunctionObjects(Function("victim", system));
+        await Admin.AppsV1.CreateNamespacedDeploymentAsync(victim, system);
+        await Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "admin-token" }, StringData = new Dictionary<string, string> { ["t"] = "x" } }, system);
+        await Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "regcred" }, StringData = new Dictionary<string, string> { ["t"] = "x" } }, ns);
+        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster));
 
-        var namespaces = await provider.ListNamespacesAsync(CancellationToken.None);
-        var refused = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("sneaky") with { Namespace = "kube-system" }, CancellationToken.None));
-        await provider.DeployAsync(Function("elsewhere") with { Namespace = "team-a" }, CancellationToken.None);
+        var refusals = new List<ProviderException>
+        {
+            await Assert.ThrowsAsync<ProviderException>(() => provider.ScaleAsync(new ScaleServiceRequest { ServiceName = "victim", Namespace = system, Replicas = 0 }, CancellationToken.None)),
+            await Assert.ThrowsAsync<ProviderException>(() => provider.UpdateSecretAsync(new Secret { Name = "admin-token", Namespace = system, Value = "mine" }, CancellationToken.None)),
+            await Assert.ThrowsAsync<ProviderException>(() => provider.DeleteAsync("victim", system, CancellationToken.None)),
+            await Assert.ThrowsAsync<ProviderException>(() => provider.GetAsync("victim", system, CancellationToken.None)),
+            await Assert.ThrowsAsync<ProviderException>(() => provider.ListSecretsAsync(system, CancellationToken.None)),
+            await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("sneaky", system), CancellationToken.None)),
+        };
+        var listed = await provider.ListSecretsAsync(ns, CancellationToken.None);
+        var regcredUpdate = await Assert.ThrowsAsync<ProviderException>(() => provider.UpdateSecretAsync(new Secret { Name = "regcred", Namespace = ns, Value = "mine" }, CancellationToken.None));
+        var regcredDelete = await Assert.ThrowsAsync<ProviderException>(() => provider.DeleteSecretAsync("regcred", ns, CancellationToken.None));
 
-        Assert.Equal(["openfaas-fn", "team-a"], namespaces);
-        Assert.Equal(ProviderError.Invalid, refused.Kind);
-        Assert.Equal("namespace kube-system is not a function namespace: it needs the label openfaas=1", refused.Message);
-        Assert.Null(server.Store.Get("deployments", "kube-system", "sneaky"));
-        Assert.Equal(["elsewhere"], (await provider.ListAsync("team-a", CancellationToken.None)).Select(f => f.Name));
-        Assert.Empty(await provider.ListAsync("openfaas-fn", CancellationToken.None));
+        Assert.All(refusals, refusal => Assert.Equal((ProviderError.Invalid, $"namespace {system} is not a function namespace: it needs the label openfaas=1"), (refusal.Kind, refusal.Message)));
+        Assert.Equal(1, (await Admin.AppsV1.ReadNamespacedDeploymentAsync("victim", system)).Spec.Replicas);
+        Assert.Equal("x", System.Text.Encoding.UTF8.GetString((await Admin.CoreV1.ReadNamespacedSecretAsync("admin-token", system)).Data["t"]));
+        Assert.Empty(listed);
+        Assert.Equal((ProviderError.NotFound, ProviderError.NotFound), (regcredUpdate.Kind, regcredDelete.Kind));
+        Assert.Equal("x", System.Text.Encoding.UTF8.GetString((await Admin.CoreV1.ReadNamespacedSecretAsync("regcred", ns)).Data["t"]));
+        Assert.Equal([ns], (await provider.ListNamespacesAsync(CancellationToken.None)).Where(name => name == ns || name == system));
     }
 
-    [Fact]
-    public async Task A_missing_secret_is_invalid_and_creates_nothing()
+    [KubeFact]
+    public async Task What_the_server_would_refuse_is_invalid_before_anything_is_created()
     {
-        var (server, provider) = await StartAsync();
-        await using var _ = server;
-        await using var __ = provider;
+        var ns = await Cluster.CreateNamespaceAsync("invalid");
+        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster));
+        var longName = "f" + new string('x', 50);
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("needy") with { Secrets = ["absent"] }, CancellationToken.None));
+        var digitFirst = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("1func", ns), CancellationToken.None));
+        var spaced = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("spaced", ns) with { Image = "example/a b:1" }, CancellationToken.None));
+        var tooLong = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function(longName, ns) with { Secrets = ["s"] }, CancellationToken.None));
+        var missingSecret = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("needy", ns) with { Secrets = ["absent"] }, CancellationToken.None));
+        var badQuantity = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("greedy", ns) with { Limits = new FunctionResources { Memory = "-5Mi" } }, CancellationToken.None));
 
-        Assert.Equal("required secret 'absent' was not found in namespace openfaas-fn", error.Message);
-        Assert.Null(server.Store.Get("deployments", "openfaas-fn", "needy"));
-        Assert.Null(server.Store.Get("services", "openfaas-fn", "needy"));
+        Assert.All([digitFirst, spaced, tooLong, missingSecret, badQuantity], error => Assert.Equal(ProviderError.Invalid, error.Kind));
+        Assert.Contains("must start with a letter", digitFirst.Message);
+        Assert.Contains("white space", spaced.Message);
+        Assert.Contains("must fit in 63", tooLong.Message);
+        Assert.Equal($"required secret 'absent' was not found in namespace {ns}", missingSecret.Message);
+        Assert.Empty((await Admin.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
+        Assert.Empty((await Admin.CoreV1.ListNamespacedServiceAsync(ns)).Items);
     }
 
-    [Fact]
-    public async Task Secrets_are_labelled_as_managed_listed_by_name_updated_and_deleted()
+    [KubeFact]
+    public async Task Secrets_are_managed_mounted_and_registry_credentials_become_image_pull_secrets()
     {
-        var (server, provider) = await StartAsync();
-        await using var _ = server;
-        await using var __ = provider;
+        var ns = await Cluster.CreateNamespaceAsync("secrets");
+        await Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "regcred" },
+            Type = "kubernetes.io/dockerconfigjson",
+            StringData = new Dictionary<string, string> { [".dockerconfigjson"] = """{"auths":{"registry.example":{"auth":"dTpw"}}}""" },
+        }, ns);
+        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster));
 
-        await provider.CreateSecretAsync(new Secret { Name = "api-key", Value = "one" }, CancellationToken.None);
-        await provider.UpdateSecretAsync(new Secret { Name = "api-key", Value = "two" }, CancellationToken.None);
-        var stored = server.Store.Get("secrets", "openfaas-fn", "api-key")!;
-        var listed = await provider.ListSecretsAsync("", CancellationToken.None);
-        await provider.DeployAsync(Function("reader") with { Secrets = ["api-key"] }, CancellationToken.None);
-        await provider.DeleteSecretAsync("api-key", "", CancellationToken.None);
-        var twice = await Assert.ThrowsAsync<ProviderException>(() => provider.DeleteSecretAsync("api-key", "", CancellationToken.None));
+        await provider.CreateSecretAsync(new Secret { Name = "api-key", Namespace = ns, Value = "one" }, CancellationToken.None);
+        await provider.UpdateSecretAsync(new Secret { Name = "api-key", Namespace = ns, Value = "two" }, CancellationToken.None);
+        var listed = await provider.ListSecretsAsync(ns, CancellationToken.None);
+        await provider.DeployAsync(Function("reader", ns) with { Secrets = ["api-key", "regcred"] }, CancellationToken.None);
+        var status = await provider.GetAsync("reader", ns, CancellationToken.None);
+        await provider.DeleteSecretAsync("api-key", ns, CancellationToken.None);
+        var twice = await Assert.ThrowsAsync<ProviderException>(() => provider.DeleteSecretAsync("api-key", ns, CancellationToken.None));
 
-        Assert.Equal("openfaas", (string)stored["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]!);
-        Assert.Equal(Convert.ToBase64String("two"u8.ToArray()), (string)stored["data"]!["api-key"]!);
+        var pod = (await Admin.AppsV1.ReadNamespacedDeploymentAsync("reader", ns)).Spec.Template.Spec;
         Assert.Equal(["api-key"], listed.Select(s => s.Name));
-        Assert.Equal("api-key", (string)server.Store.Get("deployments", "openfaas-fn", "reader")!["spec"]!["template"]!["spec"]!["volumes"]![0]!["projected"]!["sources"]![0]!["secret"]!["name"]!);
+        Assert.Equal("api-key", Assert.Single(Assert.Single(pod.Volumes).Projected.Sources).Secret.Name);
+        Assert.Equal("/var/openfaas/secrets", Assert.Single(pod.Containers[0].VolumeMounts).MountPath);
+        Assert.Equal("regcred", Assert.Single(pod.ImagePullSecrets).Name);
+        Assert.Equal(["api-key", "regcred"], status.Secrets);
         Assert.Equal(ProviderError.NotFound, twice.Kind);
     }
 
-    [Fact]
-    public async Task A_delete_removes_the_deployment_and_the_service()
+    [KubeFact]
+    public async Task A_deleted_function_is_gone_at_once_and_a_redeploy_while_it_is_deleted_waits_or_conflicts()
     {
-        var (server, provider) = await StartAsync();
-        await using var _ = server;
-        await using var __ = provider;
-        await provider.DeployAsync(Function("doomed"), CancellationToken.None);
+        var ns = await Cluster.CreateNamespaceAsync("delete");
+        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster));
+        await provider.DeployAsync(Function("doomed", ns), CancellationToken.None);
 
-        await provider.DeleteAsync("doomed", "", CancellationToken.None);
-        var again = await Assert.ThrowsAsync<ProviderException>(() => provider.DeleteAsync("doomed", "", CancellationToken.None));
+        await provider.DeleteAsync("doomed", ns, CancellationToken.None);
+        var listed = await provider.ListAsync(ns, CancellationToken.None);
+        var get = await Assert.ThrowsAsync<ProviderException>(() => provider.GetAsync("doomed", ns, CancellationToken.None));
+        var redeploy = await Record.ExceptionAsync(() => provider.DeployAsync(Function("doomed", ns), CancellationToken.None));
 
-        Assert.Null(server.Store.Get("deployments", "openfaas-fn", "doomed"));
-        Assert.Null(server.Store.Get("services", "openfaas-fn", "doomed"));
+        Assert.Empty(listed);
+        Assert.Equal(ProviderError.NotFound, get.Kind);
+        if (redeploy is not null)
+        {
+            var conflict = Assert.IsType<ProviderException>(redeploy);
+            Assert.Equal(ProviderError.Conflict, conflict.Kind);
+            Assert.Contains("still being deleted", conflict.Message);
+        }
+
+        var again = await Assert.ThrowsAsync<ProviderException>(() => provider.DeleteAsync("ghost", ns, CancellationToken.None));
         Assert.Equal(ProviderError.NotFound, again.Kind);
     }
 
-    [Fact]
-    public async Task Ready_endpoints_follow_endpoint_slices_and_a_410_relists()
+    [KubeFact]
+    public async Task Ready_endpoints_follow_endpoint_slices_one_address_family_at_a_time()
     {
-        var (server, provider) = await StartAsync();
-        await using var _ = server;
-        await using var __ = provider;
-        await provider.DeployAsync(Function("web"), CancellationToken.None);
-        var key = new FunctionKey("web", "openfaas-fn");
+        var ns = await Cluster.CreateNamespaceAsync("endpoints");
+        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster));
+        await provider.DeployAsync(Function("web", ns), CancellationToken.None);
+        var key = new FunctionKey("web", ns);
 
-        server.SetReady("openfaas-fn", "web", ("web-1", "127.0.0.1", 18080), ("web-2", "127.0.0.2", 18080));
-        Assert.True(await EventuallyAsync(() => provider.GetReadyEndpoints(key).Count == 2));
-        var status = await provider.GetAsync("web", "", CancellationToken.None);
-
-        // History compacted and every watch ended: the watcher's next watch is 410 Gone, so it lists again.
-        server.Store.Compact();
-        server.Store.EndWatches();
-        server.SetReady("openfaas-fn", "web", ("web-3", "127.0.0.3", 18081));
-        Assert.True(await EventuallyAsync(() => provider.GetReadyEndpoints(key) is [{ Instance: "web-3" }]));
-
-        Assert.Equal(1UL, (await provider.GetAsync("web", "", CancellationToken.None)).AvailableReplicas);
-        Assert.Equal(2UL, status.AvailableReplicas);
-        Assert.Equal(new ReplicaEndpoint("web-3", "127.0.0.3", 18081), provider.GetReadyEndpoints(key)[0]);
-    }
-
-    [Fact]
-    public async Task Where_endpoint_slices_are_forbidden_the_service_dns_name_is_the_endpoint()
-    {
-        await using var server = await KubeApiServerDouble.StartAsync();
-        server.AddNamespace("openfaas-fn", new() { ["openfaas"] = "1" });
-        server.Forbidden.Add("endpointslices");
-        await using var provider = await KubernetesProvider.StartAsync(new KubernetesProviderOptions(), server.Connection);
-        await provider.DeployAsync(Function("plain"), CancellationToken.None);
-        var key = new FunctionKey("plain", "openfaas-fn");
-
+        // Documentation addresses (RFC 5737, RFC 3849): stored by the server, never sent traffic.
+        await Admin.DiscoveryV1.CreateNamespacedEndpointSliceAsync(Slice("web-v4", "web", "IPv4", ("web-1", "192.0.2.10", true), ("web-2", "192.0.2.11", false)), ns);
+        await Admin.DiscoveryV1.CreateNamespacedEndpointSliceAsync(Slice("web-v6", "web", "IPv6", ("web-1", "2001:db8::10", true)), ns);
         Assert.True(await EventuallyAsync(() => provider.GetReadyEndpoints(key).Count == 1));
-        Assert.Equal(new ReplicaEndpoint("plain", "plain.openfaas-fn.svc.cluster.local", 8080), provider.GetReadyEndpoints(key)[0]);
+        var dualStack = provider.GetReadyEndpoints(key);
+        await Admin.DiscoveryV1.DeleteNamespacedEndpointSliceAsync("web-v4", ns);
+        Assert.True(await EventuallyAsync(() => provider.GetReadyEndpoints(key) is [{ Host: "2001:db8::10" }]));
+
+        Assert.Equal(new ReplicaEndpoint("web-1", "192.0.2.10", 8080), Assert.Single(dualStack));
     }
 
-    [Fact]
-    public async Task Logs_of_every_pod_are_merged_in_time_order()
+    [KubeFact]
+    public async Task Logs_of_pods_that_have_not_started_are_empty_and_following_waits_for_pods()
     {
-        var (server, provider) = await StartAsync();
-        await using var _ = server;
-        await using var __ = provider;
-        await provider.DeployAsync(Function("chatty"), CancellationToken.None);
-        server.SetReady("openfaas-fn", "chatty", ("chatty-a", "127.0.0.1", 18080), ("chatty-b", "127.0.0.1", 18081));
-        var start = DateTimeOffset.UtcNow.AddMinutes(-1);
-        server.AppendLog("openfaas-fn", "chatty-a", start, "first");
-        server.AppendLog("openfaas-fn", "chatty-b", start.AddSeconds(1), "second");
-        server.AppendLog("openfaas-fn", "chatty-a", start.AddSeconds(2), "third");
+        var ns = await Cluster.CreateNamespaceAsync("logs");
+        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster));
+        await provider.DeployAsync(Function("quiet", ns), CancellationToken.None);
+        Assert.True(await EventuallyAsync(() => Admin.CoreV1.ListNamespacedPod(ns).Items.Count > 0), "the controller-manager made no pod");
 
         var lines = new List<LogMessage>();
-        await foreach (var line in provider.GetLogsAsync(new LogRequest("chatty", "") { Tail = 2 }, CancellationToken.None))
+        await foreach (var line in provider.GetLogsAsync(new LogRequest("quiet", ns) { Tail = -1 }, CancellationToken.None))
         {
             lines.Add(line);
         }
 
-        Assert.Equal(["second", "third"], lines.Select(l => l.Text));
-        Assert.Equal(["chatty-b", "chatty-a"], lines.Select(l => l.Instance));
-        Assert.Equal(start.AddSeconds(2).ToUnixTimeMilliseconds(), lines[1].Timestamp.ToUnixTimeMilliseconds());
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var following = Record.ExceptionAsync(async () =>
+        {
+            await foreach (var line in provider.GetLogsAsync(new LogRequest("quiet", ns) { Follow = true }, stop.Token))
+            {
+                lines.Add(line);
+            }
+        });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var openAfterASecond = !following.IsCompleted;
+
+        Assert.Empty(lines);
+        Assert.True(openAfterASecond, "the followed stream ended while no pod runs");
+        Assert.IsAssignableFrom<OperationCanceledException>(await following);
     }
 
-    private static async Task<bool> EventuallyAsync(Func<bool> condition)
+    private static V1Deployment FunctionObjects(FunctionDeployment function) =>
+        Faas.Provider.Kubernetes.Objects.FunctionObjects.Deployment(function, new Faas.Provider.Kubernetes.Objects.PodSettings(), 1, null);
+
+    private static V1EndpointSlice Slice(string name, string service, string family, params (string Pod, string Address, bool Ready)[] endpoints) => new()
     {
-        for (var i = 0; i < 200 && !condition(); i++)
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = service } },
+        AddressType = family,
+        Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080, Protocol = "TCP" }],
+        Endpoints = [.. endpoints.Select(e => new V1Endpoint { Addresses = [e.Address], Conditions = new V1EndpointConditions { Ready = e.Ready }, TargetRef = new V1ObjectReference { Kind = "Pod", Name = e.Pod } })],
+    };
+
+    internal static async Task<bool> EventuallyAsync(Func<bool> condition, int seconds = 10)
+    {
+        for (var i = 0; i < seconds * 20 && !condition(); i++)
         {
-            await Task.Delay(25);
+            await Task.Delay(50);
         }
 
         return condition();

@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Faas.Cli.Building;
-using Faas.Provider.Kubernetes;
-using Faas.Provider.Kubernetes.Api;
 using Faas.Provider.Kubernetes.Objects;
 using Faas.Provider.Validation;
 using YamlDotNet.RepresentationModel;
@@ -37,9 +35,9 @@ public static class GenerateCommand
                     throw CliException.BadInput($"{name}: {error.Message}");
                 }
 
-                var objects = FunctionObjects.Deployment(deployment, new KubernetesProviderOptions(), ScalingLabels.InitialReplicas(deployment.Labels), deployedAt: null);
-                documents.Add(ToYaml(JsonSerializer.SerializeToNode(objects, KubeJson.Default.Deployment)!));
-                documents.Add(ToYaml(JsonSerializer.SerializeToNode(FunctionObjects.Service(deployment), KubeJson.Default.Service)!));
+                var objects = FunctionObjects.Deployment(deployment, new PodSettings(), ScalingLabels.InitialReplicas(deployment.Labels), deployedAt: null);
+                documents.Add(ToYaml(JsonNode.Parse(k8s.KubernetesJson.Serialize(objects))!));
+                documents.Add(ToYaml(JsonNode.Parse(k8s.KubernetesJson.Serialize(FunctionObjects.Service(deployment)))!));
             }
 
             Console.Write(string.Join("---\n", documents));

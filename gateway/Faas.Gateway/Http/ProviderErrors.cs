@@ -18,6 +18,8 @@ public sealed class ProviderErrors(RequestDelegate next)
                 ProviderError.NotFound => StatusCodes.Status404NotFound,
                 ProviderError.Conflict => StatusCodes.Status409Conflict,
                 ProviderError.NotSupported => StatusCodes.Status501NotImplemented,
+                ProviderError.Refused => StatusCodes.Status502BadGateway,
+                ProviderError.Unavailable => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status400BadRequest,
             };
             await PlainTextError.WriteAsync(context, status, error.Message);

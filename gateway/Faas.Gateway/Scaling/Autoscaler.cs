@@ -57,7 +57,12 @@ public sealed class Autoscaler(IFunctionProvider provider, LoadMeter meter, Gate
         {
             try
             {
-                await RunOnceAsync(stoppingToken);
+                // Of several gateway replicas, only the one the backend elected scales; the others would fight it.
+                if (provider.IsLeader)
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+
                 await Task.Delay(options.Value.Interval, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -41,13 +41,18 @@ public sealed class CronTriggers(IFunctionProvider provider, InternalInvoker inv
             try
             {
                 await Task.Delay(next - now, time, stoppingToken);
-                await FireDueAsync(next, stoppingToken);
+
+                // Of several gateway replicas, only the one the backend elected fires, so a schedule fires once.
+                if (provider.IsLeader)
+                {
+                    await FireDueAsync(next, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (ProviderException error)
+            catch (Exception error)
             {
                 log.LogWarning("Cron triggers at {Minute:u} could not list functions: {Error}", next, error.Message);
             }

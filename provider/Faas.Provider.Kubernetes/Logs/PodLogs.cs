@@ -1,32 +1,37 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Faas.Provider.Kubernetes.Client;
+using Faas.Provider.Kubernetes.Cluster;
 using Faas.Provider.Kubernetes.Objects;
 using Faas.Provider.Wire;
+using k8s;
+using k8s.Models;
 
 namespace Faas.Provider.Kubernetes.Logs;
 
-/// <summary>A function's log: each of its pods' log (timestamped by the kubelet), merged; followed pods stream side by side.</summary>
-public sealed class PodLogs(KubeResources api)
+/// <summary>
+/// A function's log: each of its pods' log (timestamped by the kubelet), merged. A pod whose log cannot be read (not
+/// started yet, its node gone) is left out rather than failing the answer. Following watches the function's pods, as
+/// faas-netes does: a pod that starts running later is followed from then on, and the stream stays open while no pod runs.
+/// </summary>
+internal sealed class PodLogs(IKubernetes client)
 {
     public async IAsyncEnumerable<LogMessage> ReadAsync(FunctionKey function, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var pods = (await api.Pods.ListAsync(function.Namespace, $"{FunctionObjects.FunctionLabel}={function.Name}", cancellationToken)).Items
-            .Where(pod => request.Instance is null || pod.Metadata.Name == request.Instance).ToList();
-        long? sinceSeconds = request.Since is { } since ? Math.Max(1, (long)Math.Ceiling((DateTimeOffset.UtcNow - since).TotalSeconds)) : null;
+        var selector = $"{FunctionObjects.FunctionLabel}={function.Name}";
+        int? sinceSeconds = request.Since is { } since ? Math.Max(1, (int)Math.Ceiling((DateTimeOffset.UtcNow - since).TotalSeconds)) : null;
+        var tail = request.Tail is > 0 ? request.Tail : null;
         if (!request.Follow)
         {
+            var pods = await ApiErrors.CallAsync($"list the pods of function {function.Name} in namespace {function.Namespace}",
+                () => client.CoreV1.ListNamespacedPodAsync(function.Namespace, labelSelector: selector, cancellationToken: cancellationToken));
             var all = new List<LogMessage>();
-            foreach (var pod in pods)
+            foreach (var pod in pods.Items.Where(pod => Wanted(pod, request)))
             {
-                await foreach (var line in api.PodLogAsync(function.Namespace, pod.Metadata.Name!, follow: false, sinceSeconds, request.Tail, cancellationToken))
-                {
-                    all.Add(TimestampedLine.Parse(function, pod.Metadata.Name!, line));
-                }
+                all.AddRange(await ReadPodAsync(function, pod.Metadata.Name, sinceSeconds, tail, cancellationToken));
             }
 
             var ordered = all.OrderBy(message => message.Timestamp).ToList();
-            foreach (var message in request.Tail is { } tail ? ordered.TakeLast(tail) : ordered)
+            foreach (var message in tail is { } last ? ordered.TakeLast(last) : ordered)
             {
                 yield return message;
             }
@@ -36,8 +41,33 @@ public sealed class PodLogs(KubeResources api)
 
         var merged = Channel.CreateUnbounded<LogMessage>();
         using var following = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pumps = pods.Select(pod => PumpAsync(function, pod.Metadata.Name!, sinceSeconds, request.Tail, merged.Writer, following.Token)).ToList();
-        _ = Task.WhenAll(pumps).ContinueWith(_ => merged.Writer.TryComplete(), TaskScheduler.Default);
+        var pumps = new List<Task>();
+        var followed = new HashSet<string>(StringComparer.Ordinal);
+        var watching = Task.Run(async () =>
+        {
+            while (!following.IsCancellationRequested)
+            {
+                try
+                {
+                    await foreach (var (_, pod) in client.CoreV1.WatchListNamespacedPodAsync(function.Namespace, labelSelector: selector,
+                        onError: _ => { }, cancellationToken: following.Token))
+                    {
+                        if (pod.Status?.Phase == "Running" && Wanted(pod, request) && followed.Add(pod.Metadata.Name))
+                        {
+                            pumps.Add(PumpAsync(function, pod.Metadata.Name, sinceSeconds, tail, merged.Writer, following.Token));
+                        }
+                    }
+                }
+                catch (Exception) when (!following.IsCancellationRequested)
+                {
+                    // The watch failed (the API server away): watch again shortly; the stream stays open meanwhile.
+                    await Task.Delay(TimeSpan.FromSeconds(1), following.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }, CancellationToken.None);
         try
         {
             await foreach (var message in merged.Reader.ReadAllAsync(cancellationToken))
@@ -48,20 +78,45 @@ public sealed class PodLogs(KubeResources api)
         finally
         {
             await following.CancelAsync();
+            await watching;
             await Task.WhenAll(pumps);
         }
     }
 
-    private async Task PumpAsync(FunctionKey function, string pod, long? sinceSeconds, int? tail, ChannelWriter<LogMessage> writer, CancellationToken cancellationToken)
+    private static bool Wanted(V1Pod pod, LogRequest request) => request.Instance is null || pod.Metadata.Name == request.Instance;
+
+    private async Task<List<LogMessage>> ReadPodAsync(FunctionKey function, string pod, int? sinceSeconds, int? tail, CancellationToken cancellationToken)
+    {
+        var lines = new List<LogMessage>();
+        try
+        {
+            using var stream = await client.CoreV1.ReadNamespacedPodLogAsync(pod, function.Namespace, follow: false, sinceSeconds: sinceSeconds, tailLines: tail, timestamps: true, cancellationToken: cancellationToken);
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                lines.Add(TimestampedLine.Parse(function, pod, line));
+            }
+        }
+        catch (Exception error) when (ApiErrors.Map(error, "read a pod's log") is not null)
+        {
+            // This pod's log cannot be read now (its container has not started, or its node is gone): leave it out.
+        }
+
+        return lines;
+    }
+
+    private async Task PumpAsync(FunctionKey function, string pod, int? sinceSeconds, int? tail, ChannelWriter<LogMessage> writer, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var line in api.PodLogAsync(function.Namespace, pod, follow: true, sinceSeconds, tail, cancellationToken))
+            using var stream = await client.CoreV1.ReadNamespacedPodLogAsync(pod, function.Namespace, follow: true, sinceSeconds: sinceSeconds, tailLines: tail, timestamps: true, cancellationToken: cancellationToken);
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
                 await writer.WriteAsync(TimestampedLine.Parse(function, pod, line), cancellationToken);
             }
         }
-        catch (Exception error) when (error is OperationCanceledException or KubernetesException or HttpRequestException or IOException)
+        catch (Exception error) when (error is OperationCanceledException || ApiErrors.Map(error, "follow a pod's log") is not null)
         {
         }
     }

@@ -27,12 +27,18 @@ internal sealed class RequestHeadWriter : IDisposable
         Append("\r\n");
     }
 
-    /// <summary>The Host header for an upstream endpoint, written without building the "host:port" string.</summary>
+    /// <summary>The Host header for an upstream endpoint, written without building the "host:port" string; an IPv6 address in brackets (RFC 7230 §5.4).</summary>
     public void HostHeader(string host, int port)
     {
         Append("Host: ");
+        var ipv6 = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[');
+        if (ipv6)
+        {
+            Append("[");
+        }
+
         Append(host);
-        Append(":");
+        Append(ipv6 ? "]:" : ":");
         Span<char> digits = stackalloc char[11];
         port.TryFormat(digits, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
         Append(digits[..written]);

@@ -3,45 +3,141 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Faas.Testing;
 using Faas.Testing.Kubernetes;
+using k8s;
+using k8s.Models;
 
 namespace Faas.Gateway.Tests.Kubernetes;
 
-/// <summary>
-/// The gateway on the Kubernetes backend, against the API server double (no real API server runs here). The "pod" is a
-/// real watchdog on a loopback port that the test publishes in the function's EndpointSlice, as the endpoints
-/// controller would: invocations reach it straight from the slice.
-/// </summary>
-public sealed class KubernetesBackendTests
+[CollectionDefinition(Name)]
+public sealed class KubeCollection : ICollectionFixture<KubeControlPlaneFixture>
 {
-    [Fact]
-    public async Task Functions_deploy_as_deployments_and_invocations_reach_the_pods_an_endpoint_slice_lists()
+    public const string Name = "kubernetes";
+}
+
+/// <summary>
+/// The gateway on the Kubernetes backend against a real kube-apiserver and controller-manager. There is no kubelet, so
+/// the "pod" is a real watchdog on a loopback port that the test lists in an EndpointSlice, as the endpoint controller
+/// would for a ready pod (an FQDN slice: the server refuses 127.0.0.1 in an IPv4 one). The gateway authenticates as the
+/// user <c>faas-gateway</c>, whose requests the API server's audit log records.
+/// </summary>
+[Collection(KubeCollection.Name)]
+public sealed class KubernetesBackendTests(KubeControlPlaneFixture fixture)
+{
+    private KubeControlPlane Cluster => fixture.Plane;
+
+    [KubeFact]
+    public async Task Invocations_reach_the_pods_an_endpoint_slice_lists_without_an_api_request_each()
     {
-        await using var cluster = await KubeApiServerDouble.StartAsync();
-        cluster.AddNamespace("openfaas-fn", new() { ["openfaas"] = "1" });
-        using var config = new TempDirectory("faas-kubeconfig-");
-        await File.WriteAllTextAsync(config.Combine("config"), $$"""
-            current-context: test
-            clusters: [{ name: double, cluster: { server: "{{cluster.Url}}" } }]
-            users: [{ name: gateway, user: { token: {{KubeApiServerDouble.Token}} } }]
-            contexts: [{ name: test, context: { cluster: double, user: gateway } }]
-            """);
-        await using var gateway = await GatewayFixture.StartAsync(options => options.Provider = "kubernetes",
-            settings: new Dictionary<string, string> { ["Gateway:Kubernetes:Kubeconfig"] = config.Combine("config") });
+        await GrantGatewayAsync();
+        var ns = await Cluster.CreateNamespaceAsync("gw");
+        await using var gateway = await GatewayFixture.StartAsync(options => options.Provider = "kubernetes", settings: new Dictionary<string, string>
+        {
+            ["Gateway:Kubernetes:Kubeconfig"] = Cluster.KubeconfigFor(KubeControlPlane.GatewayToken),
+            ["Gateway:Kubernetes:DefaultNamespace"] = ns,
+        });
         await using var pod = await WatchdogProcess.StartAsync(new Dictionary<string, string> { ["fprocess"] = "rev" });
 
         using var deployed = await gateway.Admin.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json("""{"service":"echo","image":"example/echo:1","envProcess":"rev"}"""));
-        cluster.SetReady("openfaas-fn", "echo", ("echo-7d9f-abcde", "127.0.0.1", pod.Port));
-        await gateway.WaitForAvailableAsync("echo");
-        using var invoked = await gateway.Admin.PostAsync(gateway.Url + "/function/echo", new StringContent("setenrebuk"));
+        await Cluster.Admin.DiscoveryV1.CreateNamespacedEndpointSliceAsync(new V1EndpointSlice
+        {
+            Metadata = new V1ObjectMeta { Name = "echo-pods", Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "echo" } },
+            AddressType = "FQDN",
+            Ports = [new Discoveryv1EndpointPort { Name = "http", Port = pod.Port, Protocol = "TCP" }],
+            Endpoints = [new V1Endpoint { Addresses = ["127.0.0.1"], Conditions = new V1EndpointConditions { Ready = true }, TargetRef = new V1ObjectReference { Kind = "Pod", Name = "echo-7d9f-abcde" } }],
+        }, ns);
+        using var first = await InvokeWhenRoutedAsync(gateway, $"echo.{ns}");
+        var requestsBefore = GatewayRequests();
+        for (var i = 0; i < 20; i++)
+        {
+            using var invoked = await gateway.Admin.PostAsync(gateway.Url + $"/function/echo.{ns}", new StringContent("setenrebuk"));
+            Assert.Equal("kubernetes", (await invoked.Content.ReadAsStringAsync()).Trim());
+        }
+
+        var duringInvocations = GatewayRequests().Except(requestsBefore)
+            .Where(line => !line.Contains("\"verb\":\"watch\"", StringComparison.Ordinal) && !line.Contains("\"resource\":\"leases\"", StringComparison.Ordinal)).ToList();
         using var scaled = await gateway.Admin.PostAsync(gateway.Url + "/system/scale-function/echo", GatewayFixture.Json("""{"serviceName":"echo","replicas":3}"""));
         var info = await gateway.Admin.GetFromJsonAsync<JsonElement>(gateway.Url + "/system/info");
         var namespaces = await gateway.Admin.GetFromJsonAsync<string[]>(gateway.Url + "/system/namespaces");
 
         Assert.Equal(HttpStatusCode.Accepted, deployed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains(requestsBefore, line => line.Contains("\"verb\":\"create\"", StringComparison.Ordinal) && line.Contains("deployments", StringComparison.Ordinal));
+        Assert.Empty(duringInvocations);
         Assert.Equal("kubernetes", info.GetProperty("provider").GetProperty("orchestration").GetString());
-        Assert.Equal("kubernetes", (await invoked.Content.ReadAsStringAsync()).Trim());
         Assert.True(scaled.IsSuccessStatusCode);
-        Assert.Equal(3, (int)cluster.Store.Get("deployments", "openfaas-fn", "echo")!["spec"]!["replicas"]!);
-        Assert.Equal(["openfaas-fn"], namespaces!);
+        Assert.Equal(3, (await Cluster.Admin.AppsV1.ReadNamespacedDeploymentAsync("echo", ns)).Spec.Replicas);
+        Assert.Contains(ns, namespaces!);
+    }
+
+    [KubeFact]
+    public async Task The_gateway_process_outlives_the_api_server_going_away_and_deploys_again_when_it_is_back()
+    {
+        await GrantGatewayAsync();
+        var ns = await Cluster.CreateNamespaceAsync("gwfault");
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Gateway__Provider"] = "kubernetes",
+            ["Gateway__Kubernetes__Kubeconfig"] = Cluster.KubeconfigFor(KubeControlPlane.GatewayToken),
+            ["Gateway__Kubernetes__DefaultNamespace"] = ns,
+        });
+        await gateway.DeployAsync("""{"service":"before","image":"example/before:1"}""");
+        using var admin = GatewayProcess.AdminClient();
+
+        await Cluster.StopApiServerAsync();
+        HttpStatusCode during;
+        string health;
+        try
+        {
+            using var refused = await admin.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json("""{"service":"during","image":"example/during:1"}"""));
+            during = refused.StatusCode;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            health = await admin.GetStringAsync(gateway.Url + "/healthz");
+        }
+        finally
+        {
+            await Cluster.StartApiServerAsync();
+        }
+
+        using var listed = await admin.GetAsync(gateway.Url + "/system/functions");
+        await gateway.DeployAsync("""{"service":"after","image":"example/after:1"}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during);
+        Assert.Contains("backend: degraded", health);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.NotNull(await Cluster.Admin.AppsV1.ReadNamespacedDeploymentAsync("after", ns));
+    }
+
+    /// <summary>The user faas-gateway may do anything here (RBAC itself is tested with the install manifests in the provider's tests).</summary>
+    private async Task GrantGatewayAsync()
+    {
+        try
+        {
+            await Cluster.Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
+            {
+                Metadata = new V1ObjectMeta { Name = "faas-gateway-test" },
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "cluster-admin" },
+                Subjects = [new Rbacv1Subject { Kind = "User", Name = KubeControlPlane.GatewayUser, ApiGroup = "rbac.authorization.k8s.io" }],
+            });
+        }
+        catch (k8s.Autorest.HttpOperationException error) when (error.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+        }
+    }
+
+    private HashSet<string> GatewayRequests() => File.Exists(Cluster.AuditLogPath) ? [.. File.ReadAllLines(Cluster.AuditLogPath)] : [];
+
+    private static async Task<HttpResponseMessage> InvokeWhenRoutedAsync(GatewayFixture gateway, string function)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await gateway.Admin.PostAsync(gateway.Url + "/function/" + function, new StringContent("x"));
+            if (response.StatusCode == HttpStatusCode.OK || attempt == 100)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(100);
+        }
     }
 }

@@ -107,14 +107,14 @@ public sealed class ManifestTests
     [Fact]
     public void The_function_namespace_role_grants_exactly_what_the_backend_uses()
     {
-        var role = Documents().Single(d => Text(d.Document, "kind") == "Role").Document;
+        var role = Documents().Single(d => Text(d.Document, "kind") == "ClusterRole" && Text(d.Document, "metadata", "name") == "faas-functions").Document;
         var granted = ((YamlSequenceNode)Node(role, "rules")!).SelectMany(rule =>
             from g in (YamlSequenceNode)Node(rule, "apiGroups")!
             from r in (YamlSequenceNode)Node(rule, "resources")!
             from v in (YamlSequenceNode)Node(rule, "verbs")!
             select $"{((YamlScalarNode)g).Value}/{((YamlScalarNode)r).Value}:{((YamlScalarNode)v).Value}").ToHashSet();
 
-        // What Client/KubeResource.cs and KubernetesProvider.cs call, plus watch/update kept for kubectl-style tooling on deployments.
+        // What KubernetesProvider.cs, FunctionSecrets.cs, Namespaces/ and Logs/ call, plus update/list kept for kubectl-style tooling.
         string[] used =
         [
             "apps/deployments:get", "apps/deployments:list", "apps/deployments:watch", "apps/deployments:create", "apps/deployments:update", "apps/deployments:patch", "apps/deployments:delete",

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Faas.Provider.Kubernetes.Api;
 using Faas.Provider.Kubernetes.Objects;
 using Faas.Provider.Wire;
+using k8s;
+using k8s.Models;
 
 namespace Faas.Provider.Kubernetes.Tests.Objects;
 
@@ -42,25 +43,23 @@ public sealed class FunctionObjectsTests
     public void The_deployment_matches_its_golden_file(string name)
     {
         var function = Function(name);
-        var deployment = FunctionObjects.Deployment(function, new KubernetesProviderOptions(), name == "full" ? 2 : 1, DeployedAt);
+        var deployment = FunctionObjects.Deployment(function, new PodSettings(), name == "full" ? 2 : 1, DeployedAt);
 
-        AssertGolden($"{name}.deployment.json", JsonSerializer.SerializeToNode(deployment, KubeJson.Default.Deployment)!);
+        AssertGolden($"{name}.deployment.json", JsonNode.Parse(KubernetesJson.Serialize(deployment))!);
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void The_service_matches_its_golden_file(string name) =>
-        AssertGolden($"{name}.service.json", JsonSerializer.SerializeToNode(FunctionObjects.Service(Function(name)), KubeJson.Default.Service)!);
+        AssertGolden($"{name}.service.json", JsonNode.Parse(KubernetesJson.Serialize(FunctionObjects.Service(Function(name))))!);
 
     [Fact]
     public void A_deployment_reads_back_as_the_function_it_was_made_from()
     {
         var function = Function("full");
-        var deployment = FunctionObjects.Deployment(function, new KubernetesProviderOptions(), 2, DeployedAt) with
-        {
-            Status = new DeploymentStatus { AvailableReplicas = 1 },
-            Metadata = new ObjectMeta { Name = "full", Namespace = "team-a", CreationTimestamp = DeployedAt },
-        };
+        var deployment = FunctionObjects.Deployment(function, new PodSettings(), 2, DeployedAt);
+        deployment.Status = new V1DeploymentStatus { AvailableReplicas = 1 };
+        deployment.Metadata.CreationTimestamp = DeployedAt.UtcDateTime;
 
         var status = FunctionObjects.Status(deployment);
 
