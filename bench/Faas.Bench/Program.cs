@@ -21,6 +21,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["soak"] = SoakScenario.RunAsync,
     ["baseline"] = BaselineScenario.RunAsync,
     ["yarp"] = YarpScenario.RunAsync,
+    ["kubernetes-idle"] = KubernetesIdleScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

@@ -115,13 +115,30 @@ public sealed class KubernetesProviderTests(KubeControlPlaneFixture fixture)
         var missingSecret = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("needy", ns) with { Secrets = ["absent"] }, CancellationToken.None));
         var badQuantity = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("greedy", ns) with { Limits = new FunctionResources { Memory = "-5Mi" } }, CancellationToken.None));
 
-        Assert.All([digitFirst, spaced, tooLong, missingSecret, badQuantity], error => Assert.Equal(ProviderError.Invalid, error.Kind));
+        // Only the server knows this one: annotations may total 256 KiB. Its 422 is a 400 with its message.
+        var hugeAnnotation = await Assert.ThrowsAsync<ProviderException>(() => provider.DeployAsync(Function("annotated", ns) with { Annotations = new() { ["note"] = new string('x', 300_000) } }, CancellationToken.None));
+
+        Assert.All([digitFirst, spaced, tooLong, missingSecret, badQuantity, hugeAnnotation], error => Assert.Equal(ProviderError.Invalid, error.Kind));
+        Assert.Contains("metadata.annotations: Too long", hugeAnnotation.Message);
         Assert.Contains("must start with a letter", digitFirst.Message);
         Assert.Contains("white space", spaced.Message);
         Assert.Contains("must fit in 63", tooLong.Message);
         Assert.Equal($"required secret 'absent' was not found in namespace {ns}", missingSecret.Message);
         Assert.Empty((await Admin.AppsV1.ListNamespacedDeploymentAsync(ns)).Items);
         Assert.Empty((await Admin.CoreV1.ListNamespacedServiceAsync(ns)).Items);
+    }
+
+    [KubeFact]
+    public async Task The_image_pull_policy_setting_reaches_the_pods_and_a_wrong_one_stops_the_start()
+    {
+        var ns = await Cluster.CreateNamespaceAsync("pull");
+        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster, change: o => o.ImagePullPolicy = "IfNotPresent"));
+
+        await provider.DeployAsync(Function("local-image", ns), CancellationToken.None);
+        var wrong = await Assert.ThrowsAsync<ProviderStartException>(() => KubernetesProvider.StartAsync(Options(Cluster, change: o => o.ImagePullPolicy = "Sometimes")));
+
+        Assert.Equal("IfNotPresent", (await Admin.AppsV1.ReadNamespacedDeploymentAsync("local-image", ns)).Spec.Template.Spec.Containers[0].ImagePullPolicy);
+        Assert.Contains("ImagePullPolicy 'Sometimes'", wrong.Message);
     }
 
     [KubeFact]

@@ -180,7 +180,7 @@ public sealed class KubeControlPlane : IAsyncDisposable
         "--audit-policy-file", Combine("audit-policy.yaml"), "--audit-log-path", AuditLogPath,
     ];
 
-    /// <summary>One JSON line per request the API server answered (metadata level), for counting a client's requests.</summary>
+    /// <summary>One JSON line per request of user <see cref="GatewayUser"/> as it arrives (a watch counts when it opens), for counting the gateway's requests.</summary>
     public string AuditLogPath => Combine("audit.log");
 
     private void WriteCredentials()
@@ -201,7 +201,7 @@ public sealed class KubeControlPlane : IAsyncDisposable
         File.WriteAllText(Combine("audit-policy.yaml"), """
             apiVersion: audit.k8s.io/v1
             kind: Policy
-            omitStages: ["RequestReceived", "ResponseStarted"]
+            omitStages: ["ResponseStarted", "ResponseComplete", "Panic"]
             rules:
               - level: Metadata
                 users: ["faas-gateway"]
