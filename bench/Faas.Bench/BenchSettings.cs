@@ -1,7 +1,7 @@
 namespace Faas.Bench;
 
 /// <summary>How long each wrk run lasts and how many alternating rounds; from BENCH_DURATION and BENCH_ROUNDS.</summary>
-public sealed record BenchSettings(TimeSpan Duration, int Rounds)
+internal sealed record BenchSettings(TimeSpan Duration, int Rounds)
 {
     /// <summary>A discarded run before measuring, so tiered compilation has settled.</summary>
     public TimeSpan WarmUp { get; } = TimeSpan.FromSeconds(3);

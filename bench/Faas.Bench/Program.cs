@@ -1,7 +1,7 @@
 using Faas.Bench;
 using Faas.Bench.Scenarios;
 using Faas.Bench.Tools;
-using Faas.Testing;
+using Faas.Harness;
 
 // Usage: faas-bench [SCENARIO ...]   (default: all). Results: bench/results/<scenario>.json and .md, and bench/results/README.md.
 var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>

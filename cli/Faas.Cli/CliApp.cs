@@ -4,7 +4,7 @@ using Faas.Cli.Commands;
 namespace Faas.Cli;
 
 /// <summary>The command tree and the exit-code contract: 0 success, 1 the gateway or a build said no, 2 bad usage or input.</summary>
-public static class CliApp
+internal static class CliApp
 {
     public static RootCommand Build()
     {

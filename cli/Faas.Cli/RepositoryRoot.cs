@@ -1,7 +1,7 @@
 namespace Faas.Cli;
 
 /// <summary>This repository's checkout (where <c>templates/</c> and <c>store/</c> ship), found above the executable or the current directory.</summary>
-public static class RepositoryRoot
+internal static class RepositoryRoot
 {
     /// <summary>Every distinct checkout found: the executable's first, then the current directory's.</summary>
     public static IEnumerable<string> Find() =>

@@ -21,7 +21,7 @@ using Faas.Proxy.Upstream;
 namespace Faas.Gateway;
 
 /// <summary>Builds the gateway: a backend (local processes by default, Docker or Kubernetes), the admin API, the invoke proxy.</summary>
-public static class GatewayApp
+internal static class GatewayApp
 {
     /// <summary>Builds the gateway and starts its backend (a <see cref="Faas.Provider.ProviderStartException"/> if it cannot), ready to run.</summary>
     public static async Task<WebApplication> CreateAsync(string[] args, Action<GatewayOptions>? configure = null, Action<AsyncOptions>? configureAsync = null)

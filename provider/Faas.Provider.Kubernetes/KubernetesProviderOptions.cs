@@ -3,7 +3,7 @@ using Faas.Provider.Kubernetes.Objects;
 namespace Faas.Provider.Kubernetes;
 
 /// <summary>Settings of the Kubernetes backend (section <c>Gateway:Kubernetes</c>).</summary>
-public sealed class KubernetesProviderOptions
+internal sealed class KubernetesProviderOptions
 {
     /// <summary>A kubeconfig file; null for <c>$KUBECONFIG</c>, <c>~/.kube/config</c>, then in-cluster.</summary>
     public string? Kubeconfig { get; set; }

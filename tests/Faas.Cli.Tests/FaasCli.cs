@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Faas.Testing;
 
 namespace Faas.Cli.Tests;
 

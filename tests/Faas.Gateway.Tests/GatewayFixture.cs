@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text;
-using Faas.Testing;
 using Faas.Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
 

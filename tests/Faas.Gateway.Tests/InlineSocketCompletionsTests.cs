@@ -1,5 +1,4 @@
 using Faas.Proxy;
-using Faas.Testing;
 
 namespace Faas.Gateway.Tests;
 

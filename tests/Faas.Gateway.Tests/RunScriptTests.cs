@@ -1,4 +1,3 @@
-using Faas.Testing;
 
 namespace Faas.Gateway.Tests;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Faas.Provider.Wire;
-using Faas.Testing;
 
 namespace Faas.Provider.Docker.Tests;
 

@@ -1,4 +1,5 @@
 using Faas.Provider.Wire;
+using Faas.Harness.Kubernetes;
 using Faas.Testing.Kubernetes;
 using k8s;
 using k8s.Models;
@@ -77,7 +78,7 @@ public sealed class ClusterFaultTests(KubeControlPlaneFixture fixture)
     public async Task A_kubeconfig_with_an_exec_credential_plugin_authenticates()
     {
         // A credential plugin as EKS (aws eks get-token) and GKE (gke-gcloud-auth-plugin) install one: a program printing an ExecCredential.
-        using var directory = new Faas.Testing.TempDirectory("faas-exec-plugin-");
+        using var directory = new Faas.Harness.TempDirectory("faas-exec-plugin-");
         var plugin = directory.Combine("get-token");
         await File.WriteAllTextAsync(plugin, $$$"""
             #!/bin/sh

@@ -1,4 +1,5 @@
 using Faas.Provider.Wire;
+using Faas.Harness.Kubernetes;
 using Faas.Testing.Kubernetes;
 using k8s;
 using k8s.Models;

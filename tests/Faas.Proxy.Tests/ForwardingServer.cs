@@ -1,7 +1,6 @@
 using System.Net;
 using Faas.Proxy;
 using Faas.Proxy.Upstream;
-using Faas.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Faas.Testing;
 
 namespace Faas.Proxy.Tests;
 

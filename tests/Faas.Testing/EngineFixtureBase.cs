@@ -1,4 +1,5 @@
 using Docker.DotNet;
+using Faas.Harness;
 using Xunit;
 
 namespace Faas.Testing;

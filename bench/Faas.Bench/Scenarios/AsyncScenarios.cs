@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using Faas.Bench.Tools;
 using Faas.Posix;
-using Faas.Testing;
+using Faas.Harness;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -16,7 +16,7 @@ namespace Faas.Bench.Scenarios;
 /// queued to a trivial function with one replica, invoked by the gateway's worker and called back to a receiver
 /// here; invocations per second from the first enqueue to the last callback, and enqueue-to-callback latency.
 /// </summary>
-public static class AsyncScenarios
+internal static class AsyncScenarios
 {
     private const int DrainRequests = 10_000;
 

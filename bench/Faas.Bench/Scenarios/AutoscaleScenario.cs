@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Faas.Bench.Tools;
-using Faas.Testing;
+using Faas.Harness;
 
 namespace Faas.Bench.Scenarios;
 
@@ -12,7 +12,7 @@ namespace Faas.Bench.Scenarios;
 /// published gateway's local backend, autoscaler at its defaults but a 5 s stabilization window. A burst of 8
 /// concurrent callers: time from its start until 4 replicas are ready; then from its end until back to 1. 3 runs.
 /// </summary>
-public static class AutoscaleScenario
+internal static class AutoscaleScenario
 {
     private const int Runs = 3;
 

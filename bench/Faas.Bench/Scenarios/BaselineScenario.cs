@@ -9,7 +9,7 @@ namespace Faas.Bench.Scenarios;
 /// OUT=/tmp/base-out</c>); <c>BENCH_BASELINE_LABEL</c> says what it is. Paths: direct, watchdog-http before and after,
 /// gateway before and after (each gateway runs the watchdog beside it), rounds alternating as in every side-by-side run.
 /// </summary>
-public static class BaselineScenario
+internal static class BaselineScenario
 {
     public static async Task RunAsync(BenchReport report, BenchSettings settings)
     {

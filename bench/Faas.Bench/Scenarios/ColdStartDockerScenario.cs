@@ -8,7 +8,7 @@ using Faas.Provider.Docker;
 using Faas.Provider.Docker.Containers;
 using Faas.Provider.Docker.Definitions;
 using Faas.Provider.Wire;
-using Faas.Testing;
+using Faas.Harness;
 
 namespace Faas.Bench.Scenarios;
 
@@ -18,7 +18,7 @@ namespace Faas.Bench.Scenarios;
 /// container, made by hand with the backend's own spec, timed step by step: create, start, ready (the watchdog's
 /// <c>/_/health</c> answers 200), first 200 — to show where the time goes.
 /// </summary>
-public static class ColdStartDockerScenario
+internal static class ColdStartDockerScenario
 {
     private const int Runs = 10;
 

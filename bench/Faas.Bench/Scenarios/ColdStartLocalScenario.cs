@@ -3,7 +3,7 @@ using Faas.Bench.Tools;
 using Faas.Provider;
 using Faas.Provider.Local;
 using Faas.Provider.Wire;
-using Faas.Testing;
+using Faas.Harness;
 
 namespace Faas.Bench.Scenarios;
 
@@ -13,7 +13,7 @@ namespace Faas.Bench.Scenarios;
 /// http-mode C# function (the Kestrel test upstream, published ReadyToRun). Each run starts from a settled platform
 /// (as a function scaled to zero has been idle): the provider's standby watchdog is warm.
 /// </summary>
-public static class ColdStartLocalScenario
+internal static class ColdStartLocalScenario
 {
     private const int Runs = 20;
 

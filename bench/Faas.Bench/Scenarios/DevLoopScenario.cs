@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Faas.Bench.Tools;
-using Faas.Testing;
+using Faas.Harness;
 
 namespace Faas.Bench.Scenarios;
 
@@ -9,7 +9,7 @@ namespace Faas.Bench.Scenarios;
 /// <c>faas up</c> starting to the new version answering through the gateway (polled every 20 ms). Published out/faas
 /// and out/gateway.
 /// </summary>
-public static class DevLoopScenario
+internal static class DevLoopScenario
 {
     private const int Runs = 5;
 

@@ -5,7 +5,7 @@ using Docker.DotNet.Models;
 using Faas.Docker;
 using Faas.Bench.Tools;
 using Faas.Provider.Docker.Containers;
-using Faas.Testing;
+using Faas.Harness;
 
 namespace Faas.Bench.Scenarios;
 
@@ -14,7 +14,7 @@ namespace Faas.Bench.Scenarios;
 /// replica, side by side in one run: wrk → gateway (local backend) → watchdog → test upstream, and wrk → gateway
 /// (Docker backend, host network) → the same watchdog and upstream in a container.
 /// </summary>
-public static class GatewayDockerScenario
+internal static class GatewayDockerScenario
 {
     private const string Image = "faas-bench/upstream:1";
 

@@ -8,7 +8,7 @@ namespace Faas.Bench.Scenarios;
 /// <c>gateway-list</c>: 5,000 function definitions at zero replicas deployed through the published gateway, then
 /// <c>GET /system/functions</c> timed 30 times (after 3 warm-up calls) from request to the last byte.
 /// </summary>
-public static class GatewayListScenario
+internal static class GatewayListScenario
 {
     private const int Functions = 5000;
     private const int Calls = 30;

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Faas.Bench.Tools;
 using Faas.Posix;
-using Faas.Testing;
+using Faas.Harness;
 
 namespace Faas.Bench.Scenarios;
 
@@ -10,7 +10,7 @@ namespace Faas.Bench.Scenarios;
 /// The published gateway (local backend, its own state, admin password "bench"). The gateway finds the watchdog
 /// beside itself in out/.
 /// </summary>
-public static class GatewayTarget
+internal static class GatewayTarget
 {
     /// <summary>One replica, held there (min = max turns autoscaling off): the path is measured, not the autoscaler adding replicas on 2 cores.</summary>
     private const string Deployment = "{\"service\":\"bench\",\"image\":\"local\",\"envProcess\":\"UPSTREAM\",\"envVars\":{\"mode\":\"http\"},"

@@ -3,8 +3,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Faas.Bench.Tools;
-using Faas.Testing;
-using Faas.Testing.Kubernetes;
+using Faas.Harness;
+using Faas.Harness.Kubernetes;
 using k8s;
 using k8s.Models;
 
@@ -16,7 +16,7 @@ namespace Faas.Bench.Scenarios;
 /// <c>BENCH_K8S_IDLE_MINUTES</c> (default 3) after a 20 s settling time. With <c>BENCH_BASELINE_OUT</c> (an earlier
 /// build's published gateway) the earlier build is measured first, against the same cluster and functions.
 /// </summary>
-public static class KubernetesIdleScenario
+internal static class KubernetesIdleScenario
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(20);
 

@@ -1,5 +1,5 @@
 using Faas.Bench.Tools;
-using Faas.Testing;
+using Faas.Harness;
 
 namespace Faas.Bench.Scenarios;
 
@@ -11,7 +11,7 @@ namespace Faas.Bench.Scenarios;
 /// <c>gateway</c> all three; <c>watchdog-http</c> also runs a watchdog with <c>log_level=warn</c> beside the default
 /// one, to price the per-request log line.
 /// </summary>
-public static class ProxyPathScenario
+internal static class ProxyPathScenario
 {
     public static Task RunWatchdogAsync(BenchReport report, BenchSettings settings) => RunAsync(report, settings, withGateway: false);
 

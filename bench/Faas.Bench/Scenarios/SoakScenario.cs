@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Faas.Bench.Tools;
-using Faas.Testing;
+using Faas.Harness;
 
 namespace Faas.Bench.Scenarios;
 
@@ -12,7 +12,7 @@ namespace Faas.Bench.Scenarios;
 /// watchdog are sampled. The slope over the minutes after the first (least squares) tells a leak from a warm-up:
 /// memory that only grows in the first minute is caches and JIT, memory that keeps growing is a leak.
 /// </summary>
-public static class SoakScenario
+internal static class SoakScenario
 {
     private static readonly TimeSpan LoadPerMinute = TimeSpan.FromSeconds(50);
     private static readonly TimeSpan IdlePerMinute = TimeSpan.FromSeconds(10);

@@ -1,6 +1,6 @@
 using Faas.Bench.Tools;
 using Faas.Posix;
-using Faas.Testing;
+using Faas.Harness;
 
 namespace Faas.Bench.Scenarios;
 
@@ -23,7 +23,7 @@ public sealed class Target(ChildProcess process, int port, IDisposable? owned = 
 }
 
 /// <summary>Starts the published binaries the scenarios measure.</summary>
-public static class Targets
+internal static class Targets
 {
     public static async Task<Target> StartUpstreamAsync()
     {

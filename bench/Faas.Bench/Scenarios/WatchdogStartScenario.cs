@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Faas.Bench.Tools;
 using Faas.Posix;
-using Faas.Testing;
+using Faas.Harness;
 
 namespace Faas.Bench.Scenarios;
 
@@ -9,7 +9,7 @@ namespace Faas.Bench.Scenarios;
 /// <c>watchdog-start</c>: from exec of the published watchdog to its first 200 on <c>/_/health</c>, 20 times;
 /// and its idle RSS one second after start.
 /// </summary>
-public static class WatchdogStartScenario
+internal static class WatchdogStartScenario
 {
     private const int Runs = 20;
 

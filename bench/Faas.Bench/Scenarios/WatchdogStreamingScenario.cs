@@ -6,7 +6,7 @@ namespace Faas.Bench.Scenarios;
 /// <c>watchdog-streaming</c>: a trivial process (<c>cat</c>) forked per request; beside it, the machine's floor,
 /// the time the shell itself needs to fork and exec <c>cat</c>.
 /// </summary>
-public static class WatchdogStreamingScenario
+internal static class WatchdogStreamingScenario
 {
     private const int ForkFloorRuns = 200;
 
@@ -44,7 +44,7 @@ public static class WatchdogStreamingScenario
     private static async Task<double> ForkFloorMillisecondsAsync()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using var shell = Faas.Testing.ChildProcess.Start("/bin/sh", ["-c", $"for i in $(seq {ForkFloorRuns}); do cat </dev/null; done"]);
+        await using var shell = Faas.Harness.ChildProcess.Start("/bin/sh", ["-c", $"for i in $(seq {ForkFloorRuns}); do cat </dev/null; done"]);
         await shell.WaitForExitAsync(TimeSpan.FromMinutes(1));
         return clock.Elapsed.TotalMilliseconds / ForkFloorRuns;
     }

@@ -7,7 +7,7 @@ namespace Faas.Bench.Scenarios;
 /// the gateway with ours (<c>Gateway:Forwarder=own</c>) and with YARP's <c>IHttpForwarder</c> (<c>yarp</c>), each in
 /// front of the same watchdog and upstream. YARP would be adopted where it keeps 0.95x of ours.
 /// </summary>
-public static class YarpScenario
+internal static class YarpScenario
 {
     public static async Task RunAsync(BenchReport report, BenchSettings settings)
     {

@@ -8,7 +8,7 @@ namespace Faas.Bench.Tools;
 /// A scenario's results: rows for the markdown table, the exact commands, goals and whether they were met.
 /// Written to bench/results/&lt;scenario&gt;.json and .md with the machine's core count.
 /// </summary>
-public sealed class BenchReport(string scenario)
+internal sealed class BenchReport(string scenario)
 {
     private readonly List<Dictionary<string, object>> _rows = [];
     private readonly List<string> _commands = [];

@@ -3,7 +3,7 @@ namespace Faas.Bench.Tools;
 /// <summary>The published executables in out/ that benchmarks measure: what users run (see the Makefile's publish targets).</summary>
 public static class Binaries
 {
-    public static string Directory => Path.Combine(Faas.Testing.RepoPaths.Root, "out");
+    public static string Directory => Path.Combine(Faas.Harness.RepoPaths.Root, "out");
 
     public static string Watchdog => Require("watchdog");
 

@@ -1,7 +1,7 @@
 namespace Faas.Bench.Tools;
 
 /// <summary>Resident set size of a process, from /proc.</summary>
-public static class ProcessMemory
+internal static class ProcessMemory
 {
     public static double RssMegabytes(int pid)
     {

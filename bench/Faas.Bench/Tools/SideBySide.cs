@@ -4,7 +4,7 @@ namespace Faas.Bench.Tools;
 /// Request paths measured side by side in one run, saturated (wrk -t2 -c50) and unsaturated (-t1 -c1): rounds alternate
 /// between the paths so that noise on this shared machine lands on all of them; medians go to the report.
 /// </summary>
-public static class SideBySide
+internal static class SideBySide
 {
     private static readonly (string Name, int Threads, int Connections)[] Loads = [("saturated", 2, 50), ("unsaturated", 1, 1)];
 

@@ -1,6 +1,6 @@
 namespace Faas.Bench.Tools;
 
-public static class Stats
+internal static class Stats
 {
     public static double Median(IEnumerable<double> values)
     {

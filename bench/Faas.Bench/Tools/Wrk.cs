@@ -5,10 +5,10 @@ using System.Text.RegularExpressions;
 namespace Faas.Bench.Tools;
 
 /// <summary>One wrk run and what it measured.</summary>
-public sealed record WrkResult(string Command, double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
+internal sealed record WrkResult(string Command, double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
 
 /// <summary>Runs wrk (Debian package wrk) against a loopback URL and parses its --latency report.</summary>
-public static partial class Wrk
+internal static partial class Wrk
 {
     /// <param name="script">A wrk Lua script (for example one that sets the method and body), or null for GETs.</param>
     public static async Task<WrkResult> RunAsync(string url, int threads, int connections, TimeSpan duration, string? script = null)

@@ -5,7 +5,7 @@ using Faas.Cli.Templates;
 namespace Faas.Cli.Building;
 
 /// <summary>What every builder does: lay out <c>build/NAME/</c> (template plus handler) and run shell steps there.</summary>
-public static class BuildSteps
+internal static class BuildSteps
 {
     /// <summary>A fresh <c>build/NAME/</c>: the template without its handler skeleton, the function's handler in its place.</summary>
     public static string Prepare(StackFile stack, string name, StackFunction function, TemplateManifest template)

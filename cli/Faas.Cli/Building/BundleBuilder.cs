@@ -13,7 +13,7 @@ namespace Faas.Cli.Building;
 /// folder, the template's local build commands run there (output streamed line by line), and the result is packed
 /// as <c>build/NAME/bundle.tar.gz</c> with a <c>faas-bundle.json</c> saying how the watchdog runs it.
 /// </summary>
-public sealed class BundleBuilder : IFunctionBuilder
+internal sealed class BundleBuilder : IFunctionBuilder
 {
     public const string BuilderName = "bundle";
 

@@ -4,7 +4,7 @@ using Faas.Provider.Wire;
 namespace Faas.Cli.Building;
 
 /// <summary>A stack function as the <c>FunctionDeployment</c> the gateway takes.</summary>
-public static class DeploymentFactory
+internal static class DeploymentFactory
 {
     public static FunctionDeployment Create(string name, StackFunction function, string image, string? @namespace) => new()
     {

@@ -14,7 +14,7 @@ namespace Faas.Cli.Building;
 /// the Engine's <c>/build</c> as a tar stream, tagged with the stack's <c>image</c>. Build output is streamed line by
 /// line; a failed build names its step. Pushing sends the image to the registry its name starts with.
 /// </summary>
-public sealed class DockerBuilder(bool offline) : IFunctionBuilder
+internal sealed class DockerBuilder(bool offline) : IFunctionBuilder
 {
     public const string BuilderName = "docker";
 

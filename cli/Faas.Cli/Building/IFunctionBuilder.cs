@@ -8,7 +8,7 @@ namespace Faas.Cli.Building;
 /// How a function's source becomes what a backend runs, and how that reaches the backend: <c>bundle</c> (the local
 /// backend's bundles, uploaded through the gateway) or <c>docker</c> (images built by a Docker Engine, pushed to a registry).
 /// </summary>
-public interface IFunctionBuilder
+internal interface IFunctionBuilder
 {
     string Name { get; }
 
@@ -20,7 +20,7 @@ public interface IFunctionBuilder
 }
 
 /// <summary>The builders by name, for <c>--builder</c>.</summary>
-public static class FunctionBuilders
+internal static class FunctionBuilders
 {
     public const string Default = "bundle";
 

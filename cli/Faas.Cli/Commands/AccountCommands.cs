@@ -5,7 +5,7 @@ using Faas.Cli.Gateway;
 namespace Faas.Cli.Commands;
 
 /// <summary><c>faas login</c> (saved with mode 0600) and <c>faas version</c> (client and gateway).</summary>
-public static class AccountCommands
+internal static class AccountCommands
 {
     public static string ClientVersion => Faas.Conventions.BuildVersion.Of(typeof(AccountCommands).Assembly).ToString();
 

@@ -6,7 +6,7 @@ using Faas.Cli.Stack;
 namespace Faas.Cli.Commands;
 
 /// <summary>Options shared by many commands, and the steps they share: finding the stack, the gateway, the functions to act on.</summary>
-public static class CliOptions
+internal static class CliOptions
 {
     public static readonly Option<string?> Gateway = new("--gateway", "-g") { Description = "Gateway URL (default: FAAS_URL, OPENFAAS_URL, the stack's provider.gateway, http://127.0.0.1:8080)", Recursive = true };
 

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Faas.Cli.Commands;
 
 /// <summary><c>list</c>, <c>describe</c>, <c>remove</c> and <c>scale</c>: functions as the gateway reports them.</summary>
-public static class FunctionCommands
+internal static class FunctionCommands
 {
     public static IEnumerable<Command> Create()
     {

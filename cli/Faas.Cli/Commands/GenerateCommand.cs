@@ -12,7 +12,7 @@ namespace Faas.Cli.Commands;
 /// <c>faas generate</c>: the Kubernetes Deployment and Service of each stack function, as YAML on stdout, the same
 /// objects the Kubernetes backend creates (for GitOps: commit them, let the cluster's tooling apply them).
 /// </summary>
-public static class GenerateCommand
+internal static class GenerateCommand
 {
     public static Command Create()
     {

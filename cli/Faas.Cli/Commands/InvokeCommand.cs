@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace Faas.Cli.Commands;
 
 /// <summary><c>faas invoke NAME</c>: the request body from stdin, the function's answer to stdout; a 4xx/5xx answer exits 1.</summary>
-public static class InvokeCommand
+internal static class InvokeCommand
 {
     public static Command Create()
     {

@@ -5,7 +5,7 @@ using Faas.Conventions;
 namespace Faas.Cli.Commands;
 
 /// <summary><c>faas logs NAME</c>: the function's log lines, <c>--follow</c> to keep streaming.</summary>
-public static class LogsCommand
+internal static class LogsCommand
 {
     public static Command Create()
     {

@@ -5,7 +5,7 @@ using Faas.Cli.Templates;
 namespace Faas.Cli.Commands;
 
 /// <summary><c>faas new NAME --lang LANG</c> and <c>faas template list</c>.</summary>
-public static class NewCommand
+internal static class NewCommand
 {
     public static Command Create()
     {

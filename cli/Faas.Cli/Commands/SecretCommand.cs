@@ -4,7 +4,7 @@ using Faas.Provider.Wire;
 namespace Faas.Cli.Commands;
 
 /// <summary><c>faas secret create|update|list|remove</c>: the value from <c>--from-literal</c>, <c>--from-file</c> or stdin.</summary>
-public static class SecretCommand
+internal static class SecretCommand
 {
     public static Command Create()
     {

@@ -11,7 +11,7 @@ namespace Faas.Cli.Commands;
 /// <c>build</c>, <c>push</c>, <c>deploy</c> and <c>up</c> over the functions of a stack file. Each function's build output
 /// is streamed with its name as a prefix, and each step ends with one progress line per function.
 /// </summary>
-public static class StackCommands
+internal static class StackCommands
 {
     [Flags]
     private enum Steps

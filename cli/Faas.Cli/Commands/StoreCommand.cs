@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Faas.Cli.Commands;
 
 /// <summary><c>faas store list|describe|deploy</c>: the function store, built from source with the templates, offline.</summary>
-public static class StoreCommand
+internal static class StoreCommand
 {
     private static readonly Option<string?> StorePath = new("--store") { Description = "The store's functions.json (default: FAAS_STORE, then the repository's store/)", Recursive = true };
 

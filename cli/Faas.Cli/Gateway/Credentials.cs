@@ -7,7 +7,7 @@ namespace Faas.Cli.Gateway;
 /// Saved logins, one per gateway URL, in <c>$FAAS_CONFIG_DIR/credentials.json</c> (default <c>~/.faas</c>), written
 /// with mode 0600. Without a saved login, <c>FAAS_ADMIN_USER</c>/<c>FAAS_ADMIN_PASSWORD</c> are used if set.
 /// </summary>
-public static class Credentials
+internal static class Credentials
 {
     public static string Directory =>
         Environment.GetEnvironmentVariable("FAAS_CONFIG_DIR") is { Length: > 0 } configured
@@ -47,7 +47,7 @@ public static class Credentials
     private static string Normalize(string gateway) => gateway.TrimEnd('/');
 }
 
-public sealed class SavedLogin
+internal sealed class SavedLogin
 {
     [JsonPropertyName("user")]
     public string User { get; set; } = "";

@@ -13,7 +13,7 @@ namespace Faas.Cli.Gateway;
 /// The OpenFaaS API of one gateway. Every failure becomes a <see cref="CliException"/> naming what was asked and what
 /// the gateway said (its one-line error body), so commands never show a stack trace.
 /// </summary>
-public sealed class GatewayClient : IDisposable
+internal sealed class GatewayClient : IDisposable
 {
     private readonly HttpClient _http;
 
@@ -182,7 +182,7 @@ public sealed class GatewayClient : IDisposable
     }
 }
 
-public sealed class BundleUploaded
+internal sealed class BundleUploaded
 {
     [System.Text.Json.Serialization.JsonPropertyName("image")]
     public string? Image { get; set; }

@@ -3,7 +3,7 @@ using Faas.Cli.Stack;
 namespace Faas.Cli.Gateway;
 
 /// <summary>Which gateway to talk to: <c>--gateway</c>, then <c>FAAS_URL</c>, <c>OPENFAAS_URL</c>, the stack's <c>provider.gateway</c>, then 127.0.0.1:8080.</summary>
-public static class GatewayResolver
+internal static class GatewayResolver
 {
     public const string Default = "http://127.0.0.1:8080";
 

@@ -6,7 +6,7 @@ namespace Faas.Cli.Stack;
 /// <c>${VAR}</c> and <c>${VAR:-default}</c> in stack files, as faas-cli's envsubst does: an unset variable is empty
 /// (or the default), <c>$$</c> is a literal dollar.
 /// </summary>
-public static partial class EnvSubstitution
+internal static partial class EnvSubstitution
 {
     public static string Apply(string text, Func<string, string?> lookup) =>
         Pattern().Replace(text, match =>

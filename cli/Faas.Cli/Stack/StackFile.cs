@@ -1,7 +1,7 @@
 namespace Faas.Cli.Stack;
 
 /// <summary>stack.yml in faas-cli's schema (field names snake_case, as YamlDotNet's underscored convention maps them).</summary>
-public sealed class StackFile
+internal sealed class StackFile
 {
     public string Version { get; set; } = "1.0";
 
@@ -19,28 +19,28 @@ public sealed class StackFile
     public string Directory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
 }
 
-public sealed class StackProvider
+internal sealed class StackProvider
 {
     public string Name { get; set; } = "openfaas";
 
     public string? Gateway { get; set; }
 }
 
-public sealed class StackConfiguration
+internal sealed class StackConfiguration
 {
     public List<TemplateSource> Templates { get; set; } = [];
 
     public List<string> Copy { get; set; } = [];
 }
 
-public sealed class TemplateSource
+internal sealed class TemplateSource
 {
     public string Name { get; set; } = "";
 
     public string Source { get; set; } = "";
 }
 
-public sealed class StackFunction
+internal sealed class StackFunction
 {
     public string? Lang { get; set; }
 
@@ -81,7 +81,7 @@ public sealed class StackFunction
     public bool ReadonlyRootFilesystem { get; set; }
 }
 
-public sealed class StackResources
+internal sealed class StackResources
 {
     public string? Memory { get; set; }
 
@@ -89,7 +89,7 @@ public sealed class StackResources
 }
 
 /// <summary>An <c>environment_file</c>: a YAML file with a top-level <c>environment</c> map.</summary>
-public sealed class EnvironmentFile
+internal sealed class EnvironmentFile
 {
     public Dictionary<string, string> Environment { get; set; } = [];
 }

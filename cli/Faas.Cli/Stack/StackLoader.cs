@@ -10,7 +10,7 @@ namespace Faas.Cli.Stack;
 /// Reads stack.yml strictly: <c>${VAR}</c> substitution first, then YAML where an unknown field or a type mismatch
 /// is an error naming the file, line and column; then the checks faas-cli makes (version, provider, handlers).
 /// </summary>
-public static partial class StackLoader
+internal static partial class StackLoader
 {
     public static readonly string[] DefaultNames = ["stack.yaml", "stack.yml"];
 

@@ -10,7 +10,7 @@ namespace Faas.Cli.Store;
 /// the file) so that each function can be built from its source with the templates, offline. Found at
 /// <c>$FAAS_STORE</c> (a path), else the repository's <c>store/functions.json</c>, else the store built into the executable.
 /// </summary>
-public sealed class StoreCatalog
+internal sealed class StoreCatalog
 {
     private StoreCatalog(string path, StoreCatalogFile file)
     {
@@ -49,7 +49,7 @@ public sealed class StoreCatalog
         ?? throw CliException.BadInput($"the store has no function named {name}: see 'faas store list'");
 }
 
-public sealed class StoreCatalogFile
+internal sealed class StoreCatalogFile
 {
     [JsonPropertyName("version")]
     public string Version { get; set; } = "0.2.1";
@@ -59,7 +59,7 @@ public sealed class StoreCatalogFile
 }
 
 /// <summary>One store entry: OpenFaaS's <c>StoreFunction</c> fields, plus how to build it here.</summary>
-public sealed class StoreFunction
+internal sealed class StoreFunction
 {
     [JsonPropertyName("title")]
     public string Title { get; set; } = "";

@@ -5,7 +5,7 @@ using Faas.Provider.Validation;
 namespace Faas.Cli.Templates;
 
 /// <summary><c>faas new</c>: the template's handler skeleton copied into <c>./NAME</c>, and the function added to the stack file.</summary>
-public static class Scaffolder
+internal static class Scaffolder
 {
     public static string Create(string name, TemplateManifest template, string stackPath)
     {

@@ -12,7 +12,7 @@ namespace Faas.Cli.Templates;
 /// <c>$FAAS_TEMPLATES</c>, the <c>templates/</c> folder of this repository (found above the executable or the current
 /// directory), then the templates built into the executable.
 /// </summary>
-public sealed class TemplateCatalog
+internal sealed class TemplateCatalog
 {
     private static readonly IDeserializer Yaml = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
 

@@ -4,7 +4,7 @@ namespace Faas.Cli.Templates;
 /// A template's <c>template.yml</c>: OpenFaaS's fields (<c>language</c>, <c>fprocess</c> for the image,
 /// <c>welcome_message</c>, <c>handler_folder</c>) plus <c>local</c>: how the local backend builds and runs it as a bundle.
 /// </summary>
-public sealed class TemplateManifest
+internal sealed class TemplateManifest
 {
     public string Language { get; set; } = "";
 
@@ -29,14 +29,14 @@ public sealed class TemplateManifest
     public string Directory { get; set; } = "";
 }
 
-public sealed class BuildOption
+internal sealed class BuildOption
 {
     public string Name { get; set; } = "";
 
     public List<string> Packages { get; set; } = [];
 }
 
-public sealed class DockerBuild
+internal sealed class DockerBuild
 {
     /// <summary>Shell commands run in the build directory before the image build (for example a self-contained .NET publish).</summary>
     public List<string> Prebuild { get; set; } = [];
@@ -45,7 +45,7 @@ public sealed class DockerBuild
     public Dictionary<string, string> OfflineBuildArgs { get; set; } = [];
 }
 
-public sealed class LocalBuild
+internal sealed class LocalBuild
 {
     /// <summary>The watchdog mode the bundle runs in.</summary>
     public string Mode { get; set; } = "streaming";

@@ -5,7 +5,7 @@ using Faas.Provider.Wire;
 namespace Faas.Gateway.Admin;
 
 /// <summary>GET <c>/system/info</c>, shaped as the OpenFaaS gateway's: the provider's info, the gateway's version, the architecture.</summary>
-public sealed record GatewayInfo
+internal sealed record GatewayInfo
 {
     public static readonly VersionInfo GatewayVersion = VersionInfo.Of(typeof(GatewayInfo).Assembly);
 
@@ -22,7 +22,7 @@ public sealed record GatewayInfo
 }
 
 /// <summary>The answer to a bundle upload: the image reference to deploy.</summary>
-public sealed record BundleStored
+internal sealed record BundleStored
 {
     [JsonPropertyName("image")]
     public string Image { get; init; } = "";

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace Faas.Gateway.Admin;
 
 /// <summary>Reads a request body as one of the wire types; malformed JSON is a 400 naming where it broke.</summary>
-public static class JsonBody
+internal static class JsonBody
 {
     public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {

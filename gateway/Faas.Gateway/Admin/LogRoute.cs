@@ -6,7 +6,7 @@ using Faas.Provider.Wire;
 namespace Faas.Gateway.Admin;
 
 /// <summary>GET <c>/system/logs</c>: newline-delimited JSON log messages (<c>name</c>, <c>namespace</c>, <c>tail</c>, <c>follow</c>, <c>since</c>, <c>instance</c>).</summary>
-public static class LogRoute
+internal static class LogRoute
 {
     public static async Task StreamAsync(HttpContext context, IFunctionProvider provider)
     {

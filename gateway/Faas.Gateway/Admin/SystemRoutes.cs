@@ -12,7 +12,7 @@ namespace Faas.Gateway.Admin;
 /// fields and status codes as the OpenFaaS gateway and faas-netes (202 for accepted changes, 201 for a created
 /// secret), plus the local backend's bundle upload.
 /// </summary>
-public static class SystemRoutes
+internal static class SystemRoutes
 {
     public static void Map(IEndpointRouteBuilder app)
     {

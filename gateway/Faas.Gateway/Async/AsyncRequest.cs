@@ -3,7 +3,7 @@ using Faas.Provider;
 namespace Faas.Gateway.Async;
 
 /// <summary>An accepted asynchronous invocation: everything needed to make the call later and report its result.</summary>
-public sealed record AsyncRequest
+internal sealed record AsyncRequest
 {
     public required string CallId { get; init; }
 

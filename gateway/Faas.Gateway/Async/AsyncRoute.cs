@@ -15,7 +15,7 @@ namespace Faas.Gateway.Async;
 /// <c>DELETE /async-function/CALL-ID</c> cancels a request still waiting: 204; 404 if none waits by that id; 409 if a
 /// worker has taken it.
 /// </summary>
-public static class AsyncRoute
+internal static class AsyncRoute
 {
     private const string CallbackHeader = "X-Callback-Url";
 

@@ -7,7 +7,7 @@ namespace Faas.Gateway.Async;
 /// POSTs an async call's result to its <c>X-Callback-Url</c> with OpenFaaS' headers (<c>X-Call-Id</c>,
 /// <c>X-Function-Name</c>, <c>X-Function-Status</c>, <c>X-Duration-Seconds</c>), trying three times with backoff.
 /// </summary>
-public sealed partial class CallbackSender(ILogger<CallbackSender> log) : IDisposable
+internal sealed partial class CallbackSender(ILogger<CallbackSender> log) : IDisposable
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
 

@@ -3,7 +3,7 @@ using Faas.Provider;
 namespace Faas.Gateway.Async;
 
 /// <summary>Where accepted async requests wait: JetStream (durable) or an in-process queue (not durable).</summary>
-public interface IAsyncQueue
+internal interface IAsyncQueue
 {
     /// <summary>A short description for logs and <c>/system/info</c>.</summary>
     string Description { get; }
@@ -26,7 +26,7 @@ public interface IAsyncQueue
 }
 
 /// <summary>What became of a cancellation.</summary>
-public enum CancelOutcome
+internal enum CancelOutcome
 {
     /// <summary>It was waiting and will never run.</summary>
     Cancelled,
@@ -39,7 +39,7 @@ public enum CancelOutcome
 }
 
 /// <summary>A request taken from the queue by the worker, and what the worker does with it in the end.</summary>
-public interface IQueuedRequest
+internal interface IQueuedRequest
 {
     AsyncRequest Request { get; }
 
@@ -63,4 +63,4 @@ public interface IQueuedRequest
 }
 
 /// <summary>A function's answer to an async call, as its callback carries it.</summary>
-public sealed record AsyncResult(int Status, ReadOnlyMemory<byte> Body, string? ContentType);
+internal sealed record AsyncResult(int Status, ReadOnlyMemory<byte> Body, string? ContentType);

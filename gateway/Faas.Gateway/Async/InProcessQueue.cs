@@ -8,7 +8,7 @@ namespace Faas.Gateway.Async;
 /// The queue when no NATS is configured: the same API in memory. It is not durable: requests waiting in it are lost
 /// if the gateway stops. Requests that exhaust their attempts are logged.
 /// </summary>
-public sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
+internal sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
 {
     private readonly Channel<Entry> _ready = Channel.CreateUnbounded<Entry>();
     private readonly ConcurrentDictionary<string, Entry> _waiting = new();

@@ -16,7 +16,7 @@ namespace Faas.Gateway.Async;
 /// included), one that fails in an unexpected way, and one whose callback cannot be delivered go to the dead letters
 /// with the reason (and the function's answer, when there is one).
 /// </summary>
-public sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker invoker, CallbackSender callbacks, IOptions<AsyncOptions> options, ILogger<QueueWorker> log) : BackgroundService
+internal sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker invoker, CallbackSender callbacks, IOptions<AsyncOptions> options, ILogger<QueueWorker> log) : BackgroundService
 {
     private static readonly HashSet<HttpStatusCode> Retryable =
         [HttpStatusCode.TooManyRequests, HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout];

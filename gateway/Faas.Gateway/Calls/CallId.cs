@@ -6,7 +6,7 @@ namespace Faas.Gateway.Calls;
 /// every invocation, and a call id names a request without guarding anything. A caller's own is checked: it becomes
 /// part of a NATS subject and of log lines, so only a short word of safe characters is taken.
 /// </summary>
-public static class CallId
+internal static class CallId
 {
     public const string Header = "X-Call-Id";
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Faas.Gateway.Calls;
 
 /// <summary>How <c>/function/</c> and <c>/async-function/</c> routes name a function and what follows it.</summary>
-public static class FunctionRoute
+internal static class FunctionRoute
 {
     /// <summary>"name" or "name.namespace", as OpenFaaS routes them.</summary>
     public static FunctionKey Parse(string function)

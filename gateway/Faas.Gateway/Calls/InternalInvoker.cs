@@ -8,7 +8,7 @@ namespace Faas.Gateway.Calls;
 /// <c>/function/</c> route on loopback, so such a call takes exactly the path of any other: scale from zero, balancing,
 /// timeouts, metrics, tracing.
 /// </summary>
-public sealed class InternalInvoker(IServer server, Faas.Gateway.Security.InternalCaller internalCaller) : IDisposable
+internal sealed class InternalInvoker(IServer server, Faas.Gateway.Security.InternalCaller internalCaller) : IDisposable
 {
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
     {

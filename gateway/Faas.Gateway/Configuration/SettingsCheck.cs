@@ -6,7 +6,7 @@ namespace Faas.Gateway.Configuration;
 /// Settings that would quietly stop work (a queue worker that takes nothing, a timeout of zero, a window of nothing)
 /// are refused at start: the gateway exits 2 with one line naming the setting, its value and what it must be.
 /// </summary>
-public static class SettingsCheck
+internal static class SettingsCheck
 {
     /// <exception cref="ArgumentException">The first setting out of range.</exception>
     public static void Validate(GatewayOptions gateway, AsyncOptions async)

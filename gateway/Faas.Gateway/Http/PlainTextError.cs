@@ -1,7 +1,7 @@
 namespace Faas.Gateway.Http;
 
 /// <summary>How the gateway answers a failure, as OpenFaaS does: a status code and a one-line plain-text body.</summary>
-public static class PlainTextError
+internal static class PlainTextError
 {
     public static Task WriteAsync(HttpContext context, int status, string message)
     {

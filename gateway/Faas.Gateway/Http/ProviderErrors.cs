@@ -3,7 +3,7 @@ using Faas.Provider;
 namespace Faas.Gateway.Http;
 
 /// <summary>Maps the provider's typed failures to OpenFaaS' status codes, with the provider's one-line message as a plain-text body.</summary>
-public sealed class ProviderErrors(RequestDelegate next)
+internal sealed class ProviderErrors(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {

@@ -9,7 +9,7 @@ namespace Faas.Gateway.Invoke;
 /// own <c>traceparent</c>. With nothing listening no span is recorded: a caller's context passes through unchanged
 /// and a request without one gets a new trace, so the function's own spans still join up.
 /// </summary>
-public static class InvocationTracing
+internal static class InvocationTracing
 {
     public const string SourceName = "Faas.Gateway";
 

@@ -3,7 +3,7 @@ using Faas.Provider;
 namespace Faas.Gateway.Invoke;
 
 /// <summary>A ready replica and the requests this gateway has in flight to it, for least-in-flight balancing.</summary>
-public sealed class ReplicaLoad(ReplicaEndpoint endpoint)
+internal sealed class ReplicaLoad(ReplicaEndpoint endpoint)
 {
     private int _inFlight;
 

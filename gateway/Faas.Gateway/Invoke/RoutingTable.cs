@@ -7,7 +7,7 @@ namespace Faas.Gateway.Invoke;
 /// The ready replicas of every function, kept current by the provider's change feed (a hosted service), and
 /// the choice among them: the fewest requests in flight, round robin among ties. Reads take no lock.
 /// </summary>
-public sealed class RoutingTable(IFunctionProvider provider) : BackgroundService
+internal sealed class RoutingTable(IFunctionProvider provider) : BackgroundService
 {
     private readonly ConcurrentDictionary<FunctionKey, Route> _routes = new();
     private readonly ConcurrentDictionary<FunctionKey, TaskCompletionSource> _readyWaiters = new();

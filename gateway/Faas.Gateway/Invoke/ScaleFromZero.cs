@@ -13,7 +13,7 @@ namespace Faas.Gateway.Invoke;
 /// the provider for <c>com.openfaas.scale.min</c> (at least one), then waits until a replica is ready. Concurrent
 /// requests for one function share one scale-up and one wait; none of them can cancel it for the others.
 /// </summary>
-public sealed class ScaleFromZero(
+internal sealed class ScaleFromZero(
     IFunctionProvider provider,
     RoutingTable routes,
     GatewayMetrics metrics,

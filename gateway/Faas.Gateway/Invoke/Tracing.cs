@@ -6,7 +6,7 @@ using OpenTelemetry.Trace;
 namespace Faas.Gateway.Invoke;
 
 /// <summary>Sends invocation spans to an OpenTelemetry collector over OTLP/HTTP (protobuf), batched; flushed when the gateway stops.</summary>
-public static class Tracing
+internal static class Tracing
 {
     /// <param name="endpoint">The collector's base URL (as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, e.g. http://127.0.0.1:4318) or its full traces URL.</param>
     public static TracerProvider ExportTo(string endpoint)

@@ -8,7 +8,7 @@ namespace Faas.Gateway.Messaging;
 /// background and keeps reconnecting with backoff, so NATS being down, late or gone for a while degrades async
 /// invocation and topic triggers (503s, a health detail, a metric) and never the gateway's start or its sync traffic.
 /// </summary>
-public sealed partial class NatsLink : BackgroundService
+internal sealed partial class NatsLink : BackgroundService
 {
     private readonly NatsConnection _connection;
     private readonly ILogger<NatsLink> _log;

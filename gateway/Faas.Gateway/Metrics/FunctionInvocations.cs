@@ -8,7 +8,7 @@ namespace Faas.Gateway.Metrics;
 /// call: label lookups were most of the library's cost on this path) and plain started/in-flight counts, which the
 /// autoscaler and the admin API's <c>invocationCount</c> read instead of metric objects.
 /// </summary>
-public sealed class FunctionInvocations
+internal sealed class FunctionInvocations
 {
     private readonly Counter.Child _startedTotal;
     private readonly Gauge.Child _inFlightGauge;

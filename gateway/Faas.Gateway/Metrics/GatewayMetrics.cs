@@ -10,7 +10,7 @@ namespace Faas.Gateway.Metrics;
 /// with faas-netes), plus an in-flight gauge. Only functions that exist are counted, so invoking random names
 /// cannot grow the label set. Served on the public <c>/metrics</c> (prometheus-net).
 /// </summary>
-public sealed class GatewayMetrics
+internal sealed class GatewayMetrics
 {
     /// <summary>What Prometheus' text exposition is served as.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";

@@ -13,7 +13,7 @@ namespace Faas.Gateway.Scaling;
 /// <see cref="ScalingDecider"/>, scale through <see cref="IFunctionProvider"/> when the answer differs, and log the
 /// decision with its inputs. The last decision per function is kept for <c>/system/function/NAME</c> and metrics.
 /// </summary>
-public sealed class Autoscaler(IFunctionProvider provider, LoadMeter meter, GatewayMetrics metrics, IOptions<AutoscalingOptions> options, TimeProvider time, ILogger<Autoscaler> log) : BackgroundService
+internal sealed class Autoscaler(IFunctionProvider provider, LoadMeter meter, GatewayMetrics metrics, IOptions<AutoscalingOptions> options, TimeProvider time, ILogger<Autoscaler> log) : BackgroundService
 {
     private readonly ConcurrentDictionary<FunctionKey, (ScalingPolicy Policy, ScalingDecision Decision, DateTimeOffset At)> _last = new();
 

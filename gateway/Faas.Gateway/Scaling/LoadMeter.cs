@@ -10,7 +10,7 @@ namespace Faas.Gateway.Scaling;
 /// the gateway's in-flight count, or requests per second from its started-invocations count over a sliding window.
 /// Also says whether anything arrived since the last measurement (for scale to zero).
 /// </summary>
-public sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
+internal sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
 {
     private readonly Dictionary<FunctionKey, Queue<(DateTimeOffset At, long Started)>> _history = [];
 

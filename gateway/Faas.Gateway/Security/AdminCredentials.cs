@@ -8,7 +8,7 @@ namespace Faas.Gateway.Security;
 /// files in the secrets directory (<c>basic_auth_user</c>/<c>basic_auth_password</c>, or OpenFaaS' <c>basic-auth-user</c>/
 /// <c>basic-auth-password</c>), else generated on first run and stored with mode 0600 under the state directory.
 /// </summary>
-public sealed class AdminCredentials
+internal sealed class AdminCredentials
 {
     public const string DefaultUser = "admin";
 

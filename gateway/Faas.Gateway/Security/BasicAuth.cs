@@ -8,7 +8,7 @@ namespace Faas.Gateway.Security;
 /// <see cref="GatewayOptions.AuthenticateInvocations"/> asks for the admin credentials there too; the gateway's own
 /// invocations pass with their <see cref="InternalCaller"/> token instead.
 /// </summary>
-public sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials, InternalCaller internalCaller, IOptions<GatewayOptions> options)
+internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials, InternalCaller internalCaller, IOptions<GatewayOptions> options)
 {
     public Task InvokeAsync(HttpContext context)
     {

@@ -9,7 +9,7 @@ namespace Faas.Gateway.Security;
 /// loopback in <see cref="Header"/>. The header is removed from every request before it is routed, so no function
 /// ever sees it, and a caller cannot use a token it was never given.
 /// </summary>
-public sealed class InternalCaller
+internal sealed class InternalCaller
 {
     public const string Header = "X-Faas-Internal-Token";
 

@@ -11,7 +11,7 @@ namespace Faas.Gateway.Triggers;
 /// boundary, a POST with no body and <c>X-Connector: cron</c>, as OpenFaaS' cron-connector sends. Definitions are read
 /// from the provider each minute, so deploying, updating or removing a function takes effect at the next minute.
 /// </summary>
-public sealed class CronTriggers(IFunctionProvider provider, InternalInvoker invoker, GatewayMetrics metrics, TimeProvider time, ILogger<CronTriggers> log) : BackgroundService
+internal sealed class CronTriggers(IFunctionProvider provider, InternalInvoker invoker, GatewayMetrics metrics, TimeProvider time, ILogger<CronTriggers> log) : BackgroundService
 {
     public const string TriggerName = "cron";
 

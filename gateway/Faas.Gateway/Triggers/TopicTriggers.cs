@@ -14,7 +14,7 @@ namespace Faas.Gateway.Triggers;
 /// subscriptions follow the deployed functions (re-read every <see cref="RefreshInterval"/>), in a queue group so that
 /// several gateways share the work rather than repeat it. Active only with NATS configured.
 /// </summary>
-public sealed partial class TopicTriggers(IFunctionProvider provider, IServiceProvider services, InternalInvoker invoker, GatewayMetrics metrics, ILogger<TopicTriggers> log) : BackgroundService
+internal sealed partial class TopicTriggers(IFunctionProvider provider, IServiceProvider services, InternalInvoker invoker, GatewayMetrics metrics, ILogger<TopicTriggers> log) : BackgroundService
 {
     public const string TriggerName = "topic";
 

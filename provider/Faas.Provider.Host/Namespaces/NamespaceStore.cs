@@ -9,7 +9,7 @@ namespace Faas.Provider.Host.Namespaces;
 /// The namespaces made through the API, one JSON file each under <c>namespaces/</c>, with their labels and
 /// annotations. A namespace exists while it has a file here, or holds functions, or is the default.
 /// </summary>
-public sealed class NamespaceStore(StateDirectory state)
+internal sealed class NamespaceStore(StateDirectory state)
 {
     private readonly Lock _lock = new();
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Faas.Provider.Host.Supervision;
 
 /// <summary>Polls a replica's <c>/_/health</c> on the host's loopback until it answers 200 (every few milliseconds: this is on the cold-start path).</summary>
-public static class HealthProbe
+internal static class HealthProbe
 {
     private static readonly HttpClient Client = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
     {

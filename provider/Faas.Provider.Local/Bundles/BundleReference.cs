@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Faas.Provider.Local.Bundles;
 
 /// <summary>An image reference naming a stored bundle: <c>bundle:NAME@sha256:HEX</c>.</summary>
-public static partial class BundleReference
+internal static partial class BundleReference
 {
     public const string Prefix = "bundle:";
 

@@ -13,7 +13,7 @@ namespace Faas.Provider.Local.Bundles;
 /// An archive is refused whole (nothing stored) if it is too large, not a gzipped tar, has entries that
 /// leave its root (absolute paths, <c>..</c>, links, devices) or lacks a valid <c>faas-bundle.json</c>.
 /// </summary>
-public sealed class BundleStore(StateDirectory state, long maxBytes) : IBundleStore
+internal sealed class BundleStore(StateDirectory state, long maxBytes) : IBundleStore
 {
     public const string ManifestName = "faas-bundle.json";
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Faas.Provider.Local.Isolation;
 
 /// <summary>The unprivileged user and group replicas run as when the gateway runs as root (<c>UID:GID</c>, default <c>65534:65534</c>, nobody).</summary>
-public sealed record FunctionUser(int Uid, int Gid)
+internal sealed record FunctionUser(int Uid, int Gid)
 {
     public static FunctionUser Nobody { get; } = new(65534, 65534);
 

@@ -9,7 +9,7 @@ namespace Faas.Provider.Local.Logs;
 /// One function's output: every replica's lines as JSON objects (the wire's LogMessage) appended to a file
 /// rotated past a size limit (one previous file kept), and pushed to anyone following.
 /// </summary>
-public sealed class FunctionLog(string path, long maxBytes) : IDisposable
+internal sealed class FunctionLog(string path, long maxBytes) : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly List<Channel<LogMessage>> _followers = [];

@@ -8,7 +8,7 @@ namespace Faas.Provider.Local.Replicas;
 /// replica's PID is recorded under <c>run/INSTANCE</c>; a recorded process is killed (with its group) only if
 /// its environment still carries that <c>FAAS_REPLICA_ID</c>, so a reused PID is never touched.
 /// </summary>
-public static class OrphanReaper
+internal static class OrphanReaper
 {
     public static int KillLeftovers(string runDirectory)
     {

@@ -10,7 +10,7 @@ namespace Faas.Provider.Wire;
 /// <c>&gt;</c>, <c>&amp;</c> and U+2028/U+2029 are escaped (lower-case <c>\u00XX</c>), everything else as it is. OpenFaaS
 /// clients compare the strings they get, and .NET's default escapes far more (<c>+</c> as <c>\u002B</c>).
 /// </summary>
-public sealed class GoJsonEncoder : JavaScriptEncoder
+internal sealed class GoJsonEncoder : JavaScriptEncoder
 {
     public static GoJsonEncoder Instance { get; } = new();
 
@@ -62,7 +62,7 @@ public sealed class GoJsonEncoder : JavaScriptEncoder
 }
 
 /// <summary>Times as Go writes a <c>time.Time</c>: RFC 3339 in UTC with <c>Z</c>, fractional seconds without trailing zeros.</summary>
-public sealed class GoTimeConverter : JsonConverter<DateTimeOffset>
+internal sealed class GoTimeConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);

@@ -4,7 +4,7 @@ using System.Text;
 namespace Faas.Proxy.Http1;
 
 /// <summary>The <c>Date</c> header line (RFC 9110 §6.6.1), re-encoded at most once a second, as Kestrel does.</summary>
-public static class DateHeader
+internal static class DateHeader
 {
     private static readonly Lock Gate = new();
     private static byte[] _line = [];

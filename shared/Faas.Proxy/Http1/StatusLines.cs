@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Faas.Proxy.Http1;
 
 /// <summary>HTTP/1.1 status lines with the standard reason phrases (as Kestrel writes them), encoded once per code.</summary>
-public static class StatusLines
+internal static class StatusLines
 {
     private static readonly byte[]?[] Cache = new byte[]?[1000];
 

@@ -1,7 +1,7 @@
 namespace Faas.Proxy.Upstream;
 
 /// <summary>An upstream response's status line and headers, in the order received.</summary>
-public sealed class ResponseHead(int statusCode, List<KeyValuePair<string, string>> headers)
+internal sealed class ResponseHead(int statusCode, List<KeyValuePair<string, string>> headers)
 {
     public int StatusCode { get; } = statusCode;
 

@@ -1,4 +1,4 @@
 namespace Faas.Proxy.Upstream;
 
 /// <summary>The upstream broke HTTP/1.1 (malformed or oversized head, bad chunk framing, truncated body).</summary>
-public sealed class UpstreamProtocolException(string message) : IOException(message);
+internal sealed class UpstreamProtocolException(string message) : IOException(message);

@@ -1,4 +1,3 @@
-using Faas.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace Faas.Cli.Tests.Commands;

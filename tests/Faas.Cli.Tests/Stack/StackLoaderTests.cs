@@ -1,5 +1,4 @@
 using Faas.Cli.Stack;
-using Faas.Testing;
 
 namespace Faas.Cli.Tests.Stack;
 

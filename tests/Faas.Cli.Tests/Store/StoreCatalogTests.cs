@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Faas.Cli.Store;
-using Faas.Testing;
 
 namespace Faas.Cli.Tests.Store;
 

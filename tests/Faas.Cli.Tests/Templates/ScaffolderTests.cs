@@ -1,6 +1,5 @@
 using Faas.Cli.Stack;
 using Faas.Cli.Templates;
-using Faas.Testing;
 
 namespace Faas.Cli.Tests.Templates;
 

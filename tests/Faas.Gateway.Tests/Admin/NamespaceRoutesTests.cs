@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Admin;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Admin;
 

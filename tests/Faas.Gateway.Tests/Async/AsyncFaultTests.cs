@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using Faas.Gateway.Async;
 using Faas.Provider;
-using Faas.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NATS.Client.Core;
 using NATS.Client.JetStream;

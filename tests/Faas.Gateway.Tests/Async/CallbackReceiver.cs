@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Faas.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

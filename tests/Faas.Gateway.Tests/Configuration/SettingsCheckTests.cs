@@ -1,6 +1,5 @@
 using Faas.Gateway.Async;
 using Faas.Gateway.Configuration;
-using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Configuration;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Faas.Gateway.Tests.Async;
-using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Drills;
 

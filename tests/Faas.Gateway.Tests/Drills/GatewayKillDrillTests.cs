@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Faas.Gateway.Tests.Async;
-using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Drills;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Invoke;
 

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Invoke;
 

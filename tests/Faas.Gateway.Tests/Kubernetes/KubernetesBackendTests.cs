@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Faas.Testing;
+using Faas.Harness.Kubernetes;
 using Faas.Testing.Kubernetes;
 using k8s;
 using k8s.Models;

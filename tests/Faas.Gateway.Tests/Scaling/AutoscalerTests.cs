@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Faas.Gateway.Tests.Async;
-using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Scaling;
 

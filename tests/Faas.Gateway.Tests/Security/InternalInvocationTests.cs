@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Faas.Gateway.Tests.Async;
 using Faas.Gateway.Triggers;
-using Faas.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Faas.Gateway.Tests.Security;

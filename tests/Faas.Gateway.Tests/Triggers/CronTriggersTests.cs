@@ -1,5 +1,4 @@
 using Faas.Gateway.Triggers;
-using Faas.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Faas.Gateway.Tests.Triggers;

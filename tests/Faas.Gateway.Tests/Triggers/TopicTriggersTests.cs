@@ -1,7 +1,6 @@
 using System.Text;
 using Faas.Gateway.Triggers;
 using NATS.Client.Core;
-using Faas.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Faas.Gateway.Tests.Triggers;

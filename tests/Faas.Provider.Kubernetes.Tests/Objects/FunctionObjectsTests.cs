@@ -77,7 +77,7 @@ public sealed class FunctionObjectsTests
 
     private static void AssertGolden(string file, JsonNode actual)
     {
-        var path = Path.Combine(Faas.Testing.RepoPaths.Root, "tests", "Faas.Provider.Kubernetes.Tests", "Objects", "golden", file);
+        var path = Path.Combine(Faas.Harness.RepoPaths.Root, "tests", "Faas.Provider.Kubernetes.Tests", "Objects", "golden", file);
         var text = actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         if (Environment.GetEnvironmentVariable("FAAS_UPDATE_GOLDEN") == "1")
         {

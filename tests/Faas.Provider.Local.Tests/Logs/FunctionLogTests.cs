@@ -1,6 +1,5 @@
 using Faas.Provider.Local.Logs;
 using Faas.Provider.Wire;
-using Faas.Testing;
 
 namespace Faas.Provider.Local.Tests.Logs;
 

@@ -18,7 +18,7 @@ internal static class TestLogs
 
     public static async Task WaitForLineAsync(IFunctionProvider provider, string name, string text)
     {
-        var found = await Faas.Testing.ProcessTable.EventuallyAsync(
+        var found = await Faas.Harness.ProcessTable.EventuallyAsync(
             async () => (await ReadAllAsync(provider, name)).Any(m => m.Text.Contains(text, StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
         Assert.True(found, $"no log line of {name} contains '{text}'");
     }

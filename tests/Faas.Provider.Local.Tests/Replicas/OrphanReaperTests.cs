@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Faas.Provider.Local.Replicas;
-using Faas.Testing;
 
 namespace Faas.Provider.Local.Tests.Replicas;
 

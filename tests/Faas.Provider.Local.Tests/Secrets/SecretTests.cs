@@ -1,5 +1,4 @@
 using Faas.Provider.Wire;
-using Faas.Testing;
 
 namespace Faas.Provider.Local.Tests.Secrets;
 

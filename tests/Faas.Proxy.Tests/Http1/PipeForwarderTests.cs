@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using System.Text;
 using Faas.Proxy.Http1;
 using Faas.Proxy.Upstream;
-using Faas.Testing;
 
 namespace Faas.Proxy.Tests.Http1;
 

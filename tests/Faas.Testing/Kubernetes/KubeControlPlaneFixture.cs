@@ -1,3 +1,4 @@
+using Faas.Harness.Kubernetes;
 using Xunit;
 
 namespace Faas.Testing.Kubernetes;

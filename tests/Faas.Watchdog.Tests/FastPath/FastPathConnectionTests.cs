@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Faas.Testing;
 using Faas.Watchdog.Tests.Modes;
 
 namespace Faas.Watchdog.Tests.FastPath;

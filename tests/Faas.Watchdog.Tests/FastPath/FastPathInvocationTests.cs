@@ -1,4 +1,3 @@
-using Faas.Testing;
 using Faas.Watchdog.Tests.Modes;
 
 namespace Faas.Watchdog.Tests.FastPath;

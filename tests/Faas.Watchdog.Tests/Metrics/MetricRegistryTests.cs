@@ -1,5 +1,4 @@
 using Faas.Watchdog.Metrics.Exposition;
-using Faas.Testing;
 
 namespace Faas.Watchdog.Tests.Metrics;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Faas.Testing;
 
 namespace Faas.Watchdog.Tests.Modes;
 

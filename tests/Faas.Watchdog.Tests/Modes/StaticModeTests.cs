@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using Faas.Testing;
 
 namespace Faas.Watchdog.Tests.Modes;
 

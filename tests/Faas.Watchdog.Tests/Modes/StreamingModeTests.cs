@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Faas.Testing;
 
 namespace Faas.Watchdog.Tests.Modes;
 

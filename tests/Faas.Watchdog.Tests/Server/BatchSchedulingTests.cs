@@ -1,4 +1,3 @@
-using Faas.Testing;
 
 namespace Faas.Watchdog.Tests.Server;
 

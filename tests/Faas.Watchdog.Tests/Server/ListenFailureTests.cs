@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Faas.Testing;
 
 namespace Faas.Watchdog.Tests.Server;
 

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Faas.Testing;
 
 namespace Faas.Watchdog.Tests.Server;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Faas.Testing;
 
 namespace Faas.Watchdog.Tests.Server;
 

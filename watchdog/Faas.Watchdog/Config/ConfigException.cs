@@ -1,7 +1,7 @@
 namespace Faas.Watchdog.Config;
 
 /// <summary>A configuration value that cannot be used; the message names the variable, the value and the accepted form.</summary>
-public sealed class ConfigException(string variable, string? value, string acceptedForm)
+internal sealed class ConfigException(string variable, string? value, string acceptedForm)
     : Exception(value is null
         ? $"{variable} is required: expected {acceptedForm}"
         : $"invalid {variable}=\"{value}\": expected {acceptedForm}")

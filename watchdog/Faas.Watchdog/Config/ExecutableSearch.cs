@@ -4,7 +4,7 @@ namespace Faas.Watchdog.Config;
 /// Finds a program on PATH once, at start-up, so each fork runs it by absolute path instead of trying every
 /// PATH entry per request (eight failed execve calls per invocation on a typical PATH).
 /// </summary>
-public static class ExecutableSearch
+internal static class ExecutableSearch
 {
     public static string? Resolve(string program, string? path)
     {

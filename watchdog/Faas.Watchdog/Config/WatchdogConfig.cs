@@ -3,7 +3,7 @@ using System.Net;
 namespace Faas.Watchdog.Config;
 
 /// <summary>The watchdog's configuration, parsed once from the environment at start-up and never changed.</summary>
-public sealed record WatchdogConfig
+internal sealed record WatchdogConfig
 {
     public required WatchdogMode Mode { get; init; }
 

@@ -8,7 +8,7 @@ namespace Faas.Watchdog.Config;
 /// Reads the watchdog's configuration from environment variables with of-watchdog's names and defaults.
 /// Every problem is a <see cref="ConfigException"/> naming the variable, its value and the accepted form.
 /// </summary>
-public static class WatchdogConfigParser
+internal static class WatchdogConfigParser
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 

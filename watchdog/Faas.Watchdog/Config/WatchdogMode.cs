@@ -1,7 +1,7 @@
 namespace Faas.Watchdog.Config;
 
 /// <summary>How the watchdog runs the function (of-watchdog's modes, minus the Go-only inproc and the never-built afterburn).</summary>
-public enum WatchdogMode
+internal enum WatchdogMode
 {
     /// <summary>One process per request; stdout is streamed to the response as it is produced.</summary>
     Streaming,

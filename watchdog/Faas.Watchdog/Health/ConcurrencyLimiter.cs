@@ -1,7 +1,7 @@
 namespace Faas.Watchdog.Health;
 
 /// <summary>Admits at most <c>max_inflight</c> concurrent invocations (0 = unlimited) and counts those in flight.</summary>
-public sealed class ConcurrencyLimiter(int maxInflight)
+internal sealed class ConcurrencyLimiter(int maxInflight)
 {
     private int _inflight;
 

@@ -4,7 +4,7 @@ namespace Faas.Watchdog.Health;
 /// Whether this replica should receive traffic: the function is ready and the watchdog is not shutting down.
 /// Mirrors readiness in the lock file (unless suppressed) so exec probes and Docker HEALTHCHECKs agree with /_/health.
 /// </summary>
-public sealed class ReplicaHealth(string lockFilePath, bool suppressLock)
+internal sealed class ReplicaHealth(string lockFilePath, bool suppressLock)
 {
     private volatile bool _functionReady;
     private volatile bool _shuttingDown;

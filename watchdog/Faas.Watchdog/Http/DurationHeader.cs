@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Faas.Watchdog.Http;
 
 /// <summary>X-Duration-Seconds, in Go's %f form as of-watchdog writes it.</summary>
-public static class DurationHeader
+internal static class DurationHeader
 {
     public const string Name = "X-Duration-Seconds";
 

@@ -1,4 +1,4 @@
 namespace Faas.Watchdog.Http;
 
 /// <summary>When the watchdog began serving an invocation; a request feature so modes can report X-Duration-Seconds without a closure per request.</summary>
-public sealed record InvocationStart(long Timestamp);
+internal sealed record InvocationStart(long Timestamp);

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace Faas.Watchdog.Http;
 
 /// <summary>Short plain-text answers for errors the watchdog itself produces (marked with X-OpenFaaS-Internal).</summary>
-public static class PlainText
+internal static class PlainText
 {
     public const string InternalHeader = "X-OpenFaaS-Internal";
 

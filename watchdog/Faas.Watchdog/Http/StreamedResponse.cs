@@ -6,7 +6,7 @@ namespace Faas.Watchdog.Http;
 /// A response body fed by one or more child output streams. The status line goes out with the first byte
 /// (so an error before any output can still be a 5xx), and every chunk is flushed as soon as it is read.
 /// </summary>
-public sealed class StreamedResponse(HttpResponse response, string contentType, long startTimestamp) : IDisposable
+internal sealed class StreamedResponse(HttpResponse response, string contentType, long startTimestamp) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 

@@ -6,7 +6,7 @@ namespace Faas.Watchdog.Logging;
 /// Copies a child's output stream to the log line by line. A line longer than <c>log_buffer_size</c> is
 /// logged in pieces of that size rather than held without bound.
 /// </summary>
-public static class LinePump
+internal static class LinePump
 {
     public static async Task PumpAsync(Stream source, FunctionStream stream, WatchdogLog log, int maxLineLength, StringBuilder? capture = null)
     {

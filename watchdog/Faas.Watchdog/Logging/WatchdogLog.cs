@@ -13,7 +13,7 @@ namespace Faas.Watchdog.Logging;
 /// falls behind by <see cref="Capacity"/> lines, new lines are counted and dropped, and the count is logged, rather
 /// than holding up requests or growing without bound.
 /// </summary>
-public sealed class WatchdogLog : IAsyncDisposable
+internal sealed class WatchdogLog : IAsyncDisposable
 {
     private const int Capacity = 16 * 1024;
     private static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(50);
@@ -94,7 +94,7 @@ public sealed class WatchdogLog : IAsyncDisposable
     private static string Timestamp() => DateTime.UtcNow.ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture);
 }
 
-public enum FunctionStream
+internal enum FunctionStream
 {
     Stdout,
     Stderr,

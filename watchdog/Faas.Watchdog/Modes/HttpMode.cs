@@ -16,7 +16,7 @@ namespace Faas.Watchdog.Modes;
 /// (or buffering the request with <c>buffer_http</c>). Ready once the upstream answers <c>ready_path</c> with a
 /// 2xx, or, without a ready path, accepts a TCP connection. If the child exits, the watchdog exits non-zero.
 /// </summary>
-public sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime lifetime) : IFunctionMode, IDisposable
+internal sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime lifetime) : IFunctionMode, IDisposable
 {
     private static readonly TimeSpan ChildStopGrace = TimeSpan.FromSeconds(5);
 

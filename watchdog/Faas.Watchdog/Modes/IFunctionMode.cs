@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Faas.Watchdog.Modes;
 
 /// <summary>One way of running the function behind the watchdog (see <see cref="Config.WatchdogMode"/>).</summary>
-public interface IFunctionMode
+internal interface IFunctionMode
 {
     /// <summary>Prepares the mode; returns once the function is ready to be invoked.</summary>
     Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -13,7 +13,7 @@ namespace Faas.Watchdog.Modes;
 /// One process per request with the whole output buffered: 200 with the output on exit code 0, 500 with
 /// stderr otherwise, 504 at the deadline. With <c>combine_output</c> stderr follows stdout in the body.
 /// </summary>
-public sealed class SerializingMode(WatchdogConfig config, WatchdogLog log) : IFunctionMode
+internal sealed class SerializingMode(WatchdogConfig config, WatchdogLog log) : IFunctionMode
 {
     public async Task InvokeAsync(HttpContext context, RequestDeadline deadline)
     {

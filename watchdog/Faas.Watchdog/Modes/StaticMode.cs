@@ -12,7 +12,7 @@ namespace Faas.Watchdog.Modes;
 /// HEAD only. A path that names anything outside the root (dot segments, in any encoding, or a symlink that
 /// leads out) is refused.
 /// </summary>
-public sealed class StaticMode(WatchdogConfig config) : IFunctionMode
+internal sealed class StaticMode(WatchdogConfig config) : IFunctionMode
 {
     private readonly string _root = RealPath.Resolve(config.StaticPath) ?? config.StaticPath;
     private readonly FileExtensionContentTypeProvider _contentTypes = new();

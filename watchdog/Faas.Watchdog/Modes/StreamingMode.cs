@@ -13,7 +13,7 @@ namespace Faas.Watchdog.Modes;
 /// produced. stderr goes to the log, or into the body with <c>combine_output</c>. At the deadline the whole
 /// process group is killed: 504 if nothing was sent yet, otherwise the connection is cut.
 /// </summary>
-public sealed class StreamingMode(WatchdogConfig config, WatchdogLog log) : IFunctionMode
+internal sealed class StreamingMode(WatchdogConfig config, WatchdogLog log) : IFunctionMode
 {
     public async Task InvokeAsync(HttpContext context, RequestDeadline deadline)
     {

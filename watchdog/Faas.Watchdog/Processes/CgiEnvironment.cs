@@ -7,7 +7,7 @@ namespace Faas.Watchdog.Processes;
 /// Request metadata for fork-mode functions, named as of-watchdog names it: <c>Http_Method</c>, <c>Http_Path</c>,
 /// <c>Http_Query</c>, <c>Http_Transfer_Encoding</c>, and every header as <c>Http_&lt;Canonical_Name&gt;</c>.
 /// </summary>
-public static class CgiEnvironment
+internal static class CgiEnvironment
 {
     public static List<KeyValuePair<string, string>> For(HttpRequest request)
     {

@@ -8,7 +8,7 @@ namespace Faas.Watchdog.Processes;
 /// One run of the function's command. In its own process group (through setsid(1), which keeps the PID)
 /// when <c>ownGroup</c> is set, so a timeout kills everything the function started, not only its first process.
 /// </summary>
-public sealed class FunctionProcess : IDisposable
+internal sealed class FunctionProcess : IDisposable
 {
     private readonly Process _process;
     private readonly bool _ownGroup;

@@ -1,7 +1,7 @@
 namespace Faas.Watchdog.Processes;
 
 /// <summary>Copies a request body into a child's stdin and closes it, so the child sees end of input.</summary>
-public static class StdinFeeder
+internal static class StdinFeeder
 {
     public static async Task FeedAsync(Stream body, Stream stdin, CancellationToken cancellationToken)
     {

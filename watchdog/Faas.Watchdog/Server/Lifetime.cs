@@ -4,7 +4,7 @@ namespace Faas.Watchdog.Server;
 /// When and how the watchdog stops: SIGTERM/SIGINT ask for a graceful drain (exit 0); a dead http-mode
 /// child asks for an immediate stop with a failure code, so the replica's supervisor restarts it.
 /// </summary>
-public sealed class Lifetime
+internal sealed class Lifetime
 {
     private readonly TaskCompletionSource<StopRequest> _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -15,4 +15,4 @@ public sealed class Lifetime
     public void RequestFailureStop(int exitCode) => _stop.TrySetResult(new StopRequest(exitCode, Drain: false));
 }
 
-public readonly record struct StopRequest(int ExitCode, bool Drain);
+internal readonly record struct StopRequest(int ExitCode, bool Drain);

@@ -12,7 +12,7 @@ namespace Faas.Watchdog.Server;
 /// (bench/results/cold-start-local.md). Sockets are not touched before the assignment, so the socket tuning
 /// chosen by the function's mode still applies.
 /// </summary>
-public static class Standby
+internal static class Standby
 {
     public const string Variable = "FAAS_STANDBY";
 

@@ -20,7 +20,7 @@ namespace Faas.Watchdog.Server;
 /// <c>healthcheck_interval</c> so routers notice, stop accepting, drain in-flight requests up to
 /// <c>write_timeout</c>, then stop the function.
 /// </summary>
-public sealed class WatchdogHost(WatchdogConfig config)
+internal sealed class WatchdogHost(WatchdogConfig config)
 {
     /// <summary>Kestrel's default, set explicitly because the fast path enforces it too.</summary>
     private static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(130);

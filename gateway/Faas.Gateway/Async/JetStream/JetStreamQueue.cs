@@ -15,7 +15,7 @@ namespace Faas.Gateway.Async.JetStream;
 /// once, and a store that takes longer than <c>Async:EnqueueTimeout</c> is refused too, so a caller waits a bounded time
 /// for its 503. NATS' own exceptions never leave this class: callers see <see cref="QueueUnavailableException"/>.
 /// </summary>
-public sealed partial class JetStreamQueue : IAsyncQueue
+internal sealed partial class JetStreamQueue : IAsyncQueue
 {
     /// <summary>Room left in a message for its headers when a body is split into chunks.</summary>
     private const int HeaderRoom = 16 * 1024;

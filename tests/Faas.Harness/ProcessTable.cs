@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>Live processes read from /proc, to prove by PID that nothing a test started is left running.</summary>
 public static class ProcessTable

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>One shared client for tests (loopback only), and polling helpers.</summary>
 public static class TestHttp

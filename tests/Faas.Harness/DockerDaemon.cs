@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Docker.DotNet;
 using Faas.Docker;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>
 /// A Docker Engine for tests: the one at <c>$FAAS_DOCKER_SOCKET</c> or /var/run/docker.sock if it answers, else a

@@ -1,6 +1,4 @@
-using Xunit;
-
-namespace Faas.Testing.Kubernetes;
+namespace Faas.Harness.Kubernetes;
 
 /// <summary>
 /// Whether tests against a real API server can run here: kube-apiserver and kube-controller-manager in the directory
@@ -39,10 +37,4 @@ public static class KubeAvailability
 
         return missing.Count == 0 ? null : "no real Kubernetes API server here: " + string.Join("; ", missing);
     }
-}
-
-/// <summary>A fact that needs a real API server (see <see cref="KubeAvailability"/>).</summary>
-public sealed class KubeFactAttribute : FactAttribute
-{
-    public KubeFactAttribute() => Skip = KubeAvailability.SkipReason;
 }

@@ -6,7 +6,7 @@ using Faas.Posix;
 using k8s;
 using k8s.Models;
 
-namespace Faas.Testing.Kubernetes;
+namespace Faas.Harness.Kubernetes;
 
 /// <summary>
 /// A real Kubernetes v1.26 control plane on loopback, as controller-runtime's envtest runs one: Debian's etcd,

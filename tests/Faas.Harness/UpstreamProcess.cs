@@ -1,5 +1,5 @@
 using Faas.Posix;
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>The test-upstream HTTP server on a free loopback port.</summary>
 public static class UpstreamProcess

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>
 /// One HTTP/1.1 connection on loopback driven byte by byte: for tests that need control over what shares a connection,

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>
 /// Steady traffic for fault drills: <c>concurrency</c> callers each sending one request after another until stopped,

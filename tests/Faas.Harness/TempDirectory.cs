@@ -1,4 +1,4 @@
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable

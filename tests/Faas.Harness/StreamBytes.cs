@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>Reads a byte stream by terminators and counts (Latin-1 text), keeping what arrived beyond them for the next read.</summary>
 public sealed class StreamBytes(Stream stream)

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>
 /// A real TCP server on loopback that answers each connection with a script, byte for byte: for testing how

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>Linux scheduling policies of live processes' threads, read from /proc (sched(7)).</summary>
 public static class SchedulingPolicies

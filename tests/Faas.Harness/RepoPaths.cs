@@ -1,4 +1,4 @@
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>Where the repository and its built executables are, for tests that run the real binaries.</summary>
 public static class RepoPaths

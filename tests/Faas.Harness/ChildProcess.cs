@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>
 /// A real process started by a test, its output captured line by line. Disposing it stops it by its PID

@@ -1,5 +1,5 @@
 using Faas.Posix;
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>
 /// The built gateway binary on a free loopback port, with the local backend on a temporary state directory running

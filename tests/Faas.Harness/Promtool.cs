@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>Prometheus' own validator (Debian package prometheus), run on exposition text.</summary>
 public static class Promtool

@@ -3,7 +3,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Faas.Docker;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>
 /// The images <c>scripts/images.sh</c> makes without a registry, imported into a test's engine. The watchdog image

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Faas.Posix;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>
 /// A real <c>nats-server -js</c> (Debian's package) on a free 127.0.0.1 port with its own JetStream store directory,

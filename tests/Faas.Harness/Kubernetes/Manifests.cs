@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 
-namespace Faas.Testing.Kubernetes;
+namespace Faas.Harness.Kubernetes;
 
 /// <summary>The project's install manifests (<c>deploy/kubernetes/</c>), applied to a real API server as <c>kubectl apply</c> would create them.</summary>
 public static class Manifests

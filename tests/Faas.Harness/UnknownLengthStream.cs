@@ -1,4 +1,4 @@
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>
 /// A read-only stream with no known length, so HttpClient sends it chunked; its bytes are generated, so even a

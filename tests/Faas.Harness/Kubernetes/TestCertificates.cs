@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Faas.Testing.Kubernetes;
+namespace Faas.Harness.Kubernetes;
 
 /// <summary>A throwaway CA, a server certificate for 127.0.0.1 and a client certificate (CN <c>faas-gateway</c>) it signed, as a cluster's PKI would issue.</summary>
 public sealed class TestCertificates

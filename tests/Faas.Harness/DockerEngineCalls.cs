@@ -4,7 +4,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Faas.Docker;
 
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>The Engine calls tests and benchmarks repeat, on Docker.DotNet: find by label, clean up, build, read output.</summary>
 public static class DockerEngineCalls

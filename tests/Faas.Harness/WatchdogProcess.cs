@@ -1,5 +1,5 @@
 using Faas.Posix;
-namespace Faas.Testing;
+namespace Faas.Harness;
 
 /// <summary>
 /// The real watchdog binary on free loopback ports, with its own TMPDIR (so its lock file is its own).
