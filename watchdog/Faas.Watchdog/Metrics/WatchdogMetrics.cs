@@ -4,9 +4,8 @@ namespace Faas.Watchdog.Metrics;
 
 /// <summary>
 /// of-watchdog's metrics, by the same names and labels, served on <c>metrics_port</c>. Exposed by the small writer in
-/// <c>Exposition/</c>, not prometheus-net (which the gateway uses): side by side, prometheus-net cost the watchdog 3.5%
-/// of saturated req/s even when only its histogram was touched per request, and 10 MB more RSS after load
-/// (bench/results/baseline-prometheus-net.md), which every replica would pay.
+/// <c>Exposition/</c>, not prometheus-net (which the gateway uses): side by side it cost the watchdog throughput and RSS
+/// that every replica would pay (bench/results/baseline-prometheus-net.md).
 /// </summary>
 internal sealed class WatchdogMetrics
 {
