@@ -19,13 +19,15 @@ test: deps-test publish-watchdog publish-gateway publish-cli images-rootfs
 bench: deps-bench publish
 	dotnet run --project bench/Faas.Bench -c $(CONFIG) -- $(SCENARIOS)
 
-## publish: in $(OUT)/: the watchdog and test upstream as self-contained trimmed ReadyToRun single files; the gateway
+## publish: in $(OUT)/: the watchdog as Native AOT, the test upstream as a self-contained trimmed ReadyToRun single file; the gateway
 ## framework-dependent (the shared framework's pages are shared and mapped on demand: a smaller RSS, a 15 s publish)
 publish: publish-watchdog publish-gateway publish-cli
 	$(PUBLISH) tests/Faas.TestUpstream -o $(OUT)
 
+## publish-watchdog: Native AOT (clang and lld from Debian link it)
 publish-watchdog:
-	$(PUBLISH) watchdog/Faas.Watchdog -o $(OUT)
+	./scripts/ensure-packages.sh clang:clang ld.lld:lld
+	dotnet publish -c $(CONFIG) -r $(RID) -p:PublishAot=true -p:DebugType=none -p:StripSymbols=true -nologo -v quiet watchdog/Faas.Watchdog -o $(OUT)
 
 publish-gateway:
 	dotnet publish -c Release -p:DebugType=none -nologo -v quiet gateway/Faas.Gateway -o $(OUT)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the base images function templates build on, and the gateway's, with no registry: root filesystems as tarballs
-# in out/images/ (the watchdog from its self-contained publish plus the libraries it links and busybox; the gateway on
+# in out/images/ (the watchdog from its Native AOT publish plus the libraries it links and busybox; the gateway on
 # the .NET shared runtime; Debian bookworm from
 # debootstrap --variant=minbase, with python3 or nodejs for their templates), then, with --import, imports each into
 # the Docker Engine at $DOCKER_HOST (or /var/run/docker.sock) under the tag the templates' offline build args name.
