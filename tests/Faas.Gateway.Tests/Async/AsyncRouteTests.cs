@@ -105,7 +105,15 @@ public class AsyncRouteTests
         using var accepted = await TestHttp.Client.SendAsync(Enqueue(gateway, "flaky/status?code=503", "", callback, "doomed"));
         var arrived = await callback.WaitForAsync(1, TimeSpan.FromSeconds(30));
         await using var inspector = new JetStreamInspector(nats.Url);
+
+        // The callback goes out first, then the call is dead-lettered: wait for the dead letter rather than race it.
         var dead = await inspector.SubjectsAsync(JetStreamInspector.DeadLetters, "faas.dead.>");
+        for (var i = 0; i < 100 && dead.Count == 0; i++)
+        {
+            await Task.Delay(50);
+            dead = await inspector.SubjectsAsync(JetStreamInspector.DeadLetters, "faas.dead.>");
+        }
+
         var metrics = await TestHttp.Client.GetStringAsync(gateway.Url + "/metrics");
 
         Assert.True(arrived);
