@@ -31,7 +31,13 @@ watchdog_rootfs() {
   mkdir -p "$root/usr/bin" "$root/bin" "$root/tmp" "$root/etc"
   chmod 1777 "$root/tmp"
   cp "$bin" "$root/usr/bin/watchdog"
-  for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+  # The Native AOT watchdog links only libc and libm; functions built on this image (a self-contained .NET app, say)
+  # also need what the .NET runtime loads, so those come too.
+  local runtime_libs
+  runtime_libs=$(for name in libstdc++.so.6 libgcc_s.so.1 libdl.so.2 libpthread.so.0 librt.so.1 libz.so.1; do
+    ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ { print $NF; exit }'
+  done)
+  for lib in $(ldd "$bin" | grep -o '/[^ ]*') $runtime_libs; do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done

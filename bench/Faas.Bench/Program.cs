@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["watchdog-http"] = ProxyPathScenario.RunWatchdogAsync,
     ["gateway"] = ProxyPathScenario.RunGatewayAsync,
     ["gateway-docker"] = GatewayDockerScenario.RunAsync,
+    ["docker-network"] = DockerNetworkScenario.RunAsync,
     ["watchdog-streaming"] = WatchdogStreamingScenario.RunAsync,
     ["watchdog-start"] = WatchdogStartScenario.RunAsync,
     ["cold-start-local"] = ColdStartLocalScenario.RunAsync,

@@ -16,7 +16,7 @@ namespace Faas.Bench.Scenarios;
 /// </summary>
 internal static class GatewayDockerScenario
 {
-    private const string Image = "faas-bench/upstream:1";
+    internal const string Image = "faas-bench/upstream:1";
 
     public static async Task RunAsync(BenchReport report, BenchSettings settings)
     {
@@ -55,13 +55,13 @@ internal static class GatewayDockerScenario
         return gateway.WithPath("/function/bench");
     }
 
-    /// <summary>The watchdog image plus the test upstream as an http-mode function (it listens on $PORT).</summary>
-    private static async Task BuildUpstreamImageAsync(IDockerClient engine)
+    /// <summary>The watchdog image plus the test upstream as an http-mode function on 127.0.0.1:8082 (as OpenFaaS templates fix it; on the host network the backend gives it $PORT).</summary>
+    internal static async Task BuildUpstreamImageAsync(IDockerClient engine)
     {
         using var context = new MemoryStream();
         await using (var tar = new TarWriter(context, TarEntryFormat.Pax, leaveOpen: true))
         {
-            var dockerfile = $"FROM {BaseImages.Watchdog}\nCOPY test-upstream /usr/bin/test-upstream\nENV fprocess=/usr/bin/test-upstream mode=http\n";
+            var dockerfile = $"FROM {BaseImages.Watchdog}\nCOPY test-upstream /usr/bin/test-upstream\nENV fprocess=/usr/bin/test-upstream mode=http PORT=8082 upstream_url=http://127.0.0.1:8082\n";
             await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "Dockerfile") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(dockerfile)) });
             await tar.WriteEntryAsync(Binaries.TestUpstream, "test-upstream");
         }
