@@ -33,9 +33,10 @@ watchdog_rootfs() {
   cp "$bin" "$root/usr/bin/watchdog"
   # The Native AOT watchdog links only libc and libm; functions built on this image (a self-contained .NET app, say)
   # also need what the .NET runtime loads, so those come too.
-  local runtime_libs
+  local runtime_libs cache
+  cache=$(ldconfig -p)
   runtime_libs=$(for name in libstdc++.so.6 libgcc_s.so.1 libdl.so.2 libpthread.so.0 librt.so.1 libz.so.1; do
-    ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ { print $NF; exit }'
+    awk -v n="$name" '$1 == n && /x86-64/ && !found { print $NF; found = 1 }' <<<"$cache"
   done)
   for lib in $(ldd "$bin" | grep -o '/[^ ]*') $runtime_libs; do
     mkdir -p "$root$(dirname "$lib")"
