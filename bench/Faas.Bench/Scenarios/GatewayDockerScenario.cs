@@ -44,11 +44,12 @@ internal static class GatewayDockerScenario
         }
     }
 
+    /// <summary>The Docker-backend gateway with the function pinned to one replica, as the local one is (see <see cref="GatewayTarget"/>).</summary>
     private static async Task<Target> StartDockerGatewayAsync(string socket)
     {
         var gateway = await GatewayTarget.StartGatewayAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__Docker__Socket"] = socket });
         using var admin = GatewayTarget.AdminClient();
-        using var body = new StringContent($$"""{"service":"bench","image":"{{Image}}"}""", Encoding.UTF8, "application/json");
+        using var body = new StringContent($$$"""{"service":"bench","image":"{{{Image}}}","labels":{"com.openfaas.scale.min":"1","com.openfaas.scale.max":"1"}}""", Encoding.UTF8, "application/json");
         using var deployed = await admin.PostAsync(gateway.Url + "/system/functions", body);
         deployed.EnsureSuccessStatusCode();
         await TestHttp.WaitForOkAsync(gateway.Url + "/function/bench/", TimeSpan.FromSeconds(60), () => "");
