@@ -24,7 +24,7 @@ internal sealed partial class WatchedCollection<T> : IAsyncDisposable where T : 
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Task _loop;
+    private Task _loop = Task.CompletedTask;
 
     /// <param name="description">What is watched, for logs and status ("deployments in namespace x").</param>
     /// <param name="changed">Called with each object that was added, changed or deleted (after the collection holds the change).</param>
@@ -36,7 +36,6 @@ internal sealed partial class WatchedCollection<T> : IAsyncDisposable where T : 
         _watch = watch;
         _log = log;
         Changed = changed;
-        _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
     public IReadOnlyCollection<T> Items => (IReadOnlyCollection<T>)_items.Values;
@@ -50,6 +49,13 @@ internal sealed partial class WatchedCollection<T> : IAsyncDisposable where T : 
     private Action<T>? Changed { get; }
 
     public T? Get(string name) => _items.TryGetValue(name, out var item) ? item : default;
+
+    /// <summary>Starts listing and watching (apart from construction, so that an owner's <c>changed</c> callback finds it assigned).</summary>
+    public WatchedCollection<T> Start()
+    {
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+        return this;
+    }
 
     /// <summary>Waits until the first LIST succeeded, or the token ends the wait.</summary>
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);

@@ -38,6 +38,7 @@ internal sealed class FunctionNamespaces : IAsyncDisposable
             (version, onError, ct) => client.CoreV1.WatchListNamespaceAsync(labelSelector: label, resourceVersion: version, allowWatchBookmarks: true,
                 timeoutSeconds: _watchSeconds, onError: onError, cancellationToken: ct),
             log, Changed);
+        _namespaces.Start();
     }
 
     public bool IsSynced => _namespaces.IsSynced;

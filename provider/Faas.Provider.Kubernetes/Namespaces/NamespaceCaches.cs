@@ -20,7 +20,7 @@ internal sealed class NamespaceCaches : IAsyncDisposable
             },
             (version, onError, ct) => client.AppsV1.WatchListNamespacedDeploymentAsync(@namespace, labelSelector: FunctionObjects.FunctionLabel,
                 resourceVersion: version, allowWatchBookmarks: true, timeoutSeconds: watchSeconds, onError: onError, cancellationToken: ct),
-            log);
+            log).Start();
         Slices = new WatchedCollection<V1EndpointSlice>($"endpoint slices in namespace {@namespace}",
             async ct =>
             {
@@ -29,7 +29,7 @@ internal sealed class NamespaceCaches : IAsyncDisposable
             },
             (version, onError, ct) => client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(@namespace, labelSelector: ReadyEndpoints.ServiceNameLabel,
                 resourceVersion: version, allowWatchBookmarks: true, timeoutSeconds: watchSeconds, onError: onError, cancellationToken: ct),
-            log, sliceChanged);
+            log, sliceChanged).Start();
     }
 
     public WatchedCollection<V1Deployment> Deployments { get; }
