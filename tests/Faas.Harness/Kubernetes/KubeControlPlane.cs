@@ -54,7 +54,8 @@ public sealed class KubeControlPlane : IAsyncDisposable
 
     public static async Task<KubeControlPlane> StartAsync()
     {
-        var assets = KubeAvailability.Assets ?? throw new InvalidOperationException(KubeAvailability.SkipReason);
+        var assets = KubeAvailability.Assets ?? throw new InvalidOperationException(
+            "KUBEBUILDER_ASSETS does not name a directory holding kube-apiserver and kube-controller-manager (make test unpacks them from ../shared/envtest with scripts/envtest.sh)");
         var plane = new KubeControlPlane(assets);
         try
         {
