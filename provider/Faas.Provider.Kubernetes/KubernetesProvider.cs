@@ -139,7 +139,7 @@ internal sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
 
     public async Task DeleteAsync(string name, string @namespace, CancellationToken cancellationToken)
     {
-        var key = new FunctionKey(name, await RequireFunctionNamespaceAsync(@namespace, cancellationToken));
+        var key = await FunctionKeyAsync(name, @namespace, cancellationToken);
         await _locks.RunAsync(key, async () =>
         {
             await GetDeploymentAsync(key, cancellationToken);
@@ -162,7 +162,7 @@ internal sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
     }
 
     public async Task<FunctionStatus> GetAsync(string name, string @namespace, CancellationToken cancellationToken) =>
-        FunctionObjects.Status(await GetDeploymentAsync(new FunctionKey(name, await RequireFunctionNamespaceAsync(@namespace, cancellationToken)), cancellationToken));
+        FunctionObjects.Status(await GetDeploymentAsync(await FunctionKeyAsync(name, @namespace, cancellationToken), cancellationToken));
 
     public async Task<IReadOnlyList<FunctionStatus>> ListAsync(string @namespace, CancellationToken cancellationToken)
     {
@@ -181,7 +181,7 @@ internal sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
             throw ProviderException.Invalid($"replicas {request.Replicas} is out of range");
         }
 
-        var key = new FunctionKey(request.ServiceName, await RequireFunctionNamespaceAsync(request.Namespace, cancellationToken));
+        var key = await FunctionKeyAsync(request.ServiceName, request.Namespace, cancellationToken);
         await _locks.RunAsync(key, async () =>
         {
             var current = await GetDeploymentAsync(key, cancellationToken);
@@ -199,7 +199,7 @@ internal sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
 
     public async IAsyncEnumerable<LogMessage> GetLogsAsync(LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var key = new FunctionKey(request.Name, await RequireFunctionNamespaceAsync(request.Namespace, cancellationToken));
+        var key = await FunctionKeyAsync(request.Name, request.Namespace, cancellationToken);
         await GetDeploymentAsync(key, cancellationToken);
         await foreach (var message in _podLogs.ReadAsync(key, request, cancellationToken))
         {
@@ -384,6 +384,12 @@ internal sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
             : (await ListLabelledNamespacesAsync(cancellationToken)).Any(ns => ns.Metadata.Name == name && IsLive(ns));
         return known ? name : throw ProviderException.Invalid($"namespace {name} is not a function namespace: it needs the label {_options.FunctionNamespaceLabel}");
     }
+
+    /// <summary>A function named by a caller: a valid name (else Invalid, before it reaches an API path) in a function namespace.</summary>
+    private async Task<FunctionKey> FunctionKeyAsync(string name, string? @namespace, CancellationToken cancellationToken) =>
+        NameRules.CheckLabel("function name", name) is { } problem
+            ? throw ProviderException.Invalid(problem)
+            : new FunctionKey(name, await RequireFunctionNamespaceAsync(@namespace, cancellationToken));
 
     private async Task<IList<V1Namespace>> ListLabelledNamespacesAsync(CancellationToken cancellationToken) =>
         (await ApiErrors.CallAsync("list namespaces", () => _client.CoreV1.ListNamespaceAsync(labelSelector: _options.FunctionNamespaceLabel, cancellationToken: cancellationToken))).Items;

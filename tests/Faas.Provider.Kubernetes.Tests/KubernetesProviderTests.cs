@@ -121,6 +121,8 @@ public sealed class KubernetesProviderTests(KubeControlPlaneFixture fixture)
 
         Assert.All([digitFirst, spaced, tooLong, missingSecret, badQuantity, hugeAnnotation], error => Assert.Equal(ProviderError.Invalid, error.Kind));
         Assert.Contains("metadata.annotations: Too long", hugeAnnotation.Message);
+        var pathLike = await Assert.ThrowsAsync<ProviderException>(() => provider.GetAsync("../secrets", ns, CancellationToken.None));
+        Assert.Equal(ProviderError.Invalid, pathLike.Kind);
         Assert.Contains("must start with a letter", digitFirst.Message);
         Assert.Contains("white space", spaced.Message);
         Assert.Contains("must fit in 63", tooLong.Message);
