@@ -181,7 +181,15 @@ public sealed partial class DockerProvider : HostProvider<ContainerVersion>
         }
         catch (Exception missing) when (missing.IsNotFound())
         {
-            await _engine.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = name, Driver = "bridge" }, cancellationToken);
+            try
+            {
+                var labels = new Dictionary<string, string> { [ContainerLabels.Managed] = "true" };
+                await _engine.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = name, Driver = "bridge", Labels = labels }, cancellationToken);
+            }
+            catch (DockerApiException conflict) when (conflict.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                // Another gateway on this engine made it first.
+            }
         }
     }
 

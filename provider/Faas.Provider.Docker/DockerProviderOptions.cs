@@ -7,11 +7,14 @@ public sealed class DockerProviderOptions : Host.HostProviderOptions
     public string Socket { get; set; } = Faas.Docker.DockerEndpoint.SocketFromEnvironment();
 
     /// <summary>
-    /// <c>host</c> (the default): replicas share the host's network, each watchdog on a loopback port of its own.
-    /// Any other value is a user-defined bridge network (created if missing) with each replica's port 8080
-    /// published on 127.0.0.1.
+    /// A user-defined bridge network (created if missing; <c>faas</c> by default) with each replica's port 8080
+    /// published on 127.0.0.1, so every replica has a network namespace of its own and an image's fixed ports never
+    /// collide. <c>host</c>: replicas share the host's network, each watchdog on a loopback port of its own (faster,
+    /// but only for images that take their ports from the environment).
     /// </summary>
-    public string Network { get; set; } = HostNetwork;
+    public string Network { get; set; } = DefaultNetwork;
+
+    public const string DefaultNetwork = "faas";
 
     public const string HostNetwork = "host";
 

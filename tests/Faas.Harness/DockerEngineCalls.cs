@@ -16,7 +16,7 @@ public static class DockerEngineCalls
     public static async Task<IList<VolumeResponse>> VolumesWithAsync(this IDockerClient engine, params string[] labels) =>
         (await engine.Volumes.ListAsync(new VolumesListParameters { Filters = LabelFilter(labels) })).Volumes ?? [];
 
-    /// <summary>Removes every container and volume carrying <paramref name="label"/>, as a fixture's clean-up.</summary>
+    /// <summary>Removes every container, volume and network carrying <paramref name="label"/>, as a fixture's clean-up.</summary>
     public static async Task RemoveLabelledAsync(this IDockerClient engine, string label)
     {
         foreach (var container in await engine.ContainersWithAsync(label))
@@ -27,6 +27,11 @@ public static class DockerEngineCalls
         foreach (var volume in await engine.VolumesWithAsync(label))
         {
             await engine.Volumes.RemoveAsync(volume.Name, force: true);
+        }
+
+        foreach (var network in await engine.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilter([label]) }))
+        {
+            await engine.Networks.DeleteNetworkAsync(network.ID);
         }
     }
 

@@ -14,7 +14,7 @@ public sealed class DockerFixture() : EngineFixtureBase("faas.test", ContainerLa
     public const string Image = BaseImages.Busybox;
 
     /// <summary>A Docker backend on this engine with its secrets under <paramref name="state"/>; quick to give up on a replica that fails.</summary>
-    public Task<DockerProvider> StartProviderAsync(TempDirectory state, string network = DockerProviderOptions.HostNetwork) =>
+    public Task<DockerProvider> StartProviderAsync(TempDirectory state, string network = DockerProviderOptions.DefaultNetwork) =>
         DockerProvider.StartAsync(new DockerProviderOptions
         {
             Socket = Socket,

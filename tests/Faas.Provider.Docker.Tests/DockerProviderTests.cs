@@ -1,3 +1,4 @@
+using System.Globalization;
 using ContainerListResponse = Docker.DotNet.Models.ContainerListResponse;
 using Faas.Provider.Docker.Containers;
 using Faas.Provider.Wire;
@@ -29,9 +30,9 @@ public sealed class DockerProviderTests(DockerFixture fixture)
         Assert.Equal("127.0.0.1", ready.Host);
         Assert.Equal("openfaas-fn", container.Labels[ContainerLabels.Namespace]);
         Assert.Equal("blue", container.Labels["team"]);
-        Assert.Equal("host", details.HostConfig!.NetworkMode);
+        Assert.Equal(DockerProviderOptions.DefaultNetwork, details.HostConfig!.NetworkMode);
+        Assert.Equal(ready.Port.ToString(CultureInfo.InvariantCulture), Assert.Single(details.HostConfig.PortBindings!["8080/tcp"]).HostPort);
         Assert.Contains("GREETING=hi", details.Config!.Env!);
-        Assert.Contains($"port={ready.Port}", details.Config!.Env!);
         Assert.Equal((1UL, 1UL), (status.Replicas, status.AvailableReplicas));
         Assert.Equal("faas-docker", provider.Info.Provider);
     }

@@ -47,7 +47,11 @@ internal static class GatewayDockerScenario
     /// <summary>The Docker-backend gateway with the function pinned to one replica, as the local one is (see <see cref="GatewayTarget"/>).</summary>
     private static async Task<Target> StartDockerGatewayAsync(string socket)
     {
-        var gateway = await GatewayTarget.StartGatewayAsync(new Dictionary<string, string> { ["Gateway__Provider"] = "docker", ["Gateway__Docker__Socket"] = socket });
+        var gateway = await GatewayTarget.StartGatewayAsync(new Dictionary<string, string>
+        {
+            // Host networking, as the local backend's replicas run: this compares the backends, docker-network the networks.
+            ["Gateway__Provider"] = "docker", ["Gateway__Docker__Socket"] = socket, ["Gateway__Docker__Network"] = "host",
+        });
         using var admin = GatewayTarget.AdminClient();
         using var body = new StringContent($$$"""{"service":"bench","image":"{{{Image}}}","labels":{"com.openfaas.scale.min":"1","com.openfaas.scale.max":"1"}}""", Encoding.UTF8, "application/json");
         using var deployed = await admin.PostAsync(gateway.Url + "/system/functions", body);

@@ -17,6 +17,9 @@ public static class ReplicaSpec
     /// <summary>The watchdog's port inside a container on a bridge network.</summary>
     private const int BridgedPort = 8080;
 
+    /// <summary>Where an http-mode function on a bridge listens when neither its image nor its definition says (as OpenFaaS templates do).</summary>
+    private const string DefaultUpstreamPort = "8082";
+
     public static CreateContainerParameters Create(ContainerVersion version, DockerProviderOptions options, string name, string instance, int hostPort)
     {
         var deployment = version.Deployment;
@@ -60,6 +63,12 @@ public static class ReplicaSpec
         {
             environment["port"] = BridgedPort.ToString(CultureInfo.InvariantCulture);
             environment["listen_address"] = "0.0.0.0";
+            if (version.IsHttpMode && Defined(version, environment, "upstream_url") is null)
+            {
+                // The image's ports are its own here: only an http-mode function that names none gets the templates' usual one.
+                var upstreamPort = Defined(version, environment, "PORT") ?? (environment["PORT"] = DefaultUpstreamPort);
+                environment["upstream_url"] = $"http://127.0.0.1:{upstreamPort}";
+            }
         }
 
         var portKey = $"{BridgedPort}/tcp";
@@ -87,6 +96,9 @@ public static class ReplicaSpec
             },
         };
     }
+
+    private static string? Defined(ContainerVersion version, Dictionary<string, string> environment, string variable) =>
+        environment.GetValueOrDefault(variable) ?? version.ImageEnvironment.GetValueOrDefault(variable);
 
     /// <summary>The function's labels and annotations (as OpenFaaS' <c>com.openfaas.annotations.</c> labels), then ours.</summary>
     private static Dictionary<string, string> Labels(ContainerVersion version, int hostPort)

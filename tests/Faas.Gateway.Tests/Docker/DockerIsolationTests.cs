@@ -37,6 +37,7 @@ public sealed class DockerIsolationTests(DockerEngineFixture docker)
             $"ls -R {state}",
             $"cat /proc/{gateway.Pid.ToString(CultureInfo.InvariantCulture)}/environ",
             "cat /var/openfaas/secrets/theirs",
+            $"wget -q -T 2 -O - {gateway.Url}/healthz || echo gateway unreachable",
             "echo done");
         await gateway.DeployAsync($$"""{"service":"{{prober}}","image":"{{BaseImages.Watchdog}}","envProcess":"sh -c '{{probe}}'","secrets":["mine"]}""");
 
@@ -46,6 +47,7 @@ public sealed class DockerIsolationTests(DockerEngineFixture docker)
         Assert.Contains($"FAAS_FUNCTION_NAME={prober}", output);
         Assert.Contains("mounted: mine\n", output);
         Assert.Contains("my-secret-value", output);
+        Assert.Contains("gateway unreachable", output);
         Assert.DoesNotContain("their-secret-value", output);
         Assert.DoesNotContain(GatewayProcess.AdminPassword, output);
         Assert.DoesNotContain("FAAS_ADMIN_PASSWORD", output);
