@@ -3,6 +3,7 @@ using Faas.Gateway.Async;
 using Faas.Gateway.Async.JetStream;
 using Faas.Gateway.Calls;
 using Faas.Gateway.Configuration;
+using Faas.Gateway.Connectors;
 using Faas.Gateway.Http;
 using Faas.Gateway.Invoke;
 using Faas.Gateway.Invoke.Forwarding;
@@ -87,6 +88,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton<LoadMeter>();
         builder.Services.AddSingleton<Autoscaler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Autoscaler>());
+        builder.Services.AddConnectors(builder.Configuration.GetSection("Gateway:Connectors"));
         builder.Services.AddSingleton<TopicTriggers>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TopicTriggers>());
         if (asyncOptions.RunWorker)
@@ -127,12 +129,13 @@ internal static class GatewayApp
         // Routing runs after the invoke prefix test, so invocations skip endpoint matching.
         app.UseRouting();
         // 200 while the gateway serves invocations; a feature that is down (the async queue) is named in the body.
-        app.MapGet("/healthz", (IAsyncQueue queue, IFunctionProvider provider) => Results.Text(
-            "OK\n" + (provider.Problem is { } backend ? $"backend: degraded: {backend}\n" : "") + (queue.Problem is { } down ? $"async: unavailable: {down}\n" : "")));
-        app.MapGet("/metrics", async (HttpContext context, GatewayMetrics metrics, IFunctionProvider provider, IAsyncQueue queue) =>
+        app.MapGet("/healthz", (IAsyncQueue queue, IFunctionProvider provider, IEnumerable<IConnector> connectors) => Results.Text(
+            "OK\n" + (provider.Problem is { } backend ? $"backend: degraded: {backend}\n" : "") + (queue.Problem is { } down ? $"async: unavailable: {down}\n" : "")
+            + string.Concat(connectors.Select(connector => connector.Problem is { } problem ? $"connector {connector.Name}: unavailable: {problem}\n" : ""))));
+        app.MapGet("/metrics", async (HttpContext context, GatewayMetrics metrics, IFunctionProvider provider, IAsyncQueue queue, IEnumerable<IConnector> connectors) =>
         {
             context.Response.ContentType = GatewayMetrics.ContentType;
-            await metrics.WriteAsync(context.Response.Body, provider, queue, context.RequestAborted);
+            await metrics.WriteAsync(context.Response.Body, provider, queue, connectors, context.RequestAborted);
         });
         SystemRoutes.Map(app);
         AsyncRoute.Map(app);

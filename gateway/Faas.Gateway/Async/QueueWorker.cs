@@ -150,7 +150,7 @@ internal sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker inv
             var retryable = response is null || Retryable.Contains(response.StatusCode);
             if (retryable && item.Attempt < settings.MaxAttempts)
             {
-                var delay = TimeSpan.FromTicks(Math.Min(settings.RetryDelay.Ticks << (int)Math.Min(item.Attempt - 1, 20), settings.MaxRetryDelay.Ticks));
+                var delay = settings.RetryDelayAfter(item.Attempt);
                 LogRetrying(log, request.CallId, request.Function.ToString(), failure ?? ((int)response!.StatusCode).ToString(CultureInfo.InvariantCulture), item.Attempt, delay);
                 await item.RetryAsync(delay, stoppingToken);
                 return;

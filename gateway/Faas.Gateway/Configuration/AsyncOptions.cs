@@ -1,6 +1,6 @@
 namespace Faas.Gateway.Configuration;
 
-/// <summary>Async invocation settings (section <c>Gateway:Async</c>).</summary>
+/// <summary>Async invocation settings (section <c>Gateway:Async</c>); the retry settings serve the event connectors too.</summary>
 public sealed class AsyncOptions
 {
     /// <summary>NATS with JetStream (e.g. <c>nats://127.0.0.1:4222</c>, credentials allowed in the URL); without it an in-process queue serves, which is not durable. <c>FAAS_NATS_URL</c> also sets it.</summary>
@@ -16,6 +16,10 @@ public sealed class AsyncOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long to wait after failed attempt <paramref name="attempt"/> (from 1): <see cref="RetryDelay"/> doubling up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelayAfter(long attempt) =>
+        TimeSpan.FromTicks(Math.Min(RetryDelay.Ticks << (int)Math.Clamp(attempt - 1, 0, 20), MaxRetryDelay.Ticks));
 
     /// <summary>How long a taken request may go without word from its worker before it is handed out again.</summary>
     public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(30);

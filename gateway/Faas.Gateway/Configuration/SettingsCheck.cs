@@ -36,9 +36,9 @@ internal static class SettingsCheck
 
     /// <summary>A NATS URL must say where the server is; whether it answers is found out later, and may change.</summary>
     private static string? CheckNatsUrl(string? url) =>
-        string.IsNullOrEmpty(url) || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "nats" or "tls" or "ws" or "wss" && uri.Host.Length > 0)
+        string.IsNullOrEmpty(url) || Connectors.BrokerUrl.IsValid(url, "nats", "tls", "ws", "wss")
             ? null
-            : $"invalid Gateway:Async:NatsUrl=\"{Messaging.NatsLink.WithoutCredentials(url)}\": expected a URL such as nats://127.0.0.1:4222 (user and password or token allowed)";
+            : $"invalid Gateway:Async:NatsUrl=\"{Connectors.BrokerUrl.WithoutCredentials(url)}\": expected a URL such as nats://127.0.0.1:4222 (user and password or token allowed)";
 
     private static string? Positive(string name, TimeSpan value) => value > TimeSpan.Zero ? null : Bad(name, value, "a duration above 0");
 

@@ -19,7 +19,7 @@ internal sealed partial class NatsLink : BackgroundService
     {
         _connection = connection;
         _log = log;
-        Server = WithoutCredentials(connection.Opts.Url);
+        Server = Connectors.BrokerUrl.WithoutCredentials(connection.Opts.Url);
         _connection.ConnectionOpened += (_, _) =>
         {
             _lastError = null;
@@ -91,12 +91,6 @@ internal sealed partial class NatsLink : BackgroundService
         // With RetryOnInitialConnect this completes once connected; until then the client retries with backoff.
         await Task.WhenAny(_connection.ConnectAsync().AsTask(), Task.Delay(Timeout.Infinite, stoppingToken));
     }
-
-    /// <summary>The URL with any user information removed, for logs and status.</summary>
-    public static string WithoutCredentials(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
-            ? new UriBuilder(uri) { UserName = "", Password = "" }.Uri.ToString().TrimEnd('/')
-            : url;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connecting to NATS at {Server} in the background")]
     private static partial void LogConnecting(ILogger logger, string server);

@@ -33,6 +33,12 @@ internal sealed class GatewayMetrics
         ColdStartSeconds = factory.CreateHistogram("gateway_cold_start_seconds", "Time requests waited for a function to get a ready replica.",
             new HistogramConfiguration { LabelNames = ["function_name"], Buckets = MetricRegistries.GoDefaultBuckets });
         AsyncQueueUp = factory.CreateGauge("gateway_async_queue_up", "1 while the async queue can take requests, 0 while it cannot (NATS unreachable).");
+        ConnectorMessages = factory.CreateCounter("gateway_connector_messages_total", "Messages a connector received, by the subscribed topic they matched.", ["connector", "topic"]);
+        ConnectorFailures = factory.CreateCounter("gateway_connector_failures_total", "Invocations for messages that did not answer 2xx (each attempt).", ["connector", "topic"]);
+        ConnectorRedeliveries = factory.CreateCounter("gateway_connector_redeliveries_total", "Messages the broker delivered again (after a failure or a lost connection).", ["connector", "topic"]);
+        ConnectorDeadLetters = factory.CreateCounter("gateway_connector_dead_letters_total", "Messages dead-lettered once their attempts were spent.", ["connector", "topic"]);
+        ConnectorLag = factory.CreateGauge("gateway_connector_lag", "Messages waiting in a function's queue, where the broker reports it (RabbitMQ).", ["connector", "function_name"]);
+        ConnectorUp = factory.CreateGauge("gateway_connector_up", "1 while a connector is connected to its broker, 0 while it is not.", ["connector"]);
     }
 
     private readonly ConcurrentDictionary<string, FunctionInvocations> _functions = new(StringComparer.Ordinal);
@@ -59,6 +65,18 @@ internal sealed class GatewayMetrics
 
     public Gauge AsyncQueueUp { get; }
 
+    public Counter ConnectorMessages { get; }
+
+    public Counter ConnectorFailures { get; }
+
+    public Counter ConnectorRedeliveries { get; }
+
+    public Counter ConnectorDeadLetters { get; }
+
+    public Gauge ConnectorLag { get; }
+
+    public Gauge ConnectorUp { get; }
+
     /// <summary>Invocations of a function this gateway has started (<c>invocationCount</c> in the admin API, as OpenFaaS reports it from its metrics).</summary>
     public double InvocationCount(FunctionStatus function) => Load(function.Key().ToString()).Started;
 
@@ -69,10 +87,15 @@ internal sealed class GatewayMetrics
     public (long Started, long InFlight) Load(string function) =>
         _functions.TryGetValue(function, out var invocations) ? (invocations.Started, invocations.InFlight) : (0, 0);
 
-    /// <summary>Refreshes <c>gateway_service_count</c> from the provider and the queue's state, then writes everything out.</summary>
-    public async Task WriteAsync(Stream destination, IFunctionProvider provider, Async.IAsyncQueue queue, CancellationToken cancellationToken)
+    /// <summary>Refreshes <c>gateway_service_count</c> from the provider, the queue's and connectors' state, then writes everything out.</summary>
+    public async Task WriteAsync(Stream destination, IFunctionProvider provider, Async.IAsyncQueue queue, IEnumerable<Connectors.IConnector> connectors, CancellationToken cancellationToken)
     {
         AsyncQueueUp.Set(queue.Problem is null ? 1 : 0);
+        foreach (var connector in connectors)
+        {
+            ConnectorUp.WithLabels(connector.Name).Set(connector.Problem is null ? 1 : 0);
+        }
+
         foreach (var function in await provider.ListAllAsync(cancellationToken))
         {
             var label = function.Key().ToString();

@@ -1,7 +1,5 @@
-using System.Globalization;
-using Faas.Gateway.Calls;
+using Faas.Gateway.Connectors;
 using Faas.Gateway.Messaging;
-using Faas.Gateway.Metrics;
 using Faas.Provider;
 using Faas.Provider.Triggers;
 using NATS.Client.Core;
@@ -10,13 +8,14 @@ namespace Faas.Gateway.Triggers;
 
 /// <summary>
 /// Invokes functions with a <c>topic</c> annotation for each message on those NATS subjects: the message body as the
-/// request body, <c>X-Topic</c> naming the subject; a message with a reply subject gets the function's response. The
+/// request body, <c>X-Topic</c> naming the subject; a message with a reply subject gets the function's response, and so
+/// does the function's <c>reply-topic</c> when it answered 2xx. The
 /// subscriptions follow the deployed functions (re-read every <see cref="RefreshInterval"/>), in a queue group so that
 /// several gateways share the work rather than repeat it. Active only with NATS configured.
 /// </summary>
-internal sealed partial class TopicTriggers(IFunctionProvider provider, IServiceProvider services, InternalInvoker invoker, GatewayMetrics metrics, ILogger<TopicTriggers> log) : BackgroundService
+internal sealed partial class TopicTriggers(IFunctionProvider provider, IServiceProvider services, MessageInvoker invoker, ILogger<TopicTriggers> log) : BackgroundService
 {
-    public const string TriggerName = "topic";
+    public const string TriggerName = TriggerAnnotations.Nats;
 
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
 
@@ -24,7 +23,7 @@ internal sealed partial class TopicTriggers(IFunctionProvider provider, IService
     private const string QueueGroup = "faas-topic-triggers";
 
     private readonly Dictionary<string, (INatsSub<byte[]> Subscription, Task Pump)> _subscriptions = [];
-    private volatile Dictionary<string, List<FunctionKey>> _routes = [];
+    private volatile Dictionary<string, List<ConnectorRoute>> _routes = [];
 
     /// <summary>The subjects subscribed now (for tests and logs).</summary>
     public IReadOnlyCollection<string> Subjects
@@ -81,12 +80,12 @@ internal sealed partial class TopicTriggers(IFunctionProvider provider, IService
     /// <summary>Subscribes to the subjects deployed functions name, and drops the ones none names any more.</summary>
     public async Task RefreshAsync(INatsConnection connection, CancellationToken cancellationToken)
     {
-        var routes = new Dictionary<string, List<FunctionKey>>(StringComparer.Ordinal);
-        foreach (var function in await provider.ListAllAsync(cancellationToken))
+        var routes = new Dictionary<string, List<ConnectorRoute>>(StringComparer.Ordinal);
+        foreach (var route in ConnectorRoute.For(await provider.ListAllAsync(cancellationToken), TriggerName))
         {
-            foreach (var topic in function.Annotations?.GetValueOrDefault(TriggerAnnotations.Topic) is { } topics ? TriggerAnnotations.Topics(topics) : [])
+            foreach (var topic in route.Topics)
             {
-                (routes.TryGetValue(topic, out var list) ? list : routes[topic] = []).Add(function.Key());
+                (routes.TryGetValue(topic, out var list) ? list : routes[topic] = []).Add(route);
             }
         }
 
@@ -126,34 +125,34 @@ internal sealed partial class TopicTriggers(IFunctionProvider provider, IService
     {
         await foreach (var message in subscription.Msgs.ReadAllAsync())
         {
-            foreach (var function in _routes.GetValueOrDefault(subject) ?? [])
+            foreach (var route in _routes.GetValueOrDefault(subject) ?? [])
             {
-                _ = InvokeAsync(function, message);
+                _ = InvokeAsync(route, message);
             }
         }
     }
 
-    private async Task InvokeAsync(FunctionKey function, NatsMsg<byte[]> message)
+    private async Task InvokeAsync(ConnectorRoute route, NatsMsg<byte[]> message)
     {
-        string code;
+        var headers = message.Headers?.Select(header => new KeyValuePair<string, string>(header.Key, header.Value.ToString())) ?? [];
+        var outcome = await invoker.InvokeAsync(TriggerName, route.Function, message.Subject, message.Data ?? [], headers, CancellationToken.None);
         try
         {
-            using var body = new ByteArrayContent(message.Data ?? []);
-            using var response = await invoker.InvokeAsync(function, HttpMethod.Post, body, [new("X-Topic", message.Subject), new("X-Connector", TriggerName)], CancellationToken.None);
-            code = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            var answer = new NatsHeaders { ["X-Function-Status"] = outcome.Code, ["X-Function-Name"] = route.Function.Name };
             if (message.ReplyTo is not null)
             {
-                var headers = new NatsHeaders { ["X-Function-Status"] = code, ["X-Function-Name"] = function.Name };
-                await message.ReplyAsync(await response.Content.ReadAsByteArrayAsync(), headers);
+                await message.ReplyAsync(outcome.Body, answer);
+            }
+
+            if (outcome.Succeeded && route.ReplyTopic is { } replyTopic)
+            {
+                await message.Connection!.PublishAsync(replyTopic, outcome.Body, answer);
             }
         }
-        catch (Exception error) when (error is HttpRequestException or NatsException)
+        catch (NatsException error)
         {
-            code = "error";
-            LogInvocationFailed(log, function.ToString(), message.Subject, error.Message);
+            LogReplyFailed(log, route.Function.ToString(), message.Subject, error.Message);
         }
-
-        metrics.TriggerInvocations.WithLabels(function.ToString(), TriggerName, code).Inc();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Topic triggers are off: they need NATS (Gateway:Async:NatsUrl)")]
@@ -168,6 +167,6 @@ internal sealed partial class TopicTriggers(IFunctionProvider provider, IService
     [LoggerMessage(Level = LogLevel.Information, Message = "Topic trigger unsubscribed from {Subject}")]
     private static partial void LogUnsubscribed(ILogger logger, string subject);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic invocation of {Function} for {Subject} failed: {Error}")]
-    private static partial void LogInvocationFailed(ILogger logger, string function, string subject, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The answer of {Function} to {Subject} could not be published: {Error}")]
+    private static partial void LogReplyFailed(ILogger logger, string function, string subject, string error);
 }

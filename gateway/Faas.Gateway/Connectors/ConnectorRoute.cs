@@ -1,0 +1,16 @@
+using Faas.Provider;
+using Faas.Provider.Triggers;
+using Faas.Provider.Wire;
+
+namespace Faas.Gateway.Connectors;
+
+/// <summary>What one connector does for one function: the topics it subscribes the function to, and where the answer goes.</summary>
+internal sealed record ConnectorRoute(FunctionKey Function, IReadOnlyList<string> Topics, string? ReplyTopic)
+{
+    /// <summary>The routes of every function whose <c>topic</c> annotation names a topic for <paramref name="connector"/>.</summary>
+    public static IReadOnlyList<ConnectorRoute> For(IEnumerable<FunctionStatus> functions, string connector) =>
+        [.. functions
+            .Select(function => (function, topics: function.Annotations?.GetValueOrDefault(TriggerAnnotations.Topic) is { } annotation ? TriggerAnnotations.Topics(annotation, connector) : []))
+            .Where(entry => entry.topics.Count > 0)
+            .Select(entry => new ConnectorRoute(entry.function.Key(), entry.topics, TriggerAnnotations.ReplyTopicFor(entry.function.Annotations, connector)))];
+}
