@@ -39,7 +39,7 @@ deps-run:
 	./scripts/ensure-packages.sh curl:curl python3:python3 node:nodejs bwrap:bubblewrap
 
 deps-test:
-	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry bwrap:bubblewrap etcd:etcd-server xz:xz-utils
+	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry bwrap:bubblewrap etcd:etcd-server xz:xz-utils rabbitmq-server:rabbitmq-server mosquitto:mosquitto
 
 ## images: the gateway image and the templates' base images, made without a registry and imported into the Docker Engine (see README)
 images: images-rootfs
@@ -52,7 +52,7 @@ images-rootfs: publish-watchdog
 	./scripts/images.sh
 
 deps-bench:
-	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nats-server:nats-server python3:python3 node:nodejs dockerd:docker.io busybox:busybox-static
+	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nats-server:nats-server python3:python3 node:nodejs dockerd:docker.io busybox:busybox-static rabbitmq-server:rabbitmq-server mosquitto:mosquitto
 
 clean:
 	rm -rf $(OUT)

@@ -18,5 +18,13 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
 fi
 echo "installing: ${missing[*]}"
+# Packages with services (rabbitmq-server, mosquitto, nats-server) must not start them on 0.0.0.0: tests start their
+# own on loopback. policy-rc.d says no to every service start while installing, unless the machine has one already.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod 755 "$policy"
+  trap '$sudo rm -f "$policy"' EXIT
+fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -83,11 +83,20 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>SIGKILL, no chance to clean up, then a new gateway process on the same state directory and port.</summary>
     public async Task KillAndRestartAsync()
     {
+        await KillAsync();
+        await StartAgainAsync();
+    }
+
+    /// <summary>SIGKILL, no chance to clean up; <see cref="StartAgainAsync"/> starts it again.</summary>
+    public async Task KillAsync()
+    {
         _process.Signal(9);
         await _process.WaitForExitAsync(TimeSpan.FromSeconds(10));
         await _process.DisposeAsync();
-        await StartProcessAsync();
     }
+
+    /// <summary>A new gateway process on the same state directory and port.</summary>
+    public Task StartAgainAsync() => StartProcessAsync();
 
     public async ValueTask DisposeAsync()
     {
