@@ -100,7 +100,17 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A gateway stops its replicas as it shuts down, which may take longer than ChildProcess' grace under load.
+        if (!_process.HasExited)
+        {
+            _process.Signal(15);
+            await _process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+
         await _process.DisposeAsync();
+
+        // If it had to be killed after all, its replicas go as its next start would reap them, before the state goes.
+        Faas.Provider.Local.Replicas.OrphanReaper.KillLeftovers(Path.Combine(_state.Path, "run"));
         _state.Dispose();
     }
 

@@ -26,6 +26,7 @@ internal sealed partial class MqttConnector(
     private readonly Dictionary<string, List<ConnectorRoute>> _subscribed = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _inflight = new(options.MaxInflight, options.MaxInflight);
     private volatile Dictionary<string, List<ConnectorRoute>> _routes = [];
+    private volatile TaskCompletionSource _routed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IMqttClient? _client;
 
     public override string Name => TriggerAnnotations.Mqtt;
@@ -63,6 +64,10 @@ internal sealed partial class MqttConnector(
             return Task.CompletedTask;
         };
         _client = client;
+
+        // A session's kept messages arrive as soon as it connects: they wait until the first refresh has said where they go.
+        _routed.TrySetCanceled();
+        _routed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await client.ConnectAsync(builder.Build(), cancellationToken);
     }
 
@@ -101,21 +106,28 @@ internal sealed partial class MqttConnector(
             _subscribed.Remove(filter);
             LogUnsubscribed(log, filter);
         }
+
+        _routed.TrySetResult();
     }
 
-    /// <summary>Taken off the client's receive loop at once: invocations run beside it, up to <c>MaxInflight</c>.</summary>
+    /// <summary>Taken off the client's receive loop at once (with a copy of the message: the client reuses its buffers); invocations run beside it, up to <c>MaxInflight</c>.</summary>
     private Task Received(MqttApplicationMessageReceivedEventArgs received)
     {
         received.AutoAcknowledge = false;
-        _ = ProcessAsync(received);
+        var message = received.ApplicationMessage;
+        var copy = new ReceivedMessage(
+            message.Topic, message.Payload.ToArray(), message.Dup, message.ResponseTopic, message.CorrelationData?.ToArray(),
+            [.. (message.UserProperties ?? []).Select(property => new KeyValuePair<string, string>(property.Name, Encoding.UTF8.GetString(property.ValueBuffer.Span)))],
+            [.. message.SubscriptionIdentifiers ?? []]);
+        _ = ProcessAsync(received, copy, _routed.Task);
         return Task.CompletedTask;
     }
 
-    private async Task ProcessAsync(MqttApplicationMessageReceivedEventArgs received)
+    private async Task ProcessAsync(MqttApplicationMessageReceivedEventArgs received, ReceivedMessage message, Task routed)
     {
-        var message = received.ApplicationMessage;
         try
         {
+            await routed.WaitAsync(Stopping);
             await _inflight.WaitAsync(Stopping);
             try
             {
@@ -136,16 +148,16 @@ internal sealed partial class MqttConnector(
     }
 
     /// <summary>The subscriptions the message came through (by identifier, or by matching when the broker sent none), each function once.</summary>
-    private IEnumerable<(string Filter, ConnectorRoute Route)> Matched(MqttApplicationMessage message)
+    private IEnumerable<(string Filter, ConnectorRoute Route)> Matched(ReceivedMessage message)
     {
         var routes = _routes;
-        var ids = message.SubscriptionIdentifiers ?? [];
+        var ids = message.SubscriptionIds;
         var filters = routes.Keys.Where(filter => (ids.Count == 0 || ids.Contains(SubscriptionId(filter)))
             && MqttTopicFilterComparer.Compare(message.Topic, filter) == MqttTopicFilterCompareResult.IsMatch);
         return filters.SelectMany(filter => routes[filter].Select(route => (filter, route))).DistinctBy(entry => entry.route.Function);
     }
 
-    private async Task InvokeAsync(string filter, ConnectorRoute route, MqttApplicationMessage message)
+    private async Task InvokeAsync(string filter, ConnectorRoute route, ReceivedMessage message)
     {
         var settings = asyncOptions.Value;
         metrics.ConnectorMessages.WithLabels(Name, filter).Inc();
@@ -154,10 +166,9 @@ internal sealed partial class MqttConnector(
             metrics.ConnectorRedeliveries.WithLabels(Name, filter).Inc();
         }
 
-        var headers = (message.UserProperties ?? []).Select(property => new KeyValuePair<string, string>(property.Name, Encoding.UTF8.GetString(property.ValueBuffer.Span)));
         for (var attempt = 1; ; attempt++)
         {
-            var outcome = await invoker.InvokeAsync(Name, route.Function, message.Topic, message.Payload.ToArray(), headers, Stopping);
+            var outcome = await invoker.InvokeAsync(Name, route.Function, message.Topic, message.Payload, message.UserProperties, Stopping);
             if (outcome.Succeeded)
             {
                 foreach (var topic in new[] { message.ResponseTopic, route.ReplyTopic }.OfType<string>().Where(topic => topic.Length > 0).Distinct())
@@ -173,7 +184,7 @@ internal sealed partial class MqttConnector(
             {
                 metrics.ConnectorDeadLetters.WithLabels(Name, filter).Inc();
                 LogDeadLettered(log, route.Function.ToString(), message.Topic, attempt, outcome.Description);
-                await PublishAsync($"{options.DeadLetterTopic}/{route.Function.Namespace}/{route.Function.Name}", message.Payload.ToArray(), message.CorrelationData,
+                await PublishAsync($"{options.DeadLetterTopic}/{route.Function.Namespace}/{route.Function.Name}", message.Payload, message.CorrelationData,
                     [("X-Topic", message.Topic), ("X-Function-Status", outcome.Code), ("X-Reason", outcome.Description)]);
                 return;
             }
