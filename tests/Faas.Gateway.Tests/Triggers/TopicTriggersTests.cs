@@ -31,4 +31,25 @@ public class TopicTriggersTests
         using var removed = await gateway.Admin.SendAsync(new HttpRequestMessage(HttpMethod.Delete, gateway.Url + "/system/functions") { Content = GatewayFixture.Json("""{"functionName":"listener"}""") });
         Assert.True(await ProcessTable.EventuallyAsync(() => topics.Subjects.Count == 0, TimeSpan.FromSeconds(10)), "still subscribed after the function was removed");
     }
+
+    [Fact]
+    public async Task A_functions_answer_goes_to_its_reply_topic_and_topics_for_other_connectors_are_not_subscribed()
+    {
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var gateway = await GatewayFixture.StartAsync(configureAsync: options => options.NatsUrl = nats.Url);
+        using var _ = await gateway.DeployAsync("relay", "sh -c 'echo relayed $(cat)'", ""","annotations":{"topic":"nats:work.in, mqtt:work/in","reply-topic":"rabbitmq:x.y, nats:work.out"}""");
+        await gateway.WaitForAvailableAsync("relay");
+        var topics = gateway.Services.GetRequiredService<TopicTriggers>();
+        Assert.True(await ProcessTable.EventuallyAsync(() => topics.Subjects.Count == 1, TimeSpan.FromSeconds(10)));
+        await using var client = new NatsConnection(new NatsOpts { Url = nats.Url });
+        await using var answers = await client.SubscribeCoreAsync<byte[]>("work.out");
+
+        await client.PublishAsync("work.in", "job-7"u8.ToArray());
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var answer = await answers.Msgs.ReadAsync(wait.Token);
+
+        Assert.Equal(["work.in"], topics.Subjects);
+        Assert.Equal("relayed job-7\n", Encoding.UTF8.GetString(answer.Data!));
+        Assert.Equal("200", answer.Headers!["X-Function-Status"].ToString());
+    }
 }

@@ -27,7 +27,7 @@ public class DeploymentValidatorTests
         { Valid with { Labels = new() { ["com.openfaas.scale.min"] = "5", ["com.openfaas.scale.max"] = "2" } }, "greater than com.openfaas.scale.max" },
         { Valid with { Annotations = new() { ["faas.timeout"] = "soon" } }, "faas.timeout must be a duration such as 10s" },
         { Valid with { Annotations = new() { ["schedule"] = "*/5 * * *" } }, "annotation schedule: schedule \"*/5 * * *\" needs 5 fields" },
-        { Valid with { Annotations = new() { ["topic"] = "orders, ,payments" } }, "annotation topic must be comma-separated NATS subjects" },
+        { Valid with { Annotations = new() { ["topic"] = "orders, ,payments" } }, "annotation topic: topics are comma-separated, non-empty and without white space" },
         { Valid with { Labels = new() { ["faas.timeout"] = "0s" } }, "faas.timeout must be a duration such as 10s, 500ms, 1m30s, or a number of seconds greater than zero, got \"0s\"" },
     };
 
