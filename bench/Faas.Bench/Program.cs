@@ -23,6 +23,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["baseline"] = BaselineScenario.RunAsync,
     ["yarp"] = YarpScenario.RunAsync,
     ["kubernetes-idle"] = KubernetesIdleScenario.RunAsync,
+    ["connectors"] = ConnectorsScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;
