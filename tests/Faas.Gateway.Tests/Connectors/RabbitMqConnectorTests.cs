@@ -37,7 +37,21 @@ public sealed class RabbitMqConnectorTests(RabbitMqFixture rabbit) : IClassFixtu
         Assert.Equal("m-1", reply.CorrelationId);
         Assert.Equal(1, await GatewayMetricsText.ValueAsync(gateway.Url, """gateway_connector_messages_total{connector="rabbitmq",topic="orders.*"}"""));
 
+        // An update moves the function to other topics without a restart.
         using var admin = GatewayProcess.AdminClient();
+        using var updated = await admin.PutAsync(gateway.Url + "/system/functions", new StringContent($$$"""
+            {"service":"{{{name}}}","image":"local","envProcess":"sh -c 'echo \"$Http_X_Topic $(cat)\"'",
+             "annotations":{"topic":"rabbitmq:invoices.#","reply-topic":"{{{replies.RoutingKey}}}"}}
+            """, Encoding.UTF8, "application/json"));
+        Assert.True(updated.IsSuccessStatusCode, $"update: {(int)updated.StatusCode}");
+        Assert.True(await LoggedAsync(gateway, $"{name}.openfaas-fn unsubscribed from orders.*"), gateway.Output);
+        Assert.True(await SubscribedAsync(gateway, "invoices.#"), gateway.Output);
+        await PublishAsync(connection, "orders.created", "m-2", "to nobody");
+        await PublishAsync(connection, "invoices.eu.paid", "m-3", "paid");
+        var afterUpdate = await replies.NextAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal("invoices.eu.paid paid\n", afterUpdate is null ? null : Encoding.UTF8.GetString(afterUpdate.Body));
+
+
         using var removed = await admin.SendAsync(new HttpRequestMessage(HttpMethod.Delete, gateway.Url + "/system/functions") { Content = new StringContent($$$"""{"functionName":"{{{name}}}"}""") });
         Assert.True(await QueueExistsAsync(connection, $"faas.openfaas-fn.{name}", expected: false), "the queue outlived its function");
     }
@@ -172,9 +186,11 @@ public sealed class RabbitMqConnectorTests(RabbitMqFixture rabbit) : IClassFixtu
         await channel.BasicPublishAsync(Exchange, routingKey, mandatory: false, properties, Encoding.UTF8.GetBytes(body));
     }
 
+    private static Task<bool> LoggedAsync(GatewayProcess gateway, string text) =>
+        ProcessTable.EventuallyAsync(() => gateway.Output.Split('\n').Any(line => line.TrimEnd().EndsWith(text, StringComparison.Ordinal)), TimeSpan.FromSeconds(20));
+
     /// <summary>Whether the gateway says it bound the function's queue to <paramref name="topic"/> (from then on a message to it is routed).</summary>
-    private static Task<bool> SubscribedAsync(GatewayProcess gateway, string topic) =>
-        ProcessTable.EventuallyAsync(() => gateway.Output.Contains($"subscribed to {topic}\n", StringComparison.Ordinal) || gateway.Output.EndsWith($"subscribed to {topic}", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+    private static Task<bool> SubscribedAsync(GatewayProcess gateway, string topic) => LoggedAsync(gateway, $"subscribed to {topic}");
 
     /// <summary>Whether the queue comes to exist (or to be gone), asked on a fresh channel each time: a 404 closes the channel.</summary>
     private static Task<bool> QueueExistsAsync(IConnection connection, string queue, bool expected) =>

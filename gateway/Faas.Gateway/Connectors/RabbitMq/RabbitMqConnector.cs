@@ -94,6 +94,7 @@ internal sealed partial class RabbitMqConnector(
             {
                 await queue.Channel.QueueUnbindAsync(queue.Name, options.Exchange, key, cancellationToken: cancellationToken);
                 queue.Unbound(key);
+                LogUnbound(log, route.Function.ToString(), key);
             }
 
             var waiting = await _admin!.QueueDeclarePassiveAsync(queue.Name, cancellationToken);
@@ -269,6 +270,9 @@ internal sealed partial class RabbitMqConnector(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RabbitMQ: {Function} subscribed to {Topic}")]
     private static partial void LogSubscribed(ILogger logger, string function, string topic);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "RabbitMQ: {Function} unsubscribed from {Topic}")]
+    private static partial void LogUnbound(ILogger logger, string function, string topic);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RabbitMQ: {Function} unsubscribed, its queue deleted")]
     private static partial void LogUnsubscribed(ILogger logger, string function);
