@@ -125,6 +125,38 @@ public sealed class RabbitMqConnectorTests(RabbitMqFixture rabbit) : IClassFixtu
     }
 
     [Fact]
+    public async Task Prefetch_bounds_a_functions_invocations_at_once_and_the_rest_wait_as_lag()
+    {
+        await using var gateway = await StartGatewayAsync(new() { ["Gateway__Connectors__RabbitMq__Prefetch"] = "1" });
+        await using var connection = await Server.ConnectAsync();
+        var name = "slow-" + Guid.NewGuid().ToString("N")[..6];
+        await gateway.DeployAsync($$$"""{"service":"{{{name}}}","image":"local","envProcess":"sh -c 'sleep 1; cat'","annotations":{"topic":"rabbitmq:slow.{{{name}}}"}}""");
+        Assert.True(await SubscribedAsync(gateway, $"slow.{name}"), gateway.Output);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await PublishAsync(connection, $"slow.{name}", $"s-{i}", "x");
+        }
+
+        var inflight = new List<double>();
+        var lagged = await ProcessTable.EventuallyAsync(async () =>
+        {
+            inflight.Add(await GatewayMetricsText.ValueAsync(gateway.Url, $$$"""gateway_function_invocation_inflight{function_name="{{{name}}}.openfaas-fn"}"""));
+            return await GatewayMetricsText.ValueAsync(gateway.Url, $$$"""gateway_connector_lag{connector="rabbitmq",function_name="{{{name}}}.openfaas-fn"}""") >= 2;
+        }, TimeSpan.FromSeconds(10));
+        var drained = await ProcessTable.EventuallyAsync(async () =>
+        {
+            inflight.Add(await GatewayMetricsText.ValueAsync(gateway.Url, $$$"""gateway_function_invocation_inflight{function_name="{{{name}}}.openfaas-fn"}"""));
+            return await GatewayMetricsText.ValueAsync(gateway.Url, $$$"""gateway_trigger_invocation_total{function_name="{{{name}}}.openfaas-fn",trigger="rabbitmq",code="200"}""") == 5;
+        }, TimeSpan.FromSeconds(30));
+
+        Assert.True(lagged, "the queue's waiting messages never showed as lag");
+        Assert.True(drained, gateway.Output);
+        Assert.Contains(1, inflight);
+        Assert.True(inflight.Max() <= 1, $"in flight at once: {string.Join(", ", inflight)}");
+    }
+
+    [Fact]
     public async Task A_broker_that_goes_away_degrades_the_connector_only_and_it_resumes_when_the_broker_returns()
     {
         await using var gateway = await StartGatewayAsync();
