@@ -157,6 +157,30 @@ public sealed class RabbitMqConnectorTests(RabbitMqFixture rabbit) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_functions_queue_made_under_other_settings_is_kept_and_used()
+    {
+        await using var connection = await Server.ConnectAsync();
+        var replies = await ReplyQueue.OpenAsync(connection, "kept." + Guid.NewGuid().ToString("N"));
+        var name = "kept-" + Guid.NewGuid().ToString("N")[..6];
+        var definition = $$$"""{"service":"{{{name}}}","image":"local","envProcess":"cat","annotations":{"topic":"rabbitmq:kept.{{{name}}}","reply-topic":"{{{replies.RoutingKey}}}"}}""";
+        await using (var first = await StartGatewayAsync())
+        {
+            await first.DeployAsync(definition);
+            Assert.True(await SubscribedAsync(first, $"kept.{name}"), first.Output);
+        }
+
+        // Another MaxAttempts: the queue's delivery limit differs from what this gateway would declare.
+        await using var second = await StartGatewayAsync(new() { ["Gateway__Async__MaxAttempts"] = "4" });
+        await second.DeployAsync(definition);
+        Assert.True(await SubscribedAsync(second, $"kept.{name}"), second.Output);
+        await PublishAsync(connection, $"kept.{name}", "k-1", "still served");
+        var reply = await replies.NextAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("still served", reply is null ? null : Encoding.UTF8.GetString(reply.Body));
+        Assert.Contains($"queue faas.openfaas-fn.{name} exists with other arguments", second.Output);
+    }
+
+    [Fact]
     public async Task A_broker_that_goes_away_degrades_the_connector_only_and_it_resumes_when_the_broker_returns()
     {
         await using var gateway = await StartGatewayAsync();

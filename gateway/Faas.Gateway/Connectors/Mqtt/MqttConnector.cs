@@ -23,7 +23,7 @@ internal sealed partial class MqttConnector(
     IFunctionProvider provider, MessageInvoker invoker, GatewayMetrics metrics, IOptions<AsyncOptions> asyncOptions, string url, MqttOptions options, ILogger<MqttConnector> log)
     : BrokerConnector(provider, log)
 {
-    private readonly Dictionary<string, List<ConnectorRoute>> _subscribed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _inflight = new(options.MaxInflight, options.MaxInflight);
     private volatile Dictionary<string, List<ConnectorRoute>> _routes = [];
     private volatile TaskCompletionSource _routed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -84,7 +84,7 @@ internal sealed partial class MqttConnector(
 
         _routes = wanted;
         var client = _client!;
-        foreach (var filter in wanted.Keys.Where(filter => !_subscribed.ContainsKey(filter)))
+        foreach (var filter in wanted.Keys.Where(filter => !_subscribed.Contains(filter)))
         {
             var subscription = new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(topic => topic.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
@@ -96,11 +96,11 @@ internal sealed partial class MqttConnector(
                 throw new InvalidOperationException($"the broker refused the subscription to {filter}: {item.ResultCode}");
             }
 
-            _subscribed[filter] = wanted[filter];
+            _subscribed.Add(filter);
             LogSubscribed(log, filter);
         }
 
-        foreach (var filter in _subscribed.Keys.Where(filter => !wanted.ContainsKey(filter)).ToList())
+        foreach (var filter in _subscribed.Where(filter => !wanted.ContainsKey(filter)).ToList())
         {
             await client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(filter).Build(), cancellationToken);
             _subscribed.Remove(filter);
@@ -140,7 +140,7 @@ internal sealed partial class MqttConnector(
                 _inflight.Release();
             }
         }
-        catch (Exception error) when (error is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        catch (Exception error) when (error is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or ObjectDisposedException)
         {
             // Not acknowledged: the session gets it again when the gateway reconnects.
             LogUnsettled(log, message.Topic, error.Message);

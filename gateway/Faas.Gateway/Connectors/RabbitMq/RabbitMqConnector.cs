@@ -76,30 +76,45 @@ internal sealed partial class RabbitMqConnector(
 
         foreach (var route in routes)
         {
-            if (!_queues.TryGetValue(route.Function, out var queue))
+            try
             {
-                queue = await OpenAsync(route.Function, cancellationToken);
-                _queues[route.Function] = queue;
+                await ApplyRouteAsync(route, cancellationToken);
             }
-
-            queue.ReplyTopic = route.ReplyTopic;
-            foreach (var key in route.Topics.Where(key => !queue.Keys.Contains(key)))
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException error) when (_admin?.IsOpen == true)
             {
-                await queue.Channel.QueueBindAsync(queue.Name, options.Exchange, key, cancellationToken: cancellationToken);
-                queue.Bound(key);
-                LogSubscribed(log, route.Function.ToString(), key);
+                // This function's channel failed (the broker refused a binding, say); the others go on, and the next round tries again.
+                _queues.Remove(route.Function);
+                LogNotSubscribed(log, route.Function.ToString(), error.Message);
             }
-
-            foreach (var key in queue.Keys.Where(key => !route.Topics.Contains(key)))
-            {
-                await queue.Channel.QueueUnbindAsync(queue.Name, options.Exchange, key, cancellationToken: cancellationToken);
-                queue.Unbound(key);
-                LogUnbound(log, route.Function.ToString(), key);
-            }
-
-            var waiting = await _admin!.QueueDeclarePassiveAsync(queue.Name, cancellationToken);
-            metrics.ConnectorLag.WithLabels(Name, route.Function.ToString()).Set(waiting.MessageCount);
         }
+    }
+
+    /// <summary>One function's queue, bindings and lag.</summary>
+    private async Task ApplyRouteAsync(ConnectorRoute route, CancellationToken cancellationToken)
+    {
+        if (!_queues.TryGetValue(route.Function, out var queue))
+        {
+            queue = await OpenAsync(route.Function, cancellationToken);
+            _queues[route.Function] = queue;
+        }
+
+        queue.ReplyTopic = route.ReplyTopic;
+        foreach (var key in route.Topics.Where(key => !queue.Keys.Contains(key)))
+        {
+            await queue.Channel.QueueBindAsync(queue.Name, options.Exchange, key, cancellationToken: cancellationToken);
+            queue.Bound(key);
+            LogSubscribed(log, route.Function.ToString(), key);
+        }
+
+        foreach (var key in queue.Keys.Where(key => !route.Topics.Contains(key)))
+        {
+            await queue.Channel.QueueUnbindAsync(queue.Name, options.Exchange, key, cancellationToken: cancellationToken);
+            queue.Unbound(key);
+            LogUnbound(log, route.Function.ToString(), key);
+        }
+
+        var waiting = await _admin!.QueueDeclarePassiveAsync(queue.Name, cancellationToken);
+        metrics.ConnectorLag.WithLabels(Name, route.Function.ToString()).Set(waiting.MessageCount);
     }
 
     /// <summary>Declares the function's queue and starts consuming it on a channel of its own.</summary>
@@ -117,7 +132,20 @@ internal sealed partial class RabbitMqConnector(
                 ["x-dead-letter-exchange"] = options.DeadLetterExchange,
                 ["x-delivery-limit"] = asyncOptions.Value.MaxAttempts,
             };
-            await channel.QueueDeclareAsync(queue.Name, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellationToken);
+            try
+            {
+                await channel.QueueDeclareAsync(queue.Name, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellationToken);
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException refused) when (refused.ShutdownReason?.ReplyCode == 406)
+            {
+                // The queue exists with other arguments (MaxAttempts changed since it was made): it is used as it is.
+                LogQueueKept(log, queue.Name, refused.ShutdownReason.ReplyText);
+                await channel.DisposeAsync();
+                channel = await _connection!.CreateChannelAsync(cancellationToken: cancellationToken);
+                queue = new FunctionQueue(function, channel);
+                await channel.QueueDeclarePassiveAsync(queue.Name, cancellationToken);
+            }
+
             await channel.BasicQosAsync(0, options.Prefetch, global: false, cancellationToken);
             var consumer = new AsyncEventingBasicConsumer(channel);
             consumer.ReceivedAsync += (_, delivery) => DeliverAsync(queue, delivery);
@@ -270,6 +298,12 @@ internal sealed partial class RabbitMqConnector(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RabbitMQ: {Function} subscribed to {Topic}")]
     private static partial void LogSubscribed(ILogger logger, string function, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "RabbitMQ: {Function} could not be subscribed: {Error}")]
+    private static partial void LogNotSubscribed(ILogger logger, string function, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "RabbitMQ: queue {Queue} exists with other arguments and is used as it is: {Reason}")]
+    private static partial void LogQueueKept(ILogger logger, string queue, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RabbitMQ: {Function} unsubscribed from {Topic}")]
     private static partial void LogUnbound(ILogger logger, string function, string topic);
