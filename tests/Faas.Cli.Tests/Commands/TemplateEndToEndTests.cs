@@ -27,6 +27,26 @@ public class TemplateEndToEndTests(CliGatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_csharp_function_builds_native_by_default_and_for_the_jit_when_its_build_args_say_so()
+    {
+        var (directory, cli) = fixture.NewProject();
+        await cli.RunAsync("new native --lang csharp");
+        await cli.RunAsync("new jitted --lang csharp");
+        var stack = Path.Combine(directory, "stack.yml");
+        File.WriteAllText(stack, File.ReadAllText(stack).Replace("    image: jitted:latest\n", "    image: jitted:latest\n    build_args:\n      FUNCTION_AOT: \"false\"\n", StringComparison.Ordinal));
+
+        var up = await cli.RunAsync("up");
+        var native = await cli.RunAsync("invoke native", "aot");
+        var jitted = await cli.RunAsync("invoke jitted", "jit");
+
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Equal("Hello from C#, aot!", native.Stdout.Trim());
+        Assert.Equal("Hello from C#, jit!", jitted.Stdout.Trim());
+        Assert.False(File.Exists(Path.Combine(directory, "build", "native", "app", "Function.dll")), "the default build is not native");
+        Assert.True(File.Exists(Path.Combine(directory, "build", "jitted", "app", "Function.dll")), "FUNCTION_AOT=false did not build for the JIT");
+    }
+
+    [Fact]
     public async Task The_csharp_handler_comes_with_tests_that_pass()
     {
         var (directory, cli) = fixture.NewProject();
