@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Metrics;
 using Faas.Provider;
@@ -163,7 +161,7 @@ internal sealed partial class RabbitMqConnector(
     {
         var settings = asyncOptions.Value;
         var topic = queue.PatternFor(delivery.RoutingKey);
-        var attempt = DeliveryCount(delivery.BasicProperties.Headers) + 1;
+        var attempt = DeliveryProperties.DeliveryCount(delivery.BasicProperties) + 1;
         metrics.ConnectorMessages.WithLabels(Name, topic).Inc();
         if (delivery.Redelivered || attempt > 1)
         {
@@ -172,7 +170,7 @@ internal sealed partial class RabbitMqConnector(
 
         try
         {
-            var outcome = await invoker.InvokeAsync(Name, queue.Function, delivery.RoutingKey, delivery.Body, Headers(delivery.BasicProperties), Stopping);
+            var outcome = await invoker.InvokeAsync(Name, queue.Function, delivery.RoutingKey, delivery.Body, DeliveryProperties.Headers(delivery.BasicProperties), Stopping);
             if (outcome.Succeeded)
             {
                 await ReplyAsync(queue, delivery.BasicProperties, outcome);
@@ -236,43 +234,6 @@ internal sealed partial class RabbitMqConnector(
         finally
         {
             _publishing.Release();
-        }
-    }
-
-    /// <summary>How often the broker delivered the message before (a quorum queue's <c>x-delivery-count</c>).</summary>
-    private static long DeliveryCount(IDictionary<string, object?>? headers) =>
-        headers?.TryGetValue("x-delivery-count", out var count) == true && count is IConvertible number ? number.ToInt64(CultureInfo.InvariantCulture) : 0;
-
-    /// <summary>The message's id, correlation id, type and text headers, for <see cref="MessageHeaders"/>.</summary>
-    private static IEnumerable<KeyValuePair<string, string>> Headers(IReadOnlyBasicProperties properties)
-    {
-        if (properties.MessageId is { } id)
-        {
-            yield return new("Message-Id", id);
-        }
-
-        if (properties.CorrelationId is { } correlation)
-        {
-            yield return new("Correlation-Id", correlation);
-        }
-
-        if (properties.Type is { } type)
-        {
-            yield return new("Message-Type", type);
-        }
-
-        foreach (var (name, value) in properties.Headers ?? new Dictionary<string, object?>())
-        {
-            var text = value switch
-            {
-                byte[] bytes => Encoding.UTF8.GetString(bytes),
-                string or IFormattable => Convert.ToString(value, CultureInfo.InvariantCulture),
-                _ => null,
-            };
-            if (text is not null)
-            {
-                yield return new(name, text);
-            }
         }
     }
 
