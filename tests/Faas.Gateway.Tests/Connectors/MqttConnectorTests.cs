@@ -7,7 +7,7 @@ using MQTTnet.Protocol;
 
 namespace Faas.Gateway.Tests.Connectors;
 
-/// <summary>The gateway process with the MQTT connector on a real Mosquitto, functions on the local backend.</summary>
+/// <summary>The gateway process with the MQTT connector on a real Mosquitto (a user and password, no anonymous clients), functions on the local backend.</summary>
 public sealed class MqttConnectorTests(MosquittoFixture mosquitto) : IClassFixture<MosquittoFixture>
 {
     private MosquittoProcess Broker => mosquitto.Broker;
@@ -63,6 +63,7 @@ public sealed class MqttConnectorTests(MosquittoFixture mosquitto) : IClassFixtu
 
         Assert.True(all, $"answered: {string.Join(", ", replies.Bodies())}\n{gateway.Output}");
         Assert.Equal(ids.Order(), replies.Bodies().Distinct().Order());
+        Assert.DoesNotContain(Broker.Password, gateway.Output);
     }
 
     [Fact]

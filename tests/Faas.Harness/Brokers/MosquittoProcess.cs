@@ -7,18 +7,23 @@ namespace Faas.Harness.Brokers;
 
 /// <summary>
 /// A real Mosquitto (Debian's mosquitto) on a free 127.0.0.1 port with persistence in a directory of its own, so
-/// sessions and their queued QoS 1 messages survive <see cref="RestartAsync"/>; stopped by PID.
+/// sessions and their queued QoS 1 messages survive <see cref="RestartAsync"/>, and one user with a random password
+/// (no anonymous clients); stopped by PID.
 /// </summary>
 public sealed class MosquittoProcess : IAsyncDisposable
 {
     private readonly TempDirectory _root = new("faas-mosquitto-");
     private ChildProcess? _process;
 
+    public const string User = "faas";
+
     private MosquittoProcess() => Port = FreePort.Next();
 
     public int Port { get; }
 
-    public string Url => $"mqtt://127.0.0.1:{Port}";
+    public string Password { get; } = Guid.NewGuid().ToString("N");
+
+    public string Url => $"mqtt://{User}:{Password}@127.0.0.1:{Port}";
 
     public string Output => _process?.Output ?? "";
 
@@ -28,9 +33,19 @@ public sealed class MosquittoProcess : IAsyncDisposable
     public static async Task<MosquittoProcess> StartAsync()
     {
         var broker = new MosquittoProcess();
+        var passwords = broker._root.Combine("passwords");
+        await using (var hash = ChildProcess.Start("mosquitto_passwd", ["-c", "-b", passwords, User, broker.Password]))
+        {
+            if (!await hash.WaitForExitAsync(TimeSpan.FromSeconds(10)) || hash.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"mosquitto_passwd failed: {hash.Output}");
+            }
+        }
+
         File.WriteAllText(broker._root.Combine("mosquitto.conf"), $"""
             listener {broker.Port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1
-            allow_anonymous true
+            allow_anonymous false
+            password_file {passwords}
             user root
             persistence true
             persistence_location {broker._root.Path}/
@@ -45,7 +60,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
     public async Task<IMqttClient> ConnectAsync(string clientId)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", Port).WithClientId(clientId).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", Port).WithCredentials(User, Password).WithClientId(clientId).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
         return client;
     }
 
