@@ -3,29 +3,31 @@ namespace Faas.Gateway.Connectors;
 /// <summary>Which subscribed pattern a message's topic matched, for metrics labelled by subscription (bounded) rather than by topic.</summary>
 internal static class TopicPatterns
 {
-    /// <summary>AMQP topic-exchange matching: words split on <c>.</c>, <c>*</c> one word, <c>#</c> zero or more.</summary>
-    public static bool AmqpMatches(string pattern, string routingKey) => Match(pattern.Split('.'), 0, routingKey.Split('.'), 0);
-
-    private static bool Match(string[] pattern, int p, string[] words, int w)
+    /// <summary>
+    /// AMQP topic-exchange matching: words split on <c>.</c>, <c>*</c> one word, <c>#</c> zero or more. A table over
+    /// pattern and key positions, so a pattern full of <c>#</c> costs pattern × key steps, not a backtracking blow-up.
+    /// </summary>
+    public static bool AmqpMatches(string pattern, string routingKey)
     {
-        if (p == pattern.Length)
-        {
-            return w == words.Length;
-        }
+        var parts = pattern.Split('.');
+        var words = routingKey.Split('.');
 
-        if (pattern[p] == "#")
+        // matches[w]: whether the pattern's parts so far match the key's first w words.
+        var matches = new bool[words.Length + 1];
+        matches[0] = true;
+        foreach (var part in parts)
         {
-            for (var skip = w; skip <= words.Length; skip++)
+            var next = new bool[words.Length + 1];
+            for (var w = 0; w <= words.Length; w++)
             {
-                if (Match(pattern, p + 1, words, skip))
-                {
-                    return true;
-                }
+                next[w] = part == "#"
+                    ? matches[w] || (w > 0 && next[w - 1])
+                    : w > 0 && matches[w - 1] && (part == "*" || part == words[w - 1]);
             }
 
-            return false;
+            matches = next;
         }
 
-        return w < words.Length && (pattern[p] == "*" || pattern[p] == words[w]) && Match(pattern, p + 1, words, w + 1);
+        return matches[words.Length];
     }
 }

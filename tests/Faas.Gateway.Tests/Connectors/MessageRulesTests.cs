@@ -25,6 +25,8 @@ public sealed class MessageRulesTests
     [InlineData("#.eu", "orders.created.eu", true)]
     [InlineData("*.created", "orders.paid", false)]
     [InlineData("orders", "orders", true)]
+    [InlineData("#", "", true)]
+    [InlineData("#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.#.x", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.y.z", false)]
     public void Amqp_topic_patterns_match_as_a_topic_exchange_routes(string pattern, string routingKey, bool matches) =>
         Assert.Equal(matches, TopicPatterns.AmqpMatches(pattern, routingKey));
 }

@@ -28,7 +28,10 @@ internal sealed class FunctionQueue(FunctionKey function, IChannel channel)
 
     public static string NameOf(FunctionKey function) => $"faas.{function.Namespace}.{function.Name}";
 
-    /// <summary>The bound key a routing key matched, as a bounded metric label.</summary>
+    /// <summary>The bound key a routing key matched, as a bounded metric label (never the publisher's own key).</summary>
     public string PatternFor(string routingKey) =>
-        _keys.FirstOrDefault(key => TopicPatterns.AmqpMatches(key, routingKey)) ?? routingKey;
+        _keys.FirstOrDefault(key => TopicPatterns.AmqpMatches(key, routingKey)) ?? UnboundLabel;
+
+    /// <summary>The label of a message delivered through a binding the function no longer has (one removed as it arrived).</summary>
+    public const string UnboundLabel = "(unbound)";
 }
