@@ -4,6 +4,7 @@ using Faas.Gateway.Async.JetStream;
 using Faas.Gateway.Calls;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Connectors;
+using Faas.Gateway.Dashboard;
 using Faas.Gateway.Http;
 using Faas.Gateway.Invoke;
 using Faas.Gateway.Invoke.Forwarding;
@@ -11,6 +12,7 @@ using Faas.Gateway.Messaging;
 using Faas.Gateway.Metrics;
 using Faas.Gateway.Scaling;
 using Faas.Gateway.Security;
+using Faas.Gateway.Store;
 using Faas.Gateway.Triggers;
 using Faas.Provider;
 using Faas.Provider.Docker;
@@ -98,6 +100,12 @@ internal static class GatewayApp
 
         builder.Services.AddHostedService(services => services.GetRequiredService<CronTriggers>());
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<AsyncStats>();
+        builder.Services.AddSingleton<FunctionHistory>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<FunctionHistory>());
+        builder.Services.AddSingleton<DashboardSessions>();
+        builder.Services.AddSingleton<DashboardAssets>();
+        builder.Services.AddSingleton<FunctionStore>();
 
         if (options.OtlpEndpoint is { Length: > 0 } otlp)
         {
@@ -139,6 +147,8 @@ internal static class GatewayApp
         });
         SystemRoutes.Map(app);
         AsyncRoute.Map(app);
+        DashboardApi.Map(app);
+        DashboardRoutes.Map(app);
         return app;
     }
 

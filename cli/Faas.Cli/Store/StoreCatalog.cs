@@ -117,4 +117,8 @@ internal sealed class StoreFunction
     /// <summary>Its handler's source, relative to functions.json.</summary>
     [JsonPropertyName("handler")]
     public string? Handler { get; set; }
+
+    /// <summary>In a store made by <c>faas store build</c>: its built bundle, relative to functions.json.</summary>
+    [JsonPropertyName("bundle")]
+    public string? Bundle { get; set; }
 }

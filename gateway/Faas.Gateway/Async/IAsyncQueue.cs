@@ -21,6 +21,12 @@ internal interface IAsyncQueue
     /// <summary>Requests of <paramref name="function"/> waiting or being worked on: its queue depth, for the autoscaler.</summary>
     Task<int> DepthAsync(FunctionKey function, CancellationToken cancellationToken);
 
+    /// <summary>Up to <paramref name="max"/> of the dead letters of <paramref name="function"/>, oldest first.</summary>
+    Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(FunctionKey function, int max, CancellationToken cancellationToken);
+
+    /// <summary>Queues a dead letter again, with its call id, method, path, headers, body and callback, and removes it from the dead letters.</summary>
+    Task<RedriveOutcome> RedriveAsync(FunctionKey function, string id, CancellationToken cancellationToken);
+
     /// <summary>Up to <paramref name="max"/> requests, waiting up to <paramref name="wait"/> for the first.</summary>
     Task<IReadOnlyList<IQueuedRequest>> TakeAsync(int max, TimeSpan wait, CancellationToken cancellationToken);
 }

@@ -6,7 +6,8 @@ namespace Faas.Gateway.Async;
 
 /// <summary>
 /// The queue when no NATS is configured: the same API in memory. It is not durable: requests waiting in it are lost
-/// if the gateway stops. Requests that exhaust their attempts are logged.
+/// if the gateway stops. Requests that exhaust their attempts are logged and kept, the last
+/// <see cref="DeadLetterLimit"/> of them, to be listed or sent again.
 /// </summary>
 internal sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
 {
@@ -14,6 +15,10 @@ internal sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
     private readonly ConcurrentDictionary<string, Entry> _waiting = new();
     private readonly ILogger _log = log;
     private readonly ConcurrentDictionary<FunctionKey, int> _depth = new();
+    private readonly LinkedList<(long Id, DeadLetter Letter, AsyncRequest Request)> _dead = new();
+    private long _deadSequence;
+
+    public const int DeadLetterLimit = 1000;
 
     public string Description => "in-process (not durable: set Gateway:Async:NatsUrl for JetStream)";
 
@@ -45,6 +50,69 @@ internal sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
     }
 
     public Task<int> DepthAsync(FunctionKey function, CancellationToken cancellationToken) => Task.FromResult(_depth.GetValueOrDefault(function));
+
+    public Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(FunctionKey function, int max, CancellationToken cancellationToken)
+    {
+        lock (_dead)
+        {
+            return Task.FromResult<IReadOnlyList<DeadLetter>>([.. _dead.Where(dead => dead.Request.Function == function).Take(max).Select(dead => dead.Letter)]);
+        }
+    }
+
+    public async Task<RedriveOutcome> RedriveAsync(FunctionKey function, string id, CancellationToken cancellationToken)
+    {
+        AsyncRequest? request = null;
+        lock (_dead)
+        {
+            for (var node = _dead.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Request.Function == function && node.Value.Letter.Id == id)
+                {
+                    if (node.Value.Letter.NotRedrivable is not null)
+                    {
+                        return RedriveOutcome.NotRedrivable;
+                    }
+
+                    request = node.Value.Request;
+                    _dead.Remove(node);
+                    break;
+                }
+            }
+        }
+
+        if (request is null)
+        {
+            return RedriveOutcome.NotFound;
+        }
+
+        await EnqueueAsync(request, cancellationToken);
+        return RedriveOutcome.Queued;
+    }
+
+    private void Bury(AsyncRequest request, string reason, long attempts, AsyncResult? result)
+    {
+        lock (_dead)
+        {
+            var id = ++_deadSequence;
+            _dead.AddLast((id, new DeadLetter
+            {
+                Id = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                CallId = request.CallId,
+                Reason = reason,
+                Attempts = attempts,
+                Method = request.Method,
+                Path = request.PathAndQuery,
+                AcceptedAt = request.AcceptedAt.ToUnixTimeMilliseconds(),
+                DeadAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                BodyBytes = request.Body.Length,
+                NotRedrivable = result is null ? null : DeadLetters.AnswerKept,
+            }, request));
+            if (_dead.Count > DeadLetterLimit)
+            {
+                _dead.RemoveFirst();
+            }
+        }
+    }
 
     private void Finished(FunctionKey function) => _depth.AddOrUpdate(function, 0, (_, n) => Math.Max(0, n - 1));
 
@@ -115,6 +183,7 @@ internal sealed class InProcessQueue(ILogger<InProcessQueue> log) : IAsyncQueue
         {
             queue.Finished(entry.Request.Function);
             queue._log.LogWarning("Async call {CallId} to {Function} gave up after {Attempts} attempts: {Reason}", entry.Request.CallId, entry.Request.Function, _attempt, reason);
+            queue.Bury(entry.Request, reason, _attempt, result);
             return Task.CompletedTask;
         }
     }

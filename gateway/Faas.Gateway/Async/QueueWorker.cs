@@ -16,7 +16,7 @@ namespace Faas.Gateway.Async;
 /// included), one that fails in an unexpected way, and one whose callback cannot be delivered go to the dead letters
 /// with the reason (and the function's answer, when there is one).
 /// </summary>
-internal sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker invoker, CallbackSender callbacks, IOptions<AsyncOptions> options, ILogger<QueueWorker> log) : BackgroundService
+internal sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker invoker, CallbackSender callbacks, AsyncStats stats, IOptions<AsyncOptions> options, ILogger<QueueWorker> log) : BackgroundService
 {
     private static readonly HashSet<HttpStatusCode> Retryable =
         [HttpStatusCode.TooManyRequests, HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout];
@@ -93,6 +93,8 @@ internal sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker inv
     {
         var request = item.Request;
         var settings = options.Value;
+        var counts = stats.For(request.Function);
+        counts.Started();
         using var done = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var keepAlive = KeepAliveAsync(item, settings.AckWait / 3, done.Token);
         try
@@ -122,6 +124,7 @@ internal sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker inv
         }
         finally
         {
+            counts.Stopped();
             await done.CancelAsync();
             await keepAlive;
         }
@@ -152,6 +155,7 @@ internal sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker inv
             {
                 var delay = settings.RetryDelayAfter(item.Attempt);
                 LogRetrying(log, request.CallId, request.Function.ToString(), failure ?? ((int)response!.StatusCode).ToString(CultureInfo.InvariantCulture), item.Attempt, delay);
+                stats.For(request.Function).Retried();
                 await item.RetryAsync(delay, stoppingToken);
                 return;
             }
@@ -172,6 +176,7 @@ internal sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker inv
             else
             {
                 await item.CompleteAsync(stoppingToken);
+                stats.For(request.Function).Finished();
             }
         }
     }
@@ -180,6 +185,7 @@ internal sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker inv
     {
         LogDeadLettered(log, item.Request.CallId, item.Request.Function.ToString(), reason);
         await item.DeadLetterAsync(reason, result, cancellationToken);
+        stats.For(item.Request.Function).DeadLettered();
     }
 
     /// <summary>Dead-letters after an unexpected failure; if even that fails, the attempt count ends it on a later delivery.</summary>

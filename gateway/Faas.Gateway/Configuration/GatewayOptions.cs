@@ -30,6 +30,15 @@ public sealed class GatewayOptions
     /// <summary>Whether invoking functions needs the admin credentials too (the admin API always does).</summary>
     public bool AuthenticateInvocations { get; set; }
 
+    /// <summary>The web dashboard (section <c>Gateway:Dashboard</c>).</summary>
+    public DashboardOptions Dashboard { get; set; } = new();
+
+    /// <summary>
+    /// A built function store (<c>faas store build --output DIR</c>: its <c>functions.json</c> and bundles) that
+    /// <c>/system/store</c> lists and deploys from; <c>FAAS_STORE_DIR</c> sets it too. None: the store API answers 404.
+    /// </summary>
+    public string? StoreDirectory { get; set; } = Environment.GetEnvironmentVariable("FAAS_STORE_DIR");
+
     /// <summary>The autoscaler (section <c>Gateway:Autoscaling</c>).</summary>
     public AutoscalingOptions Autoscaling { get; set; } = new();
 
@@ -51,5 +60,4 @@ public sealed class GatewayOptions
     /// it before the host starts its threads; it is bound here too, so a wrong value is reported like any other.
     /// </summary>
     public bool SchedBatch { get; set; } = true;
-
 }

@@ -169,6 +169,7 @@ internal sealed class InvokeRoute(
 
         invocation.ColdStart = Stopwatch.GetElapsedTime(waitStarted);
         metrics.ColdStartSeconds.WithLabels(key.ToString()).Observe(invocation.ColdStart.Value.TotalSeconds);
+        metrics.Function(key.ToString()).ColdStarted();
         return replica;
     }
 

@@ -6,7 +6,8 @@ namespace Faas.Gateway.Metrics;
 /// <summary>
 /// One function's invocation series, looked up once per invocation: its prometheus-net children (resolved once, not per
 /// call: label lookups were most of the library's cost on this path) and plain started/in-flight counts, which the
-/// autoscaler and the admin API's <c>invocationCount</c> read instead of metric objects.
+/// autoscaler and the admin API's <c>invocationCount</c> read instead of metric objects, and the counts and fine
+/// latency buckets that <see cref="FunctionHistory"/> samples for the dashboard.
 /// </summary>
 internal sealed class FunctionInvocations
 {
@@ -14,8 +15,11 @@ internal sealed class FunctionInvocations
     private readonly Gauge.Child _inFlightGauge;
     private readonly Func<int, (Counter.Child Count, Histogram.Child Seconds)> _newCode;
     private readonly ConcurrentDictionary<int, (Counter.Child Count, Histogram.Child Seconds)> _byCode = new();
+    private readonly LatencyBuckets _latency = new();
     private long _started;
     private long _inFlight;
+    private long _errors;
+    private long _coldStarts;
 
     internal FunctionInvocations(GatewayMetrics metrics, string label)
     {
@@ -31,6 +35,16 @@ internal sealed class FunctionInvocations
     public long Started => Interlocked.Read(ref _started);
 
     public long InFlight => Interlocked.Read(ref _inFlight);
+
+    /// <summary>Invocations answered 5xx (by the function or by the gateway for it).</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>Invocations that waited for a replica to start.</summary>
+    public long ColdStarts => Interlocked.Read(ref _coldStarts);
+
+    public LatencyBuckets Latency => _latency;
+
+    public void ColdStarted() => Interlocked.Increment(ref _coldStarts);
 
     public void Start()
     {
@@ -48,5 +62,10 @@ internal sealed class FunctionInvocations
         var (count, histogram) = _byCode.GetOrAdd(statusCode, _newCode);
         count.Inc();
         histogram.Observe(seconds);
+        _latency.Observe(seconds);
+        if (statusCode >= 500)
+        {
+            Interlocked.Increment(ref _errors);
+        }
     }
 }

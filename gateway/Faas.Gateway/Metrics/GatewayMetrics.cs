@@ -83,6 +83,9 @@ internal sealed class GatewayMetrics
     /// <summary>The invocation series of <paramref name="function"/> (<c>name.namespace</c>), made on its first invocation.</summary>
     public FunctionInvocations Function(string function) => _functions.GetOrAdd(function, static (label, metrics) => new FunctionInvocations(metrics, label), this);
 
+    /// <summary>The invocation series of <paramref name="function"/> if it was ever invoked (never makes one).</summary>
+    public FunctionInvocations? Find(string function) => _functions.GetValueOrDefault(function);
+
     /// <summary>Started and in-flight counts of a function; zeros if it was never invoked.</summary>
     public (long Started, long InFlight) Load(string function) =>
         _functions.TryGetValue(function, out var invocations) ? (invocations.Started, invocations.InFlight) : (0, 0);

@@ -6,9 +6,9 @@ namespace Faas.Gateway.Security;
 /// <summary>
 /// Basic auth on <c>/system/*</c> (as OpenFaaS decorates every admin route). Invocations stay public unless
 /// <see cref="GatewayOptions.AuthenticateInvocations"/> asks for the admin credentials there too; the gateway's own
-/// invocations pass with their <see cref="InternalCaller"/> token instead.
+/// invocations pass with their <see cref="InternalCaller"/> token instead, and the dashboard's with its session cookie.
 /// </summary>
-internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials, InternalCaller internalCaller, IOptions<GatewayOptions> options)
+internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials, InternalCaller internalCaller, DashboardSessions sessions, IOptions<GatewayOptions> options)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -16,7 +16,7 @@ internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentia
         var invocation = path.StartsWithSegments("/function") || path.StartsWithSegments("/async-function");
         var internalCall = internalCaller.Claim(context.Request);
         var guarded = path.StartsWithSegments("/system") || (options.Value.AuthenticateInvocations && invocation);
-        if (!guarded || (invocation && internalCall) || credentials.Accepts(context.Request.Headers.Authorization))
+        if (!guarded || (invocation && internalCall) || credentials.Accepts(context.Request.Headers.Authorization) || sessions.Accepts(context.Request))
         {
             return next(context);
         }

@@ -21,6 +21,7 @@ internal static class AsyncMessage
     public const string Attempts = "Faas-Attempts";
     public const string ResultStatus = "Faas-Result-Status";
     public const string ResultContentType = "Faas-Result-Content-Type";
+    public const string BodyDropped = "Faas-Body-Dropped";
     private const string HttpPrefix = "Http-";
 
     public const string QueuePrefix = "faas.async.";
@@ -80,6 +81,27 @@ internal static class AsyncMessage
                 .Where(header => header.Key.StartsWith(HttpPrefix, StringComparison.Ordinal))
                 .SelectMany(header => header.Value.Select(value => new KeyValuePair<string, string>(header.Key[HttpPrefix.Length..], value ?? "")))],
             Body = body,
+        };
+    }
+
+    /// <summary>What the dashboard lists of a message on <c>faas.dead.NAMESPACE.NAME.CALL</c>, read with a direct get (which adds <c>Nats-Time-Stamp</c>).</summary>
+    public static DeadLetter DeadLetter(string subject, NatsHeaders? headers, long dataLength)
+    {
+        string? Get(string name) => headers is not null && headers.TryGetLastValue(name, out var value) ? value : null;
+        var request = Request(QueuePrefix + subject[DeadPrefix.Length..], headers, ReadOnlyMemory<byte>.Empty);
+        var dropped = long.TryParse(Get(BodyDropped), CultureInfo.InvariantCulture, out var droppedBytes);
+        return new DeadLetter
+        {
+            Id = request.CallId,
+            CallId = request.CallId,
+            Reason = Get(DeadReason) ?? "",
+            Attempts = long.TryParse(Get(Attempts), CultureInfo.InvariantCulture, out var attempts) ? attempts : 0,
+            Method = request.Method,
+            Path = request.PathAndQuery,
+            AcceptedAt = request.AcceptedAt.ToUnixTimeMilliseconds(),
+            DeadAt = DateTimeOffset.TryParse(Get("Nats-Time-Stamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.ToUnixTimeMilliseconds() : 0,
+            BodyBytes = dropped ? droppedBytes : dataLength,
+            NotRedrivable = Get(ResultStatus) is not null ? DeadLetters.AnswerKept : dropped ? DeadLetters.BodyDropped : null,
         };
     }
 }

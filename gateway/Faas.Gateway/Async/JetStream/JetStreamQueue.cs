@@ -48,24 +48,28 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
 
     public string? Problem => _link.Problem ?? _setUpProblem;
 
-    public async Task EnqueueAsync(AsyncRequest request, CancellationToken cancellationToken)
-    {
-        await RunAsync("store the request", async token =>
+    public Task EnqueueAsync(AsyncRequest request, CancellationToken cancellationToken) =>
+        RunAsync("store the request", async token =>
         {
             await ReadyAsync(token);
-            var headers = AsyncMessage.Headers(request);
-            var data = request.Body;
-            var maxPayload = _link.Connection.ServerInfo?.MaxPayload ?? 1024 * 1024;
-            if (request.Body.Length + HeaderRoom > maxPayload)
-            {
-                headers[AsyncMessage.BodySequences] = string.Join(',', await StoreChunksAsync(request, maxPayload - HeaderRoom, token));
-                data = ReadOnlyMemory<byte>.Empty;
-            }
-
-            var stored = await _jetStream.PublishAsync(AsyncMessage.Subject(request.Function, request.CallId), data.ToArray(),
-                opts: new NatsJSPubOpts { MsgId = request.CallId }, headers: headers, cancellationToken: token);
-            stored.EnsureSuccess();
+            await PublishAsync(request, request.CallId, token);
         }, _options.EnqueueTimeout, cancellationToken);
+
+    /// <summary>Stores a request, deduplicated by <paramref name="messageId"/> (its call id when it is first accepted).</summary>
+    private async Task PublishAsync(AsyncRequest request, string messageId, CancellationToken token)
+    {
+        var headers = AsyncMessage.Headers(request);
+        var data = request.Body;
+        var maxPayload = _link.Connection.ServerInfo?.MaxPayload ?? 1024 * 1024;
+        if (request.Body.Length + HeaderRoom > maxPayload)
+        {
+            headers[AsyncMessage.BodySequences] = string.Join(',', await StoreChunksAsync(request, maxPayload - HeaderRoom, token));
+            data = ReadOnlyMemory<byte>.Empty;
+        }
+
+        var stored = await _jetStream.PublishAsync(AsyncMessage.Subject(request.Function, request.CallId), data.ToArray(),
+            opts: new NatsJSPubOpts { MsgId = messageId }, headers: headers, cancellationToken: token);
+        stored.EnsureSuccess();
     }
 
     public Task<CancelOutcome> CancelAsync(string callId, CancellationToken cancellationToken) =>
@@ -162,14 +166,75 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
         }
     }
 
-    internal Task DeadLetterAsync(AsyncRequest request, string subject, NatsHeaders headers, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+    internal Task DeadLetterAsync(string subject, string messageId, NatsHeaders headers, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         RunAsync("dead-letter the request", async token =>
         {
             var maxPayload = _link.Connection.ServerInfo?.MaxPayload ?? 1024 * 1024;
-            var stored = await _jetStream.PublishAsync(subject, data.Length + HeaderRoom <= maxPayload ? data.ToArray() : [],
-                opts: new NatsJSPubOpts { MsgId = request.CallId }, headers: headers, cancellationToken: token);
+            var kept = data.Length + HeaderRoom <= maxPayload;
+            if (!kept)
+            {
+                headers[AsyncMessage.BodyDropped] = data.Length.ToString(CultureInfo.InvariantCulture);
+            }
+
+            var stored = await _jetStream.PublishAsync(subject, kept ? data.ToArray() : [],
+                opts: new NatsJSPubOpts { MsgId = messageId }, headers: headers, cancellationToken: token);
             stored.EnsureSuccess();
         }, _options.EnqueueTimeout, cancellationToken);
+
+    public Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(FunctionKey function, int max, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<DeadLetter>>("list the dead letters", async token =>
+        {
+            await ReadyAsync(token);
+            var letters = new List<DeadLetter>();
+            foreach (var (sequence, message) in await DeadMessagesAsync(function, null, max, token))
+            {
+                letters.Add(AsyncMessage.DeadLetter(message.Subject, message.Headers, message.Data?.Length ?? 0));
+            }
+
+            return letters;
+        }, _options.EnqueueTimeout, cancellationToken);
+
+    public Task<RedriveOutcome> RedriveAsync(FunctionKey function, string id, CancellationToken cancellationToken) =>
+        RunAsync("re-drive a dead letter", async token =>
+        {
+            await ReadyAsync(token);
+            if (Calls.CallId.Check(id) is not null || (await DeadMessagesAsync(function, id, 1, token)) is not [var (sequence, message)])
+            {
+                return RedriveOutcome.NotFound;
+            }
+
+            var letter = AsyncMessage.DeadLetter(message.Subject, message.Headers, message.Data?.Length ?? 0);
+            if (letter.NotRedrivable is not null)
+            {
+                return RedriveOutcome.NotRedrivable;
+            }
+
+            var request = AsyncMessage.Request(AsyncMessage.QueuePrefix + message.Subject[AsyncMessage.DeadPrefix.Length..], message.Headers, message.Data ?? []);
+            await PublishAsync(request, $"{request.CallId}@dead{sequence}", token);
+            await _jetStream.DeleteMessageAsync(QueueStreams.DeadLetterStream, new StreamMsgDeleteRequest { Seq = sequence }, token);
+            return RedriveOutcome.Queued;
+        }, _options.EnqueueTimeout, cancellationToken);
+
+    /// <summary>
+    /// Dead letters of a function (one call's, when <paramref name="callId"/> is given), by their sequence, oldest
+    /// first. Each call has a subject of its own, so the stream's subject list finds them without reading the others.
+    /// </summary>
+    private async Task<List<(ulong Sequence, NatsMsg<byte[]> Message)>> DeadMessagesAsync(FunctionKey function, string? callId, int max, CancellationToken cancellationToken)
+    {
+        var filter = AsyncMessage.DeadPrefix + (callId is null ? AsyncMessage.FunctionFilter(function) : AsyncMessage.Subject(function, callId))[AsyncMessage.QueuePrefix.Length..];
+        var stream = await _jetStream.GetStreamAsync(QueueStreams.DeadLetterStream, new StreamInfoRequest { SubjectsFilter = filter }, cancellationToken);
+        var found = new List<(ulong, NatsMsg<byte[]>)>();
+        foreach (var subject in (stream.Info.State.Subjects?.Keys ?? []).Order(StringComparer.Ordinal).Take(max))
+        {
+            var message = await stream.GetDirectAsync<byte[]>(new StreamMsgGetRequest { LastBySubj = subject }, cancellationToken: cancellationToken);
+            if (message.Headers?.TryGetLastValue("Nats-Sequence", out var text) == true && ulong.TryParse(text, CultureInfo.InvariantCulture, out var sequence))
+            {
+                found.Add((sequence, message));
+            }
+        }
+
+        return [.. found.OrderBy(entry => entry.Item1)];
+    }
 
     internal Task DeleteChunksAsync(IReadOnlyList<ulong> sequences, CancellationToken cancellationToken) =>
         RunAsync("delete a body", async token =>

@@ -41,7 +41,10 @@ internal sealed class JetStreamRequest(JetStreamQueue queue, INatsJSMsg<byte[]> 
         }
 
         var subject = AsyncMessage.DeadPrefix + message.Subject[AsyncMessage.QueuePrefix.Length..];
-        await queue.DeadLetterAsync(request, subject, headers, result?.Body ?? request.Body, cancellationToken);
+
+        // Deduplicated per queued message, not per call id: a call re-driven and dead again is a new dead letter.
+        var messageId = $"{request.CallId}@{message.Metadata?.Sequence.Stream}";
+        await queue.DeadLetterAsync(subject, messageId, headers, result?.Body ?? request.Body, cancellationToken);
         await SignalAsync("acknowledge", () => message.AckAsync(cancellationToken: cancellationToken));
         await DeleteBodyAsync(cancellationToken);
     }

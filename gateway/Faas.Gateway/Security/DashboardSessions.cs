@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Faas.Gateway.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Faas.Gateway.Security;
+
+/// <summary>
+/// Dashboard sign-ins: a random token in an <c>HttpOnly</c>, <c>SameSite=Strict</c> cookie, kept in memory only, so the
+/// page never holds the admin password and a gateway restart signs everyone out. A session ends when signed out or
+/// after <c>Dashboard:SessionIdleTimeout</c> without use; at most <see cref="Limit"/> live at once (the oldest go first).
+/// </summary>
+internal sealed class DashboardSessions(IOptions<GatewayOptions> options, TimeProvider time)
+{
+    public const string CookieName = "faas_session";
+
+    /// <summary>The header a signed-in page sends with every change, which a cross-site form or link cannot send.</summary>
+    public const string ChangeHeader = "X-Faas-Dashboard";
+
+    public const int Limit = 1000;
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastUse = new(StringComparer.Ordinal);
+
+    private TimeSpan IdleTimeout => options.Value.Dashboard.SessionIdleTimeout;
+
+    public string Open()
+    {
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var now = time.GetUtcNow();
+        if (_lastUse.Count >= Limit)
+        {
+            foreach (var (old, _) in _lastUse.Where(session => now - session.Value > IdleTimeout).ToList())
+            {
+                _lastUse.TryRemove(old, out _);
+            }
+
+            foreach (var (old, _) in _lastUse.OrderBy(session => session.Value).Take(_lastUse.Count - Limit + 1).ToList())
+            {
+                _lastUse.TryRemove(old, out _);
+            }
+        }
+
+        _lastUse[token] = now;
+        return token;
+    }
+
+    /// <summary>Whether the request carries a live session's cookie (and, for changes, the dashboard's header); a use extends it.</summary>
+    public bool Accepts(HttpRequest request)
+    {
+        if (request.Cookies[CookieName] is not { Length: 64 } token || !_lastUse.TryGetValue(token, out var lastUse))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        if (now - lastUse > IdleTimeout)
+        {
+            _lastUse.TryRemove(token, out _);
+            return false;
+        }
+
+        _lastUse[token] = now;
+        return HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || request.Headers.ContainsKey(ChangeHeader);
+    }
+
+    public void Close(HttpRequest request)
+    {
+        if (request.Cookies[CookieName] is { } token)
+        {
+            _lastUse.TryRemove(token, out _);
+        }
+    }
+
+    public void SetCookie(HttpContext context, string token) =>
+        context.Response.Cookies.Append(CookieName, token, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Path = "/",
+        });
+
+    public static void DeleteCookie(HttpContext context) =>
+        context.Response.Cookies.Delete(CookieName, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
+}
