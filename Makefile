@@ -29,17 +29,19 @@ publish-watchdog:
 	./scripts/ensure-packages.sh clang:clang ld.lld:lld
 	dotnet publish -c $(CONFIG) -r $(RID) -p:PublishAot=true -p:DebugType=none -p:StripSymbols=true -nologo -v quiet watchdog/Faas.Watchdog -o $(OUT)
 
+## publish-gateway: framework-dependent, with its dashboard (gateway/dashboard, TypeScript built with Node.js and npm) embedded
 publish-gateway:
+	./scripts/ensure-packages.sh node:nodejs npm:npm
 	dotnet publish -c Release -p:DebugType=none -nologo -v quiet gateway/Faas.Gateway -o $(OUT)
 
 publish-cli:
 	dotnet publish -c Release -p:DebugType=none -nologo -v quiet cli/Faas.Cli -o $(OUT)
 
 deps-run:
-	./scripts/ensure-packages.sh curl:curl python3:python3 node:nodejs bwrap:bubblewrap
+	./scripts/ensure-packages.sh curl:curl python3:python3 node:nodejs npm:npm bwrap:bubblewrap
 
 deps-test:
-	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry bwrap:bubblewrap etcd:etcd-server xz:xz-utils rabbitmq-server:rabbitmq-server mosquitto:mosquitto
+	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs npm:npm chromium:chromium nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry bwrap:bubblewrap etcd:etcd-server xz:xz-utils rabbitmq-server:rabbitmq-server mosquitto:mosquitto
 
 ## images: the gateway image and the templates' base images, made without a registry and imported into the Docker Engine (see README)
 images: images-rootfs
@@ -52,7 +54,7 @@ images-rootfs: publish-watchdog
 	./scripts/images.sh
 
 deps-bench:
-	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nats-server:nats-server python3:python3 node:nodejs dockerd:docker.io busybox:busybox-static rabbitmq-server:rabbitmq-server mosquitto:mosquitto
+	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nats-server:nats-server python3:python3 node:nodejs npm:npm chromium:chromium dockerd:docker.io busybox:busybox-static rabbitmq-server:rabbitmq-server mosquitto:mosquitto
 
 clean:
 	rm -rf $(OUT)

@@ -6,7 +6,11 @@ cd "$(dirname "$0")/.."
 port=${PORT:-8080}
 export FAAS_URL="http://127.0.0.1:$port"
 export FAAS_STATE_DIR=${FAAS_STATE_DIR:-$PWD/.state}
+export FAAS_STORE_DIR=${FAAS_STORE_DIR:-$FAAS_STATE_DIR/store}
 faas=out/faas
+
+# The dashboard deploys from the function store: its functions built once as bundles.
+$faas store build --output "$FAAS_STORE_DIR" >/dev/null
 
 out/gateway --urls "$FAAS_URL" &
 pid=$!
@@ -33,6 +37,7 @@ $faas up -f stack.yml --parallel 2
 cat <<MSG
 
 FaaS is running at $FAAS_URL (Ctrl-C stops it and every replica).
+  Dashboard: $FAAS_URL/ui/ (user '$admin_user', the password below)
   echo you | $faas invoke hello
   echo you | $faas invoke hello-python
   curl -d you $FAAS_URL/function/hello-node

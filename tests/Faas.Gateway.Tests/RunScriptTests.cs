@@ -28,6 +28,16 @@ public class RunScriptTests
             RepoPaths.Root);
         Assert.True(await run.WaitForOutputAsync("FaaS is running", TimeSpan.FromSeconds(180)), run.Output);
         var greeting = await TestHttp.Client.PostAsync($"http://127.0.0.1:{port}/function/hello", new StringContent("test"));
+
+        // The banner names the dashboard, which is served, and its store holds the store's functions, built by the script.
+        Assert.Contains($"Dashboard: http://127.0.0.1:{port}/ui/", run.Output, StringComparison.Ordinal);
+        using var dashboard = await TestHttp.Client.GetAsync($"http://127.0.0.1:{port}/ui/");
+        Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.StatusCode);
+        using var store = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/system/store");
+        store.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("admin:" + (await File.ReadAllTextAsync(Path.Combine(state.Path, "admin-password"))).Trim())));
+        using var storeList = await TestHttp.Client.SendAsync(store);
+        Assert.Contains("\"sha512sum\"", await storeList.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         // The script and the gateway carry the marker; replicas get an environment of their own, so they are found as
         // the gateway's descendants.
         var gateway = Assert.Single(ProcessTable.WithEnvironment("FAAS_RUN_MARKER", marker), pid => ProcessTable.Executable(pid) == Path.Combine(RepoPaths.Root, "out", "gateway"));

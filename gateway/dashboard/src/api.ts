@@ -21,7 +21,7 @@ export interface FunctionStatus {
   restarts?: number;
   lastExit?: string;
   crashLooping?: boolean;
-  scaling?: Record<string, unknown>;
+  scaling?: { policy: string; desiredReplicas: number; lastDecision: string; decidedAt: string };
 }
 
 export interface HistoryPoint {

@@ -16,7 +16,8 @@ function pathOf(values: (number | null)[], width: number, height: number, max: n
     if (value === null) { pen = false; return; }
     const x = (i * step).toFixed(1);
     const y = (top + height - (max === 0 ? 0 : (value / max) * height)).toFixed(1);
-    d += `${pen ? "L" : "M"}${x},${y}`;
+    // A point after a gap starts with a short dash, so that a lone point shows.
+    d += pen ? `L${x},${y}` : `M${x},${y}h1`;
     pen = true;
   });
   return d;
@@ -32,15 +33,17 @@ export function sparkline(values: number[], label: string): SVGElement {
 
 export interface Series { values: (number | null)[]; className: string }
 
-/** A chart of one or more series over the same points, with its maximum and unit written at the top left. */
-export function lineChart(series: Series[], label: string, unit: (value: number) => string): SVGElement {
-  const width = 600, height = 120, top = 14;
+/** A chart of one or more series over the same points, captioned with its maximum. */
+export function lineChart(series: Series[], label: string, unit: (value: number) => string): HTMLElement {
+  const width = 600, height = 120;
   const chart = svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: "none", role: "img", "aria-label": label });
   const max = Math.max(0, ...series.flatMap(s => s.values.filter((v): v is number => v !== null)));
   chart.appendChild(svg("line", { class: "axis", x1: 0, y1: height - 1, x2: width, y2: height - 1 }));
-  const text = svg("text", { x: 2, y: 10 });
-  text.textContent = `max ${unit(max)}`;
-  chart.appendChild(text);
-  for (const s of series) chart.appendChild(svg("path", { class: s.className, d: pathOf(s.values, width, height - top - 2, max === 0 ? 1 : max, top) }));
-  return chart;
+  for (const s of series) chart.appendChild(svg("path", { class: s.className, d: pathOf(s.values, width, height - 4, max === 0 ? 1 : max, 2) }));
+  const figure = document.createElement("figure");
+  figure.className = "chart-box";
+  const caption = document.createElement("figcaption");
+  caption.textContent = `max ${unit(max)}`;
+  figure.append(caption, chart);
+  return figure;
 }

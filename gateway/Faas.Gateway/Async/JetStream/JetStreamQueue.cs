@@ -186,9 +186,9 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
         {
             await ReadyAsync(token);
             var letters = new List<DeadLetter>();
-            foreach (var (sequence, message) in await DeadMessagesAsync(function, null, max, token))
+            foreach (var (subject, _, message) in await DeadMessagesAsync(function, null, max, token))
             {
-                letters.Add(AsyncMessage.DeadLetter(message.Subject, message.Headers, message.Data?.Length ?? 0));
+                letters.Add(AsyncMessage.DeadLetter(subject, message.Headers, message.Data?.Length ?? 0));
             }
 
             return letters;
@@ -198,18 +198,18 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
         RunAsync("re-drive a dead letter", async token =>
         {
             await ReadyAsync(token);
-            if (Calls.CallId.Check(id) is not null || (await DeadMessagesAsync(function, id, 1, token)) is not [var (sequence, message)])
+            if (Calls.CallId.Check(id) is not null || (await DeadMessagesAsync(function, id, 1, token)) is not [var (subject, sequence, message)])
             {
                 return RedriveOutcome.NotFound;
             }
 
-            var letter = AsyncMessage.DeadLetter(message.Subject, message.Headers, message.Data?.Length ?? 0);
+            var letter = AsyncMessage.DeadLetter(subject, message.Headers, message.Data?.Length ?? 0);
             if (letter.NotRedrivable is not null)
             {
                 return RedriveOutcome.NotRedrivable;
             }
 
-            var request = AsyncMessage.Request(AsyncMessage.QueuePrefix + message.Subject[AsyncMessage.DeadPrefix.Length..], message.Headers, message.Data ?? []);
+            var request = AsyncMessage.Request(AsyncMessage.QueuePrefix + subject[AsyncMessage.DeadPrefix.Length..], message.Headers, message.Data ?? []);
             await PublishAsync(request, $"{request.CallId}@dead{sequence}", token);
             await _jetStream.DeleteMessageAsync(QueueStreams.DeadLetterStream, new StreamMsgDeleteRequest { Seq = sequence }, token);
             return RedriveOutcome.Queued;
@@ -218,22 +218,23 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
     /// <summary>
     /// Dead letters of a function (one call's, when <paramref name="callId"/> is given), by their sequence, oldest
     /// first. Each call has a subject of its own, so the stream's subject list finds them without reading the others.
+    /// (A direct get's message arrives on an inbox: its subject is the one asked for.)
     /// </summary>
-    private async Task<List<(ulong Sequence, NatsMsg<byte[]> Message)>> DeadMessagesAsync(FunctionKey function, string? callId, int max, CancellationToken cancellationToken)
+    private async Task<List<(string Subject, ulong Sequence, NatsMsg<byte[]> Message)>> DeadMessagesAsync(FunctionKey function, string? callId, int max, CancellationToken cancellationToken)
     {
         var filter = AsyncMessage.DeadPrefix + (callId is null ? AsyncMessage.FunctionFilter(function) : AsyncMessage.Subject(function, callId))[AsyncMessage.QueuePrefix.Length..];
         var stream = await _jetStream.GetStreamAsync(QueueStreams.DeadLetterStream, new StreamInfoRequest { SubjectsFilter = filter }, cancellationToken);
-        var found = new List<(ulong, NatsMsg<byte[]>)>();
+        var found = new List<(string Subject, ulong Sequence, NatsMsg<byte[]> Message)>();
         foreach (var subject in (stream.Info.State.Subjects?.Keys ?? []).Order(StringComparer.Ordinal).Take(max))
         {
             var message = await stream.GetDirectAsync<byte[]>(new StreamMsgGetRequest { LastBySubj = subject }, cancellationToken: cancellationToken);
             if (message.Headers?.TryGetLastValue("Nats-Sequence", out var text) == true && ulong.TryParse(text, CultureInfo.InvariantCulture, out var sequence))
             {
-                found.Add((sequence, message));
+                found.Add((subject, sequence, message));
             }
         }
 
-        return [.. found.OrderBy(entry => entry.Item1)];
+        return [.. found.OrderBy(entry => entry.Sequence)];
     }
 
     internal Task DeleteChunksAsync(IReadOnlyList<ulong> sequences, CancellationToken cancellationToken) =>

@@ -105,7 +105,10 @@ function drawReplicas(card: HTMLElement, fn: FunctionStatus, points: HistoryPoin
     h("dt", {}, "Crash looping"), h("dd", { class: fn.crashLooping ? "bad" : "" }, fn.crashLooping ? "yes" : "no"),
     h("dt", {}, "Invocations"), h("dd", { "data-field": "invocations" }, count(fn.invocationCount)),
     h("dt", {}, "Cold starts (15 min)"), h("dd", { "data-field": "cold-starts" }, String(coldStarts)),
-    h("dt", {}, "In flight"), h("dd", {}, String(points.at(-1)?.inFlight ?? 0))));
+    h("dt", {}, "In flight"), h("dd", {}, String(points.at(-1)?.inFlight ?? 0)),
+    h("dt", {}, "Autoscaler"), h("dd", { "data-field": "autoscaler" }, fn.scaling
+      ? `${fn.scaling.policy}; last: ${fn.scaling.lastDecision || "no decision yet"}`
+      : h("span", { class: "muted" }, "off (com.openfaas.scale.factor=0 or min = max)"))));
 }
 
 function drawGraphs(card: HTMLElement, points: HistoryPoint[], interval: number): void {
