@@ -24,6 +24,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["yarp"] = YarpScenario.RunAsync,
     ["kubernetes-idle"] = KubernetesIdleScenario.RunAsync,
     ["connectors"] = ConnectorsScenario.RunAsync,
+    ["dashboard"] = DashboardScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;
