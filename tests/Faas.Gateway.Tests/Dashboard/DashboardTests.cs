@@ -140,4 +140,25 @@ public sealed class DashboardTests(DashboardFixture dashboard, ChromiumFixture c
         await DashboardFixture.ScreenshotAsync(page, "phone");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task The_namespace_picker_shows_another_namespaces_functions_only()
+    {
+        using var admin = GatewayProcess.AdminClient();
+        using (var created = await admin.PostAsync(dashboard.Gateway.Url + "/system/namespace/team-b", new StringContent("")))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        await dashboard.Gateway.DeployAsync("""{"service":"billing","namespace":"team-b","image":"local","envProcess":"cat"}""");
+        var (page, _) = await dashboard.OpenAsync(chromium);
+        await dashboard.SignInAsync(page);
+        await Expect(page.Locator("tr[data-function=greeter]")).ToBeVisibleAsync();
+        await page.GetByLabel("Namespace").SelectOptionAsync("team-b");
+        await Expect(page.Locator("tr[data-function=billing]")).ToBeVisibleAsync();
+        await Expect(page.Locator("tr[data-function=greeter]")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = "billing" }).ClickAsync();
+        await Expect(page.Locator("[data-field=replicas]")).ToHaveTextAsync("1 / 1");
+        await page.Context.CloseAsync();
+    }
 }
