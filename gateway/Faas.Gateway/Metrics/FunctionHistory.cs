@@ -54,7 +54,7 @@ internal sealed partial class FunctionHistory(IFunctionProvider provider, Gatewa
             var key = function.Key();
             present.Add(key);
             var invocations = metrics.Find(key.ToString());
-            _series.GetOrAdd(key, _ => new Series(Capacity, invocations)).Add(now, invocations, (long)function.Replicas, (long)function.AvailableReplicas);
+            _series.GetOrAdd(key, _ => new Series(Capacity, invocations)).Add(now, invocations, (int)function.Replicas, (int)function.AvailableReplicas);
         }
 
         foreach (var gone in _series.Keys.Where(key => !present.Contains(key)))
@@ -72,7 +72,7 @@ internal sealed partial class FunctionHistory(IFunctionProvider provider, Gatewa
         private long _coldStarts = baseline?.ColdStarts ?? 0;
         private long[] _latency = baseline?.Latency.Snapshot() ?? new long[LatencyBuckets.Count];
 
-        public void Add(long time, FunctionInvocations? invocations, long replicas, long available)
+        public void Add(long time, FunctionInvocations? invocations, int replicas, int available)
         {
             var started = invocations?.Started ?? 0;
             var errors = invocations?.Errors ?? 0;
@@ -81,10 +81,10 @@ internal sealed partial class FunctionHistory(IFunctionProvider provider, Gatewa
             var point = new HistoryPoint
             {
                 Time = time,
-                Invocations = started - _started,
-                Errors = errors - _errors,
-                ColdStarts = coldStarts - _coldStarts,
-                InFlight = invocations?.InFlight ?? 0,
+                Invocations = Narrow(started - _started),
+                Errors = Narrow(errors - _errors),
+                ColdStarts = Narrow(coldStarts - _coldStarts),
+                InFlight = Narrow(invocations?.InFlight ?? 0),
                 P50Ms = Milliseconds(LatencyBuckets.Quantile(_latency, latency, 0.50)),
                 P99Ms = Milliseconds(LatencyBuckets.Quantile(_latency, latency, 0.99)),
                 Replicas = replicas,
@@ -110,7 +110,9 @@ internal sealed partial class FunctionHistory(IFunctionProvider provider, Gatewa
             }
         }
 
-        private static double? Milliseconds(double? seconds) => seconds is { } value ? Math.Round(value * 1000, 3) : null;
+        private static float? Milliseconds(double? seconds) => seconds is { } value ? (float)Math.Round(value * 1000, 3) : null;
+
+        private static int Narrow(long count) => (int)Math.Min(count, int.MaxValue);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Function history skipped a sample: {Error}")]

@@ -24,36 +24,39 @@ internal sealed record FunctionHistoryWire
     public IReadOnlyList<HistoryPoint> Points { get; init; } = [];
 }
 
-/// <summary>One interval of one function: what happened in it, and the replicas at its end.</summary>
-internal sealed record HistoryPoint
+/// <summary>
+/// One interval of one function: what happened in it, and the replicas at its end. A struct of 48 bytes, kept by the
+/// thousand: 15 minutes of a function at the default interval take about 4 KB.
+/// </summary>
+internal readonly record struct HistoryPoint
 {
     /// <summary>The end of the interval, in Unix milliseconds.</summary>
     [JsonPropertyName("time")]
     public long Time { get; init; }
 
     [JsonPropertyName("invocations")]
-    public long Invocations { get; init; }
+    public int Invocations { get; init; }
 
     /// <summary>Invocations answered 5xx.</summary>
     [JsonPropertyName("errors")]
-    public long Errors { get; init; }
+    public int Errors { get; init; }
 
     [JsonPropertyName("coldStarts")]
-    public long ColdStarts { get; init; }
+    public int ColdStarts { get; init; }
 
     [JsonPropertyName("inFlight")]
-    public long InFlight { get; init; }
+    public int InFlight { get; init; }
 
     /// <summary>Median duration in the interval, in milliseconds (within 20%); null without invocations.</summary>
     [JsonPropertyName("p50Ms")]
-    public double? P50Ms { get; init; }
+    public float? P50Ms { get; init; }
 
     [JsonPropertyName("p99Ms")]
-    public double? P99Ms { get; init; }
+    public float? P99Ms { get; init; }
 
     [JsonPropertyName("replicas")]
-    public long Replicas { get; init; }
+    public int Replicas { get; init; }
 
     [JsonPropertyName("availableReplicas")]
-    public long AvailableReplicas { get; init; }
+    public int AvailableReplicas { get; init; }
 }

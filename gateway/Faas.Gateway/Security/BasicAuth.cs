@@ -16,7 +16,13 @@ internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentia
         var invocation = path.StartsWithSegments("/function") || path.StartsWithSegments("/async-function");
         var internalCall = internalCaller.Claim(context.Request);
         var guarded = path.StartsWithSegments("/system") || (options.Value.AuthenticateInvocations && invocation);
-        if (!guarded || (invocation && internalCall) || credentials.Accepts(context.Request.Headers.Authorization) || sessions.Accepts(context.Request))
+        var allowed = !guarded || (invocation && internalCall) || credentials.Accepts(context.Request.Headers.Authorization) || sessions.Accepts(context.Request);
+        if (invocation)
+        {
+            DashboardSessions.StripFrom(context.Request);
+        }
+
+        if (allowed)
         {
             return next(context);
         }

@@ -82,6 +82,26 @@ public class DashboardApiTests
     }
 
     [Fact]
+    public async Task A_function_never_sees_the_session_cookie_though_it_keeps_its_own_cookies()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(options => options.AuthenticateInvocations = true);
+        (await gateway.DeployAsync("headers", "env")).EnsureSuccessStatusCode();
+        using var signedIn = await SignInAsync(gateway);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        var token = cookie.Split('=')[1];
+
+        // Sync and async alike; the session opens the invocation (AuthenticateInvocations) and is gone before the function.
+        using var invoked = await SendAsync(gateway, HttpMethod.Post, "/function/headers", $"theme=dark; {cookie}; lang=en", "{}", dashboardHeader: true);
+        var environment = await invoked.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, invoked.StatusCode);
+        Assert.Contains("Http_Cookie=theme=dark; lang=en", environment, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, environment, StringComparison.Ordinal);
+
+        using var only = await SendAsync(gateway, HttpMethod.Post, "/function/headers", cookie, "{}", dashboardHeader: true);
+        Assert.DoesNotContain("Http_Cookie", await only.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Function_history_counts_each_intervals_invocations_errors_latency_and_replicas()
     {
         await using var gateway = await GatewayFixture.StartAsync(options => options.Dashboard.HistoryInterval = TimeSpan.FromHours(1));

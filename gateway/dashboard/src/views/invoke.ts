@@ -29,7 +29,11 @@ export function renderInvoke(card: HTMLElement, name: string, namespace: string,
       const suffix = path.value.trim();
       const target = `/function/${encodeURIComponent(name)}.${encodeURIComponent(namespace)}${suffix && !suffix.startsWith("/") && !suffix.startsWith("?") ? "/" : ""}${suffix}`;
       const hasBody = method.value !== "GET" && method.value !== "DELETE";
-      const response = await fetch(target, { method: method.value, headers: parseHeaders(headers.value), body: hasBody ? body.value : undefined, credentials: "same-origin" });
+      // The dashboard's header lets the session through where invocations need sign-in (Gateway:AuthenticateInvocations);
+      // the gateway takes the session cookie off before the function sees the request.
+      const sent = parseHeaders(headers.value);
+      sent.set("X-Faas-Dashboard", "1");
+      const response = await fetch(target, { method: method.value, headers: sent, body: hasBody ? body.value : undefined, credentials: "same-origin" });
       const text = await response.text();
       const took = performance.now() - started;
       const cold = response.headers.get("X-Cold-Start-Seconds");
