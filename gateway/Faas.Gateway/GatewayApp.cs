@@ -15,8 +15,10 @@ using Faas.Gateway.Security;
 using Faas.Gateway.Store;
 using Faas.Gateway.Triggers;
 using Faas.Provider;
+#if !FAAS_LOCAL_ONLY
 using Faas.Provider.Docker;
 using Faas.Provider.Kubernetes;
+#endif
 using Faas.Provider.Local;
 using Faas.Proxy;
 using Faas.Proxy.Upstream;
@@ -169,12 +171,17 @@ internal static class GatewayApp
                     }
                 });
                 break;
+#if FAAS_LOCAL_ONLY
+            case "docker" or "kubernetes":
+                throw new ArgumentException($"Gateway:Provider '{options.Provider}': this gateway was built with the local backend only (Native AOT); the framework-dependent gateway runs every backend");
+#else
             case "docker":
                 services.AddDockerProvider(configuration.GetSection("Gateway:Docker"), docker => docker.StateDirectory = options.StateDirectory);
                 break;
             case "kubernetes":
                 services.AddKubernetesProvider(configuration.GetSection("Gateway:Kubernetes"));
                 break;
+#endif
             default:
                 throw new ArgumentException($"Gateway:Provider '{options.Provider}' is not a backend: use local, docker or kubernetes");
         }

@@ -12,6 +12,9 @@ internal static class SideBySide
     public static async Task<Dictionary<(string Path, string Load), List<WrkResult>>> MeasureAsync(BenchReport report, BenchSettings settings,
         IReadOnlyList<(string Name, string Url, int? Pid)> paths, int fallbackPid)
     {
+        // Before any load: what each process holds once started and serving (its function deployed and answered once).
+        var idle = paths.ToDictionary(path => path.Name, path => ProcessMemory.RssMegabytes(path.Pid ?? fallbackPid));
+
         // Warm-up, not counted: these scenarios measure steady-state throughput; start-up has its own scenario.
         foreach (var (_, url, _) in paths)
         {
@@ -47,6 +50,7 @@ internal static class SideBySide
                     ["p50 ms"] = Stats.Median(results.Select(r => r.P50Ms)),
                     ["p99 ms"] = Stats.Median(results.Select(r => r.P99Ms)),
                     ["errors"] = results.Sum(r => r.Errors),
+                    ["RSS MB before load"] = idle[name],
                     ["RSS MB after load"] = ProcessMemory.RssMegabytes(pid ?? fallbackPid),
                 });
             }

@@ -35,6 +35,40 @@ public class DeadLetterRedriveTests
     }
 
     [Fact]
+    public async Task On_JetStream_dead_letters_are_listed_oldest_first_and_only_the_functions_own()
+    {
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var gateway = await GatewayFixture.StartAsync(options => options.ScaleFromZero = false, options =>
+        {
+            options.NatsUrl = nats.Url;
+            options.MaxAttempts = 1;
+            options.MaxInflight = 1;
+        });
+        foreach (var name in new[] { "first", "other" })
+        {
+            (await gateway.DeployAsync(name, "cat", ""","labels":{"com.openfaas.scale.factor":"0","com.openfaas.scale.min":"0"}""")).EnsureSuccessStatusCode();
+            using var scaled = await gateway.Admin.PostAsync(gateway.Url + $"/system/scale-function/{name}", GatewayFixture.Json("""{"replicas":0}"""));
+        }
+
+        var calls = new List<string>();
+        foreach (var function in new[] { "first", "other", "first", "first" })
+        {
+            using var accepted = await gateway.Admin.PostAsync(gateway.Url + "/async-function/" + function, new StringContent(function));
+            if (function == "first")
+            {
+                calls.Add(accepted.Headers.GetValues("X-Call-Id").Single());
+            }
+
+            // One at a time, so that they die in the order they were sent.
+            await Eventually(async () => (await QueueOfAsync(gateway, function)).GetProperty("depth").GetInt32() == 0);
+        }
+
+        await Eventually(async () => (await QueueOfAsync(gateway, "first")).GetProperty("deadLettered").GetInt64() == 3);
+        using var listed = await JsonDocument.ParseAsync(await gateway.Admin.GetStreamAsync(gateway.Url + "/system/dead-letters?name=first"));
+        Assert.Equal(calls, listed.RootElement.EnumerateArray().Select(letter => letter.GetProperty("callId").GetString()));
+    }
+
+    [Fact]
     public async Task A_dead_letter_holding_the_functions_answer_cannot_be_re_driven()
     {
         await using var nats = await NatsServerProcess.StartAsync();

@@ -216,25 +216,31 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
         }, _options.EnqueueTimeout, cancellationToken);
 
     /// <summary>
-    /// Dead letters of a function (one call's, when <paramref name="callId"/> is given), by their sequence, oldest
-    /// first. Each call has a subject of its own, so the stream's subject list finds them without reading the others.
-    /// (A direct get's message arrives on an inbox: its subject is the one asked for.)
+    /// Dead letters of a function (one call's, when <paramref name="callId"/> is given), oldest first: direct gets of
+    /// the next message on its subjects, each from the sequence after the last. (A direct get's message arrives on an
+    /// inbox: its own subject and sequence come in headers; a 404 says there is no more.)
     /// </summary>
     private async Task<List<(string Subject, ulong Sequence, NatsMsg<byte[]> Message)>> DeadMessagesAsync(FunctionKey function, string? callId, int max, CancellationToken cancellationToken)
     {
         var filter = AsyncMessage.DeadPrefix + (callId is null ? AsyncMessage.FunctionFilter(function) : AsyncMessage.Subject(function, callId))[AsyncMessage.QueuePrefix.Length..];
-        var stream = await _jetStream.GetStreamAsync(QueueStreams.DeadLetterStream, new StreamInfoRequest { SubjectsFilter = filter }, cancellationToken);
+        var stream = await _jetStream.GetStreamAsync(QueueStreams.DeadLetterStream, cancellationToken: cancellationToken);
         var found = new List<(string Subject, ulong Sequence, NatsMsg<byte[]> Message)>();
-        foreach (var subject in (stream.Info.State.Subjects?.Keys ?? []).Order(StringComparer.Ordinal).Take(max))
+        ulong next = 0;
+        while (found.Count < max)
         {
-            var message = await stream.GetDirectAsync<byte[]>(new StreamMsgGetRequest { LastBySubj = subject }, cancellationToken: cancellationToken);
-            if (message.Headers?.TryGetLastValue("Nats-Sequence", out var text) == true && ulong.TryParse(text, CultureInfo.InvariantCulture, out var sequence))
+            var message = await stream.GetDirectAsync<byte[]>(new StreamMsgGetRequest { Seq = next, NextBySubj = filter }, cancellationToken: cancellationToken);
+            if (message.Headers is not { Code: not 404 } headers
+                || !headers.TryGetLastValue("Nats-Subject", out var subject)
+                || !headers.TryGetLastValue("Nats-Sequence", out var text) || !ulong.TryParse(text, CultureInfo.InvariantCulture, out var sequence))
             {
-                found.Add((subject, sequence, message));
+                break;
             }
+
+            found.Add((subject, sequence, message));
+            next = sequence + 1;
         }
 
-        return [.. found.OrderBy(entry => entry.Sequence)];
+        return found;
     }
 
     internal Task DeleteChunksAsync(IReadOnlyList<ulong> sequences, CancellationToken cancellationToken) =>
