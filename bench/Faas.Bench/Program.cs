@@ -25,6 +25,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["kubernetes-idle"] = KubernetesIdleScenario.RunAsync,
     ["connectors"] = ConnectorsScenario.RunAsync,
     ["dashboard"] = DashboardScenario.RunAsync,
+    ["gateway-aot"] = GatewayAotScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

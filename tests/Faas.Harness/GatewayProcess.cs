@@ -12,11 +12,13 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     private readonly TempDirectory _state = new("faas-gateway-state-");
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly string _binary;
     private ChildProcess _process = null!;
 
-    private GatewayProcess(IReadOnlyDictionary<string, string> settings)
+    private GatewayProcess(IReadOnlyDictionary<string, string> settings, string? binary)
     {
         _settings = settings;
+        _binary = binary ?? RepoPaths.Built("gateway/Faas.Gateway", "gateway");
         Url = $"http://127.0.0.1:{FreePort.Next()}";
     }
 
@@ -29,9 +31,10 @@ public sealed class GatewayProcess : IAsyncDisposable
     public string Output => _process.Output;
 
     /// <param name="settings">Extra environment, e.g. <c>Gateway__Async__NatsUrl</c>.</param>
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="binary">Another gateway executable (the Native AOT one in out/) instead of the build output.</param>
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? binary = null)
     {
-        var gateway = new GatewayProcess(settings ?? new Dictionary<string, string>());
+        var gateway = new GatewayProcess(settings ?? new Dictionary<string, string>(), binary);
         await gateway.StartProcessAsync();
         return gateway;
     }
@@ -40,11 +43,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// Runs the gateway binary on a fresh state directory with <paramref name="settings"/> as extra environment, for a
     /// start-up that must fail: its exit code and output once it has exited (a timeout if it keeps running).
     /// </summary>
-    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> settings)
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> settings, string? binary = null)
     {
         using var state = new TempDirectory("faas-gateway-state-");
         var environment = new Dictionary<string, string>(settings) { ["FAAS_STATE_DIR"] = state.Path };
-        await using var gateway = ChildProcess.Start(RepoPaths.Built("gateway/Faas.Gateway", "gateway"), ["--urls", $"http://127.0.0.1:{FreePort.Next()}"], environment);
+        await using var gateway = ChildProcess.Start(binary ?? RepoPaths.Built("gateway/Faas.Gateway", "gateway"), ["--urls", $"http://127.0.0.1:{FreePort.Next()}"], environment);
         return await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30))
             ? (gateway.ExitCode, gateway.Output)
             : throw new TimeoutException($"the gateway kept running: {gateway.Output}");
@@ -129,7 +132,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             environment[name] = value;
         }
 
-        _process = ChildProcess.Start(RepoPaths.Built("gateway/Faas.Gateway", "gateway"), ["--urls", Url], environment);
+        _process = ChildProcess.Start(_binary, ["--urls", Url], environment);
         await TestHttp.WaitForOkAsync(Url + "/healthz", TimeSpan.FromSeconds(30), () => _process.Output);
     }
 }

@@ -11,6 +11,8 @@ public static class Binaries
 
     public static string Gateway => Require("gateway");
 
+    public static string GatewayAot => Require("gateway-aot");
+
     private static string Require(string name)
     {
         var path = Path.Combine(Directory, name);

@@ -1,0 +1,33 @@
+using Faas.Bench.Tools;
+
+namespace Faas.Bench.Scenarios;
+
+/// <summary>
+/// <c>gateway-aot</c>: the framework-dependent gateway (every backend) beside the Native AOT one (local backend only,
+/// <c>out/gateway-aot</c>), each with one http-mode function, in alternating rounds: req/s through each, and each
+/// gateway's RSS once serving and after the load.
+/// </summary>
+internal static class GatewayAotScenario
+{
+    public static async Task RunAsync(BenchReport report, BenchSettings settings)
+    {
+        await using var direct = await Targets.StartUpstreamAsync();
+        await using var jit = await GatewayTarget.StartAsync();
+        await using var aot = await GatewayTarget.StartAsync(Binaries.GatewayAot);
+        var serving = ProcessMemory.RssMegabytes(aot.Pid);
+        var runs = await SideBySide.MeasureAsync(report, settings,
+        [
+            ("direct", direct.Url + "/", null),
+            ("gateway jit", jit.Url + "/", jit.Pid),
+            ("gateway aot", aot.Url + "/", aot.Pid),
+        ], direct.Pid);
+
+        var ratio = SideBySide.Median(runs, "gateway aot", "saturated", r => r.RequestsPerSecond) / SideBySide.Median(runs, "gateway jit", "saturated", r => r.RequestsPerSecond);
+        var ofDirect = SideBySide.Median(runs, "gateway aot", "saturated", r => r.RequestsPerSecond) / SideBySide.Median(runs, "direct", "saturated", r => r.RequestsPerSecond);
+        var afterLoad = ProcessMemory.RssMegabytes(aot.Pid);
+        report.AddGoal("native gateway: at least 0.25x direct saturated", ofDirect >= 0.25, $"{ofDirect:0.000}x ({ratio:0.000}x the JIT gateway's req/s)");
+        report.AddGoal("native gateway idle (one function deployed) at most 30 MB", serving <= 30, $"{serving:0.0} MB");
+        report.AddGoal("native gateway after load at most 45 MB", afterLoad <= 45, $"{afterLoad:0.0} MB");
+        report.AddCommand("make publish; dotnet run --project bench/Faas.Bench -c Release -- gateway-aot");
+    }
+}
