@@ -17,12 +17,12 @@ namespace Faas.Gateway.Store;
 /// </summary>
 internal sealed class FunctionStore(IOptions<GatewayOptions> options)
 {
-    private string? Directory => options.Value.StoreDirectory is { Length: > 0 } directory ? Path.GetFullPath(directory) : null;
+    private string? StoreDirectory => options.Value.StoreDirectory is { Length: > 0 } directory ? Path.GetFullPath(directory) : null;
 
     /// <summary>The store's functions, or null when no store is configured.</summary>
     public async Task<IReadOnlyList<StoreEntry>?> ListAsync(CancellationToken cancellationToken)
     {
-        if (Directory is not { } directory)
+        if (StoreDirectory is not { } directory)
         {
             return null;
         }
@@ -54,8 +54,8 @@ internal sealed class FunctionStore(IOptions<GatewayOptions> options)
         string image;
         if (provider is IBundleStore bundles)
         {
-            var bundle = entry.Bundle is { Length: > 0 } relative ? Path.GetFullPath(Path.Combine(Directory!, relative)) : null;
-            if (bundle is null || !bundle.StartsWith(Directory! + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(bundle))
+            var bundle = entry.Bundle is { Length: > 0 } relative ? Path.GetFullPath(Path.Combine(StoreDirectory!, relative)) : null;
+            if (bundle is null || !bundle.StartsWith(StoreDirectory! + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(bundle))
             {
                 throw ProviderException.Invalid($"store function {entry.Name} has no bundle in the store for this backend ({provider.Info.Orchestration}): run 'faas store build'");
             }
