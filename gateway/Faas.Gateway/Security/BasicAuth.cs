@@ -16,10 +16,17 @@ internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentia
         var invocation = path.StartsWithSegments("/function") || path.StartsWithSegments("/async-function");
         var internalCall = internalCaller.Claim(context.Request);
         var guarded = path.StartsWithSegments("/system") || (options.Value.AuthenticateInvocations && invocation);
-        var allowed = !guarded || (invocation && internalCall) || credentials.Accepts(context.Request.Headers.Authorization) || sessions.Accepts(context.Request);
+        var admin = context.Request.Headers.Authorization.Count > 0 && credentials.Accepts(context.Request.Headers.Authorization);
+        var allowed = !guarded || (invocation && internalCall) || admin || sessions.Accepts(context.Request);
         if (invocation)
         {
+            // A function must never hold what opens the admin API: the admin's own credentials and the dashboard's
+            // session are taken off (a function's own Authorization, a bearer token say, passes).
             DashboardSessions.StripFrom(context.Request);
+            if (admin)
+            {
+                context.Request.Headers.Remove("Authorization");
+            }
         }
 
         if (allowed)

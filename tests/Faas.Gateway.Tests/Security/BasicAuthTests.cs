@@ -57,6 +57,28 @@ public class BasicAuthTests
     }
 
     [Fact]
+    public async Task A_function_never_receives_the_admin_credentials_but_keeps_its_own_authorization()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(options => options.AuthenticateInvocations = true);
+        using var _ = await gateway.DeployAsync("printenv", "env");
+        await gateway.WaitForAvailableAsync("printenv");
+
+        using var asAdmin = await gateway.Admin.PostAsync(gateway.Url + "/function/printenv", new StringContent(""));
+        var environment = await asAdmin.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
+        Assert.DoesNotContain("Http_Authorization", environment, StringComparison.Ordinal);
+        Assert.DoesNotContain(gateway.AdminPassword, environment, StringComparison.Ordinal);
+
+        await using var open = await GatewayFixture.StartAsync();
+        using var __ = await open.DeployAsync("printenv", "env");
+        await open.WaitForAvailableAsync("printenv");
+        using var request = new HttpRequestMessage(HttpMethod.Post, open.Url + "/function/printenv") { Content = new StringContent("") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "the-functions-own-token");
+        using var ownToken = await TestHttp.Client.SendAsync(request);
+        Assert.Contains("Http_Authorization=Bearer the-functions-own-token", await ownToken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Generated_password_is_random_stored_private_and_kept_across_restarts()
     {
         using var state = new TempDirectory();
