@@ -31,7 +31,7 @@ internal static class DashboardScenario
         {
             ExecutablePath = Environment.GetEnvironmentVariable("FAAS_CHROMIUM") ?? "/usr/bin/chromium",
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-proxy-server"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-proxy-server", "--disable-dev-shm-usage"],
         });
 
         // Signed in once; each measured load starts from that session's cookie in a fresh context.

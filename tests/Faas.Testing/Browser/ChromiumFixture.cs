@@ -6,7 +6,8 @@ namespace Faas.Testing.Browser;
 /// <summary>
 /// Debian's Chromium (<c>/usr/bin/chromium</c>, or <c>FAAS_CHROMIUM</c>) driven by Playwright, headless, started once
 /// per test class. Playwright never downloads a browser here. The flags keep Chromium from calling Google's services:
-/// this machine's network is closed, and a test must only talk to loopback.
+/// this machine's network is closed, and a test must only talk to loopback. Shared memory goes to /tmp, as CI
+/// containers often have a small /dev/shm.
 /// </summary>
 public sealed class ChromiumFixture : IAsyncLifetime
 {
@@ -32,7 +33,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
             ExecutablePath = ExecutablePath,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-domain-reliability", "--no-proxy-server"],
+                "--disable-component-update", "--disable-sync", "--disable-domain-reliability", "--no-proxy-server", "--disable-dev-shm-usage"],
         });
     }
 
