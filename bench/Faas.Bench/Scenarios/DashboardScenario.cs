@@ -1,5 +1,6 @@
 using System.Text;
 using Faas.Bench.Tools;
+using Faas.Harness.Browser;
 using Microsoft.Playwright;
 
 namespace Faas.Bench.Scenarios;
@@ -27,12 +28,7 @@ internal static class DashboardScenario
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("FAAS_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-proxy-server", "--disable-dev-shm-usage"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
 
         // Signed in once; each measured load starts from that session's cookie in a fresh context.
         var cookies = await SignInAsync(browser, gateway.Url);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Faas.Gateway.Metrics;
 using Faas.Gateway.Scaling;
 using Faas.Provider;
@@ -18,7 +17,7 @@ internal static class SystemRoutes
     {
         var system = app.MapGroup("/system");
         system.MapGet("/functions", async (HttpContext context, IFunctionProvider provider, GatewayMetrics metrics) =>
-            await WriteJsonAsync(context, [.. (await provider.ListAsync(Namespace(context), context.RequestAborted)).Select(f => WithInvocations(f, metrics))], ProviderJson.Wire.ListFunctionStatus));
+            await JsonBody.WriteAsync(context, [.. (await provider.ListAsync(JsonBody.Namespace(context), context.RequestAborted)).Select(f => WithInvocations(f, metrics))], ProviderJson.Wire.ListFunctionStatus));
         system.MapPost("/functions", async (HttpContext context, IFunctionProvider provider) =>
         {
             await provider.DeployAsync(await JsonBody.ReadAsync(context.Request, ProviderJson.Default.FunctionDeployment, context.RequestAborted), context.RequestAborted);
@@ -32,19 +31,19 @@ internal static class SystemRoutes
         system.MapDelete("/functions", async (HttpContext context, IFunctionProvider provider) =>
         {
             var request = await JsonBody.ReadAsync(context.Request, ProviderJson.Default.DeleteFunctionRequest, context.RequestAborted);
-            await provider.DeleteAsync(request.FunctionName, request.Namespace ?? Namespace(context), context.RequestAborted);
+            await provider.DeleteAsync(request.FunctionName, request.Namespace ?? JsonBody.Namespace(context), context.RequestAborted);
             return Results.StatusCode(StatusCodes.Status202Accepted);
         });
         system.MapGet("/function/{name}", async (HttpContext context, string name, IFunctionProvider provider, GatewayMetrics metrics, Autoscaler autoscaler) =>
         {
-            var function = WithInvocations(await provider.GetAsync(name, Namespace(context), context.RequestAborted), metrics);
+            var function = WithInvocations(await provider.GetAsync(name, JsonBody.Namespace(context), context.RequestAborted), metrics);
             function = function with { Scaling = autoscaler.Describe(function.Key()) };
-            await WriteJsonAsync(context, function, ProviderJson.Wire.FunctionStatus);
+            await JsonBody.WriteAsync(context, function, ProviderJson.Wire.FunctionStatus);
         });
         system.MapPost("/scale-function/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
         {
             var request = await JsonBody.ReadAsync(context.Request, ProviderJson.Default.ScaleServiceRequest, context.RequestAborted);
-            request = request with { ServiceName = name, Namespace = request.Namespace ?? Namespace(context) };
+            request = request with { ServiceName = name, Namespace = request.Namespace ?? JsonBody.Namespace(context) };
             var function = await provider.GetAsync(name, request.Namespace, context.RequestAborted);
             var max = ScalingLabels.MaxReplicas(function.Labels);
             if (request.Replicas > (ulong)max)
@@ -58,7 +57,7 @@ internal static class SystemRoutes
         MapSecrets(system);
         MapNamespaces(system);
         system.MapGet("/info", (HttpContext context, IFunctionProvider provider) =>
-            WriteJsonAsync(context, new GatewayInfo { Provider = provider.Info, Version = GatewayInfo.GatewayVersion, Arch = GatewayInfo.Architecture }, GatewayJson.Wire.GatewayInfo));
+            JsonBody.WriteAsync(context, new GatewayInfo { Provider = provider.Info, Version = GatewayInfo.GatewayVersion, Arch = GatewayInfo.Architecture }, GatewayJson.Wire.GatewayInfo));
         system.MapGet("/logs", LogRoute.StreamAsync);
         system.MapPost("/bundles/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
         {
@@ -69,7 +68,7 @@ internal static class SystemRoutes
 
             var image = await bundles.StoreBundleAsync(name, context.Request.Body, context.RequestAborted);
             context.Response.StatusCode = StatusCodes.Status201Created;
-            await WriteJsonAsync(context, new BundleStored { Image = image }, GatewayJson.Wire.BundleStored);
+            await JsonBody.WriteAsync(context, new BundleStored { Image = image }, GatewayJson.Wire.BundleStored);
             return Results.Empty;
         });
     }
@@ -78,9 +77,9 @@ internal static class SystemRoutes
     private static void MapNamespaces(RouteGroupBuilder system)
     {
         system.MapGet("/namespaces", async (HttpContext context, IFunctionProvider provider) =>
-            await WriteJsonAsync(context, [.. await provider.ListNamespacesAsync(context.RequestAborted)], ProviderJson.Wire.ListString));
+            await JsonBody.WriteAsync(context, [.. await provider.ListNamespacesAsync(context.RequestAborted)], ProviderJson.Wire.ListString));
         system.MapGet("/namespace/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
-            await WriteJsonAsync(context, await provider.GetNamespaceAsync(name, context.RequestAborted), ProviderJson.Wire.FunctionNamespace));
+            await JsonBody.WriteAsync(context, await provider.GetNamespaceAsync(name, context.RequestAborted), ProviderJson.Wire.FunctionNamespace));
         system.MapPost("/namespace/{name}", async (HttpContext context, string name, IFunctionProvider provider) =>
         {
             await provider.CreateNamespaceAsync(await ReadNamespaceAsync(context, name), context.RequestAborted);
@@ -110,7 +109,7 @@ internal static class SystemRoutes
     private static void MapSecrets(RouteGroupBuilder system)
     {
         system.MapGet("/secrets", async (HttpContext context, IFunctionProvider provider) =>
-            await WriteJsonAsync(context, [.. await provider.ListSecretsAsync(Namespace(context), context.RequestAborted)], ProviderJson.Wire.ListSecret));
+            await JsonBody.WriteAsync(context, [.. await provider.ListSecretsAsync(JsonBody.Namespace(context), context.RequestAborted)], ProviderJson.Wire.ListSecret));
         system.MapPost("/secrets", async (HttpContext context, IFunctionProvider provider) =>
         {
             await provider.CreateSecretAsync(await ReadSecretAsync(context), context.RequestAborted);
@@ -133,17 +132,9 @@ internal static class SystemRoutes
     private static async Task<Secret> ReadSecretAsync(HttpContext context)
     {
         var secret = await JsonBody.ReadAsync(context.Request, ProviderJson.Default.Secret, context.RequestAborted);
-        return SecretValidator.Validate(secret with { Namespace = secret.Namespace is { Length: > 0 } given ? given : Namespace(context) });
+        return SecretValidator.Validate(secret with { Namespace = secret.Namespace is { Length: > 0 } given ? given : JsonBody.Namespace(context) });
     }
 
     private static FunctionStatus WithInvocations(FunctionStatus function, GatewayMetrics metrics) =>
         function with { InvocationCount = metrics.InvocationCount(function) };
-
-    private static string Namespace(HttpContext context) => context.Request.Query["namespace"].ToString();
-
-    private static async Task WriteJsonAsync<T>(HttpContext context, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-    {
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
-    }
 }

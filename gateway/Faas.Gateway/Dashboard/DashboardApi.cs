@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Faas.Gateway.Admin;
 using Faas.Gateway.Async;
 using Faas.Gateway.Metrics;
@@ -23,7 +22,7 @@ internal static class DashboardApi
         {
             var name = context.Request.Query["name"].ToString();
             var keys = await KeysAsync(context, provider, name.Length > 0 ? name : null);
-            await WriteJsonAsync(context, new FunctionHistoryResponse { IntervalSeconds = history.Interval.TotalSeconds, Functions = history.Read(keys) }, DashboardJson.Default.FunctionHistoryResponse);
+            await JsonBody.WriteAsync(context, new FunctionHistoryResponse { IntervalSeconds = history.Interval.TotalSeconds, Functions = history.Read(keys) }, DashboardJson.Default.FunctionHistoryResponse);
         });
         system.MapGet("/async-queues", async (HttpContext context, IFunctionProvider provider, IAsyncQueue queue, AsyncStats stats) =>
         {
@@ -43,17 +42,17 @@ internal static class DashboardApi
                 });
             }
 
-            await WriteJsonAsync(context, new AsyncQueuesResponse { Queue = queue.Description, Problem = queue.Problem, Functions = functions }, DashboardJson.Default.AsyncQueuesResponse);
+            await JsonBody.WriteAsync(context, new AsyncQueuesResponse { Queue = queue.Description, Problem = queue.Problem, Functions = functions }, DashboardJson.Default.AsyncQueuesResponse);
         });
         system.MapGet("/dead-letters", async (HttpContext context, IFunctionProvider provider, IAsyncQueue queue) =>
         {
-            var key = await KeyAsync(provider, context.Request.Query["name"].ToString(), Namespace(context), context.RequestAborted);
-            await WriteJsonAsync(context, [.. await queue.DeadLettersAsync(key, DeadLetterPage, context.RequestAborted)], DashboardJson.Default.ListDeadLetter);
+            var key = await KeyAsync(provider, context.Request.Query["name"].ToString(), JsonBody.Namespace(context), context.RequestAborted);
+            await JsonBody.WriteAsync(context, [.. await queue.DeadLettersAsync(key, DeadLetterPage, context.RequestAborted)], DashboardJson.Default.ListDeadLetter);
         });
         system.MapPost("/dead-letters/redrive", async (HttpContext context, IFunctionProvider provider, IAsyncQueue queue) =>
         {
             var request = await JsonBody.ReadAsync(context.Request, DashboardJson.Default.RedriveRequest, context.RequestAborted);
-            var key = await KeyAsync(provider, request.Name, request.Namespace ?? Namespace(context), context.RequestAborted);
+            var key = await KeyAsync(provider, request.Name, request.Namespace ?? JsonBody.Namespace(context), context.RequestAborted);
             return await queue.RedriveAsync(key, request.Id, context.RequestAborted) switch
             {
                 RedriveOutcome.Queued => Results.StatusCode(StatusCodes.Status202Accepted),
@@ -68,7 +67,7 @@ internal static class DashboardApi
         system.MapPost("/store/deploy", async (HttpContext context, FunctionStore store, IFunctionProvider provider) =>
         {
             var request = await JsonBody.ReadAsync(context.Request, StoreJson.Default.StoreDeployRequest, context.RequestAborted);
-            await store.DeployAsync(request with { Namespace = request.Namespace is { Length: > 0 } ns ? ns : Namespace(context) }, provider, context.RequestAborted);
+            await store.DeployAsync(request with { Namespace = request.Namespace is { Length: > 0 } ns ? ns : JsonBody.Namespace(context) }, provider, context.RequestAborted);
             return Results.StatusCode(StatusCodes.Status202Accepted);
         });
     }
@@ -76,7 +75,7 @@ internal static class DashboardApi
     /// <summary>The functions of the request's namespace (the backend's default when none is given), or only the one named.</summary>
     private static async Task<IReadOnlyList<FunctionKey>> KeysAsync(HttpContext context, IFunctionProvider provider, string? name)
     {
-        var ns = Namespace(context);
+        var ns = JsonBody.Namespace(context);
         if (name is not null)
         {
             return [await KeyAsync(provider, name, ns, context.RequestAborted)];
@@ -95,13 +94,5 @@ internal static class DashboardApi
 
         var function = await provider.GetAsync(name, ns, cancellationToken);
         return new FunctionKey(function.Name, function.Namespace is { Length: > 0 } given ? given : ns);
-    }
-
-    private static string Namespace(HttpContext context) => context.Request.Query["namespace"].ToString();
-
-    private static async Task WriteJsonAsync<T>(HttpContext context, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-    {
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
     }
 }

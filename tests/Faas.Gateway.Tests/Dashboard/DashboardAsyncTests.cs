@@ -23,7 +23,7 @@ public sealed class DashboardAsyncTests(ChromiumFixture chromium) : IClassFixtur
         await TestHttp.WaitForOkAsync(gateway.Url + "/function/later", TimeSpan.FromSeconds(20), () => gateway.Output);
         using var admin = GatewayProcess.AdminClient();
         (await admin.PostAsync(gateway.Url + "/system/scale-function/later", Json("""{"serviceName":"later","replicas":0}"""))).EnsureSuccessStatusCode();
-        for (var waited = 0; (await TestHttp.Client.PostAsync(gateway.Url + "/function/later", new StringContent(""))).StatusCode != System.Net.HttpStatusCode.ServiceUnavailable; waited++)
+        for (var waited = 0; await StatusAsync(gateway.Url + "/function/later") != System.Net.HttpStatusCode.ServiceUnavailable; waited++)
         {
             Assert.True(waited < 100, "later still answers 10 s after its scale to zero");
             await Task.Delay(100);
@@ -56,6 +56,12 @@ public sealed class DashboardAsyncTests(ChromiumFixture chromium) : IClassFixtur
         await Expect(letter).ToHaveCountAsync(0);
         await Expect(row.Locator("[data-field=completed]")).ToHaveTextAsync("1");
         await context.CloseAsync();
+    }
+
+    private static async Task<System.Net.HttpStatusCode> StatusAsync(string url)
+    {
+        using var response = await TestHttp.Client.PostAsync(url, new StringContent(""));
+        return response.StatusCode;
     }
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
