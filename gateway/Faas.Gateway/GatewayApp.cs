@@ -8,6 +8,7 @@ using Faas.Gateway.Dashboard;
 using Faas.Gateway.Http;
 using Faas.Gateway.Invoke;
 using Faas.Gateway.Invoke.Forwarding;
+using Faas.Gateway.Memory;
 using Faas.Gateway.Messaging;
 using Faas.Gateway.Metrics;
 using Faas.Gateway.Scaling;
@@ -108,6 +109,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton<DashboardSessions>();
         builder.Services.AddSingleton<DashboardAssets>();
         builder.Services.AddSingleton<FunctionStore>();
+        builder.Services.AddHostedService<IdleMemoryReturn>();
 
         if (options.OtlpEndpoint is { Length: > 0 } otlp)
         {

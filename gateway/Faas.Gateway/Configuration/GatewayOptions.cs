@@ -60,4 +60,10 @@ public sealed class GatewayOptions
     /// it before the host starts its threads; it is bound here too, so a wrong value is reported like any other.
     /// </summary>
     public bool SchedBatch { get; set; } = true;
+
+    /// <summary>
+    /// How often the gateway checks whether it has gone quiet after serving, to give the heap a burst left behind back
+    /// to the system (<see cref="Memory.IdleMemoryReturn"/>); zero turns it off.
+    /// </summary>
+    public TimeSpan IdleMemoryCheck { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,5 +1,5 @@
+using System.IO.Hashing;
 using System.Reflection;
-using System.Security.Cryptography;
 
 namespace Faas.Gateway.Dashboard;
 
@@ -35,7 +35,7 @@ internal sealed class DashboardAssets
             var bytes = copy.ToArray();
             var path = name[Prefix.Length..];
             _assets[path] = new Asset(bytes, ContentTypes.GetValueOrDefault(Path.GetExtension(path)) ?? "application/octet-stream",
-                "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8)) + "\"");
+                "\"" + XxHash3.HashToUInt64(bytes).ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + "\"");
         }
     }
 

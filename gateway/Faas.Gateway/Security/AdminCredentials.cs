@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Faas.Gateway.Security;
@@ -53,13 +52,13 @@ internal sealed class AdminCredentials
         var generated = Path.Combine(stateDirectory, "admin-password");
         if (!File.Exists(generated))
         {
-            Faas.Posix.PrivateFiles.WriteAtomically(generated, Encoding.UTF8.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))));
+            Faas.Posix.PrivateFiles.WriteAtomically(generated, Encoding.UTF8.GetBytes(Convert.ToHexStringLower(Faas.Posix.KernelRandom.GetBytes(16))));
         }
 
         return new AdminCredentials(DefaultUser, File.ReadAllText(generated).Trim(), generated);
     }
 
-    /// <summary>Checks a Basic Authorization header in constant time (per field), so timing reveals nothing of the password.</summary>
+    /// <summary>Checks a Basic Authorization header in constant time (per field), so timing reveals nothing of the password, not even its length.</summary>
     public bool Accepts(string? authorization)
     {
         if (authorization is null || !authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
@@ -86,8 +85,8 @@ internal sealed class AdminCredentials
 
     private bool Matches(ReadOnlySpan<byte> user, ReadOnlySpan<byte> password)
     {
-        var userMatches = CryptographicOperations.FixedTimeEquals(SHA256.HashData(user), SHA256.HashData(_user));
-        var passwordMatches = CryptographicOperations.FixedTimeEquals(SHA256.HashData(password), SHA256.HashData(_password));
+        var userMatches = SecretComparison.FixedTimeEquals(user, _user);
+        var passwordMatches = SecretComparison.FixedTimeEquals(password, _password);
         return userMatches & passwordMatches;
     }
 }

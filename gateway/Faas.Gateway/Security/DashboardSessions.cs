@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Faas.Gateway.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +24,7 @@ internal sealed class DashboardSessions(IOptions<GatewayOptions> options, TimePr
 
     public string Open()
     {
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var token = Convert.ToHexStringLower(Faas.Posix.KernelRandom.GetBytes(32));
         var now = time.GetUtcNow();
         if (_lastUse.Count >= Limit)
         {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Faas.Gateway.Security;
@@ -13,7 +12,7 @@ internal sealed class InternalCaller
 {
     public const string Header = "X-Faas-Internal-Token";
 
-    private readonly byte[] _token = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _token = Faas.Posix.KernelRandom.GetBytes(32);
 
     /// <summary>The header value the gateway's own invocations carry.</summary>
     public string Token => Convert.ToHexStringLower(_token);
@@ -27,6 +26,6 @@ internal sealed class InternalCaller
         }
 
         var given = Encoding.ASCII.GetBytes(value.ToString());
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(given), SHA256.HashData(Encoding.ASCII.GetBytes(Token)));
+        return SecretComparison.FixedTimeEquals(given, Encoding.ASCII.GetBytes(Token));
     }
 }

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace Faas.Gateway.Tests.Memory;
+
+public class IdleMemoryReturnTests
+{
+    [Fact]
+    public async Task A_burst_of_invocations_leaves_no_heap_behind_once_the_gateway_is_quiet()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Gateway__IdleMemoryCheck"] = "00:00:01",
+            ["Logging__LogLevel__Faas.Gateway.Memory"] = "Debug",
+        });
+        await gateway.DeployAsync("""{"service":"echo","image":"local","envProcess":"cat"}""");
+        var body = new string('x', 8192);
+        await Parallel.ForEachAsync(Enumerable.Range(0, 4000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, cancel) =>
+        {
+            using var answer = await TestHttp.Client.PostAsync(gateway.Url + "/function/echo", new StringContent(body), cancel);
+            answer.EnsureSuccessStatusCode();
+        });
+        var afterBurst = ResidentMegabytes(gateway.Pid);
+        var returnsBefore = Returns(gateway.Output);
+
+        var clock = Stopwatch.StartNew();
+        while (Returns(gateway.Output) == returnsBefore && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(returnsBefore + 1, Returns(gateway.Output));
+        Assert.True(ResidentMegabytes(gateway.Pid) < afterBurst, $"resident {ResidentMegabytes(gateway.Pid)} MB, {afterBurst} MB right after the burst");
+    }
+
+    private static int Returns(string output) => output.Split("heap compacted and returned").Length - 1;
+
+    private static long ResidentMegabytes(int pid) =>
+        long.Parse(File.ReadAllLines($"/proc/{pid}/status").Single(line => line.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+}
