@@ -28,7 +28,10 @@ internal sealed partial class IdleMemoryReturn(IOptions<GatewayOptions> options,
 
         using var timer = new PeriodicTimer(interval, time);
         var previous = GC.GetTotalAllocatedBytes();
-        var atLastReturn = previous;
+
+        // Start-up counts as a burst: the configuration, container and route tables it built and dropped are returned
+        // at the first quiet check as well.
+        var atLastReturn = 0L;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
