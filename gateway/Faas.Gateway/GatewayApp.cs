@@ -8,7 +8,6 @@ using Faas.Gateway.Dashboard;
 using Faas.Gateway.Http;
 using Faas.Gateway.Invoke;
 using Faas.Gateway.Invoke.Forwarding;
-using Faas.Gateway.Memory;
 using Faas.Gateway.Messaging;
 using Faas.Gateway.Metrics;
 using Faas.Gateway.Scaling;
@@ -27,7 +26,7 @@ using Faas.Proxy.Upstream;
 namespace Faas.Gateway;
 
 /// <summary>Builds the gateway: a backend (local processes by default, Docker or Kubernetes), the admin API, the invoke proxy.</summary>
-internal static class GatewayApp
+internal static partial class GatewayApp
 {
     /// <summary>Builds the gateway and starts its backend (a <see cref="Faas.Provider.ProviderStartException"/> if it cannot), ready to run.</summary>
     public static async Task<WebApplication> CreateAsync(string[] args, Action<GatewayOptions>? configure = null, Action<AsyncOptions>? configureAsync = null)
@@ -109,7 +108,11 @@ internal static class GatewayApp
         builder.Services.AddSingleton<DashboardSessions>();
         builder.Services.AddSingleton<DashboardAssets>();
         builder.Services.AddSingleton<FunctionStore>();
-        builder.Services.AddHostedService<IdleMemoryReturn>();
+        builder.Services.AddHostedService(services =>
+        {
+            var logger = services.GetRequiredService<ILogger<IdleMemoryReturn>>();
+            return new IdleMemoryReturn(options.IdleMemoryCheck, TimeProvider.System, (before, after) => LogMemoryReturned(logger, before >> 20, after >> 20));
+        });
 
         if (options.OtlpEndpoint is { Length: > 0 } otlp)
         {
@@ -188,6 +191,9 @@ internal static class GatewayApp
                 throw new ArgumentException($"Gateway:Provider '{options.Provider}' is not a backend: use local, docker or kubernetes");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Quiet again: heap compacted and returned, resident {Before} MB -> {After} MB")]
+    private static partial void LogMemoryReturned(ILogger logger, long before, long after);
 
     private static void AddForwarder(IServiceCollection services, GatewayOptions options)
     {

@@ -1,4 +1,5 @@
 using Faas.Bench.Tools;
+using Faas.Harness;
 
 namespace Faas.Bench.Scenarios;
 

@@ -1,3 +1,5 @@
+using Faas.Harness;
+
 namespace Faas.Bench.Tools;
 
 /// <summary>

@@ -63,7 +63,7 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// How often the gateway checks whether it has gone quiet after serving, to give the heap a burst left behind back
-    /// to the system (<see cref="Memory.IdleMemoryReturn"/>); zero turns it off.
+    /// to the system (<see cref="Faas.Proxy.IdleMemoryReturn"/>); zero turns it off.
     /// </summary>
     public TimeSpan IdleMemoryCheck { get; set; } = TimeSpan.FromSeconds(5);
 }

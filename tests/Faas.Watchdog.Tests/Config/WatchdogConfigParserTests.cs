@@ -74,6 +74,7 @@ public class WatchdogConfigParserTests
     [InlineData("port", "http", "a whole number")]
     [InlineData("port", "70000", "a TCP port from 1 to 65535")]
     [InlineData("exec_timeout", "ten seconds", "a duration such as 10s")]
+    [InlineData("idle_memory_check", "often", "a duration such as 10s")]
     [InlineData("write_timeout", "0", "a duration greater than zero")]
     [InlineData("max_inflight", "-1", "a whole number of at least 0")]
     [InlineData("prefix_logs", "yes", "true, false, 1 or 0")]

@@ -29,6 +29,9 @@ internal sealed record WatchdogConfig
     /// <summary>How long to keep serving, reported unhealthy, after SIGTERM before draining.</summary>
     public required TimeSpan HealthcheckInterval { get; init; }
 
+    /// <summary>How often to check whether the watchdog has gone quiet, to return the heap a burst left; zero: never.</summary>
+    public required TimeSpan IdleMemoryCheck { get; init; }
+
     /// <summary>Concurrent invocations allowed; 0 means no limit.</summary>
     public required int MaxInflight { get; init; }
 

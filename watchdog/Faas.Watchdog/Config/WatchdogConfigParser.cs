@@ -52,6 +52,7 @@ internal static class WatchdogConfigParser
             WriteTimeout = writeTimeout,
             ExecTimeout = ParseDuration("exec_timeout", Get("exec_timeout"), DefaultTimeout),
             HealthcheckInterval = ParseDuration("healthcheck_interval", Get("healthcheck_interval"), writeTimeout),
+            IdleMemoryCheck = ParseDuration("idle_memory_check", Get("idle_memory_check"), TimeSpan.FromSeconds(5)),
             MaxInflight = ParseInt("max_inflight", Get("max_inflight"), 0, minimum: 0),
             ReadyPath = ParseReadyPath(Get("ready_path")),
             PrefixLogs = ParseBool("prefix_logs", Get("prefix_logs"), true),

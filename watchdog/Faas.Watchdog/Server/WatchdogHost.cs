@@ -54,6 +54,10 @@ internal sealed class WatchdogHost(WatchdogConfig config)
             throw ListenFailure(error);
         }
 
+        using var idleMemory = new Faas.Proxy.IdleMemoryReturn(config.IdleMemoryCheck, TimeProvider.System,
+            (before, after) => _log.Invocation($"quiet again: heap returned, resident {before >> 20} MB -> {after >> 20} MB"));
+        await idleMemory.StartAsync(CancellationToken.None);
+
         var startup = mode.StartAsync(CancellationToken.None);
         var first = await Task.WhenAny(startup, _lifetime.Stopping);
         if (first == startup)
@@ -66,6 +70,7 @@ internal sealed class WatchdogHost(WatchdogConfig config)
         }
 
         var stop = await _lifetime.Stopping;
+        await idleMemory.StopAsync(CancellationToken.None);
         health.MarkShuttingDown();
         if (stop.Drain)
         {

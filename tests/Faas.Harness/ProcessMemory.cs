@@ -1,7 +1,7 @@
-namespace Faas.Bench.Tools;
+namespace Faas.Harness;
 
 /// <summary>Resident set size of a process, from /proc.</summary>
-internal static class ProcessMemory
+public static class ProcessMemory
 {
     public static double RssMegabytes(int pid)
     {

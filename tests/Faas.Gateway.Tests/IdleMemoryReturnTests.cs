@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Faas.Gateway.Tests.Memory;
+namespace Faas.Gateway.Tests;
 
 public class IdleMemoryReturnTests
 {
@@ -10,7 +10,7 @@ public class IdleMemoryReturnTests
         await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>
         {
             ["Gateway__IdleMemoryCheck"] = "00:00:01",
-            ["Logging__LogLevel__Faas.Gateway.Memory"] = "Debug",
+            ["Logging__LogLevel__Faas.Proxy.IdleMemoryReturn"] = "Debug",
         });
         await gateway.DeployAsync("""{"service":"echo","image":"local","envProcess":"cat"}""");
         var body = new string('x', 8192);
@@ -19,7 +19,7 @@ public class IdleMemoryReturnTests
             using var answer = await TestHttp.Client.PostAsync(gateway.Url + "/function/echo", new StringContent(body), cancel);
             answer.EnsureSuccessStatusCode();
         });
-        var afterBurst = ResidentMegabytes(gateway.Pid);
+        var afterBurst = ProcessMemory.RssMegabytes(gateway.Pid);
         var returnsBefore = Returns(gateway.Output);
 
         var clock = Stopwatch.StartNew();
@@ -29,11 +29,8 @@ public class IdleMemoryReturnTests
         }
 
         Assert.Equal(returnsBefore + 1, Returns(gateway.Output));
-        Assert.True(ResidentMegabytes(gateway.Pid) < afterBurst, $"resident {ResidentMegabytes(gateway.Pid)} MB, {afterBurst} MB right after the burst");
+        Assert.True(ProcessMemory.RssMegabytes(gateway.Pid) < afterBurst, $"resident {ProcessMemory.RssMegabytes(gateway.Pid):0.0} MB, {afterBurst:0.0} MB right after the burst");
     }
 
     private static int Returns(string output) => output.Split("heap compacted and returned").Length - 1;
-
-    private static long ResidentMegabytes(int pid) =>
-        long.Parse(File.ReadAllLines($"/proc/{pid}/status").Single(line => line.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
 }

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Faas.Proxy;
+
+/// <summary>
+/// Gives the heap a burst of requests left behind back to the system once the process is quiet again. The .NET GC
+/// keeps the regions a load touched committed until a later collection decides otherwise, and a quiet proxy allocates
+/// too little to collect at all: without this, a burst's peak stays resident for good. (Go's runtime returns idle
+/// heap the same way, in the background.) One compacting, decommitting collection of a small heap is a pause of a few
+/// milliseconds, taken only when nothing is being served. Used by the gateway and the watchdog; a host-less process
+/// calls <see cref="BackgroundService.StartAsync"/> itself.
+/// </summary>
+/// <param name="interval">How often to look; zero or less: never.</param>
+/// <param name="returned">Told the resident set size before and after each return, in bytes.</param>
+public sealed class IdleMemoryReturn(TimeSpan interval, TimeProvider time, Action<long, long>? returned = null) : BackgroundService
+{
+    /// <summary>Allocation within one interval below which the process counts as quiet.</summary>
+    public const long QuietAllocation = 1 << 20;
+
+    /// <summary>Allocation since the last return above which there is something to return.</summary>
+    public const long ActivityAllocation = 4 << 20;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval, time);
+        var previous = GC.GetTotalAllocatedBytes();
+
+        // Start-up counts as a burst: what it built and dropped is returned at the first quiet check as well.
+        var atLastReturn = 0L;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var allocated = GC.GetTotalAllocatedBytes();
+                if (allocated - previous < QuietAllocation && allocated - atLastReturn > ActivityAllocation)
+                {
+                    var before = Environment.WorkingSet;
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                    returned?.Invoke(before, Environment.WorkingSet);
+                    atLastReturn = GC.GetTotalAllocatedBytes();
+                }
+
+                previous = GC.GetTotalAllocatedBytes();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}
