@@ -40,6 +40,16 @@ internal static class ProxyPathScenario
             paths.Add(("gateway", gateway.Url + "/", gateway.Pid));
         }
         var runs = await SideBySide.MeasureAsync(report, settings, paths, direct.Pid);
+        if (!withGateway)
+        {
+            // The memory goal for a replica's watchdog; idle_memory_check (5 s) returns the heap once it is quiet.
+            var afterLoad = ProcessMemory.RssMegabytes(watchdog.Pid);
+            await Task.Delay(TimeSpan.FromSeconds(12));
+            var quiet = ProcessMemory.RssMegabytes(watchdog.Pid);
+            report.AddGoal("watchdog-http RSS right after the load at most 20 MB", afterLoad <= 20, $"{afterLoad:0.0} MB");
+            report.AddGoal("watchdog-http RSS quiet again (12 s after the load) at most 20 MB", quiet <= 20, $"{quiet:0.0} MB");
+        }
+
 
         var rpsRatio = Median(runs, "watchdog-http", "saturated", r => r.RequestsPerSecond) / Median(runs, "direct", "saturated", r => r.RequestsPerSecond);
         var addedP50 = Median(runs, "watchdog-http", "unsaturated", r => r.P50Ms) - Median(runs, "direct", "unsaturated", r => r.P50Ms);
