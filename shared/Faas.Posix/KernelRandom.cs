@@ -4,7 +4,7 @@ namespace Faas.Posix;
 
 /// <summary>
 /// Random bytes from the kernel's CSPRNG, getrandom(2). On Linux <c>RandomNumberGenerator</c> asks OpenSSL, and loading
-/// OpenSSL costs a process that never speaks TLS about 4 MB resident for good; OpenSSL seeds from this same source.
+/// OpenSSL costs a process that never speaks TLS about 3.5 MB resident for good; OpenSSL seeds from this same source.
 /// </summary>
 public static partial class KernelRandom
 {

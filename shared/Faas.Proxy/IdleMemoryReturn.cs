@@ -15,10 +15,10 @@ namespace Faas.Proxy;
 public sealed class IdleMemoryReturn(TimeSpan interval, TimeProvider time, Action<long, long>? returned = null) : BackgroundService
 {
     /// <summary>Allocation within one interval below which the process counts as quiet.</summary>
-    public const long QuietAllocation = 1 << 20;
+    private const long QuietAllocation = 1 << 20;
 
     /// <summary>Allocation since the last return above which there is something to return.</summary>
-    public const long ActivityAllocation = 4 << 20;
+    private const long ActivityAllocation = 4 << 20;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

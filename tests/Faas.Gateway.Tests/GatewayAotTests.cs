@@ -59,7 +59,7 @@ public class GatewayAotTests
         using var history = JsonDocument.Parse(await admin.GetStringAsync(gateway.Url + "/system/function-history"));
         Assert.NotEmpty(history.RootElement.GetProperty("functions")[0].GetProperty("points").EnumerateArray());
 
-        // Admin sign-in, the internal token and dashboard sessions need no OpenSSL (about 4 MB resident once loaded).
+        // Admin sign-in, the internal token and dashboard sessions need no OpenSSL (about 3.5 MB resident once loaded).
         var libraries = await File.ReadAllTextAsync($"/proc/{gateway.Pid}/maps");
         Assert.DoesNotContain("libcrypto", libraries, StringComparison.Ordinal);
         Assert.DoesNotContain("libssl", libraries, StringComparison.Ordinal);
