@@ -6,8 +6,8 @@ namespace Faas.Proxy;
 /// Gives the heap a burst of requests left behind back to the system once the process is quiet again. The .NET GC
 /// keeps the regions a load touched committed until a later collection decides otherwise, and a quiet proxy allocates
 /// too little to collect at all: without this, a burst's peak stays resident for good. (Go's runtime returns idle
-/// heap the same way, in the background.) One compacting, decommitting collection of a small heap is a pause of a few
-/// milliseconds, taken only when nothing is being served. Used by the gateway and the watchdog; a host-less process
+/// heap the same way, in the background.) The cost is one blocking, compacting, decommitting collection, taken only
+/// when nothing is being served. Used by the gateway and the watchdog; a host-less process
 /// calls <see cref="BackgroundService.StartAsync"/> itself.
 /// </summary>
 /// <param name="interval">How often to look; zero or less: never.</param>
