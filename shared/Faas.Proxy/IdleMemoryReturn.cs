@@ -14,8 +14,8 @@ namespace Faas.Proxy;
 /// <param name="returned">Told the resident set size before and after each return, in bytes.</param>
 public sealed class IdleMemoryReturn(TimeSpan interval, TimeProvider time, Action<long, long>? returned = null) : BackgroundService
 {
-    /// <summary>Allocation within one interval below which the process counts as quiet.</summary>
-    private const long QuietAllocation = 1 << 20;
+    /// <summary>The allocation rate below which the process counts as quiet: 1 MB in the default 5 s check.</summary>
+    private const long QuietAllocationPerSecond = 200 << 10;
 
     /// <summary>Allocation since the last return above which there is something to return.</summary>
     private const long ActivityAllocation = 4 << 20;
@@ -27,6 +27,7 @@ public sealed class IdleMemoryReturn(TimeSpan interval, TimeProvider time, Actio
             return;
         }
 
+        var quietAllocation = (long)(QuietAllocationPerSecond * interval.TotalSeconds);
         using var timer = new PeriodicTimer(interval, time);
         var previous = GC.GetTotalAllocatedBytes();
 
@@ -37,7 +38,7 @@ public sealed class IdleMemoryReturn(TimeSpan interval, TimeProvider time, Actio
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var allocated = GC.GetTotalAllocatedBytes();
-                if (allocated - previous < QuietAllocation && allocated - atLastReturn > ActivityAllocation)
+                if (allocated - previous < quietAllocation && allocated - atLastReturn > ActivityAllocation)
                 {
                     var before = Environment.WorkingSet;
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

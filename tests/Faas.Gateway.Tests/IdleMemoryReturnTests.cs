@@ -1,9 +1,9 @@
-using System.Diagnostics;
-
 namespace Faas.Gateway.Tests;
 
 public class IdleMemoryReturnTests
 {
+    private const string Marker = "heap compacted and returned";
+
     [Fact]
     public async Task A_burst_of_invocations_leaves_no_heap_behind_once_the_gateway_is_quiet()
     {
@@ -13,24 +13,11 @@ public class IdleMemoryReturnTests
             ["Logging__LogLevel__Faas.Proxy.IdleMemoryReturn"] = "Debug",
         });
         await gateway.DeployAsync("""{"service":"echo","image":"local","envProcess":"cat"}""");
-        var body = new string('x', 8192);
-        await Parallel.ForEachAsync(Enumerable.Range(0, 4000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, cancel) =>
-        {
-            using var answer = await TestHttp.Client.PostAsync(gateway.Url + "/function/echo", new StringContent(body), cancel);
-            answer.EnsureSuccessStatusCode();
-        });
+        await HeapReturnProbe.PostBurstAsync(gateway.Url + "/function/echo", 4000);
         var afterBurst = ProcessMemory.RssMegabytes(gateway.Pid);
-        var returnsBefore = Returns(gateway.Output);
+        var returnsBefore = HeapReturnProbe.Count(gateway.Output, Marker);
 
-        var clock = Stopwatch.StartNew();
-        while (Returns(gateway.Output) == returnsBefore && clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(200);
-        }
-
-        Assert.Equal(returnsBefore + 1, Returns(gateway.Output));
+        Assert.Equal(returnsBefore + 1, await HeapReturnProbe.WaitForMoreAsync(() => gateway.Output, Marker, returnsBefore));
         Assert.True(ProcessMemory.RssMegabytes(gateway.Pid) < afterBurst, $"resident {ProcessMemory.RssMegabytes(gateway.Pid):0.0} MB, {afterBurst:0.0} MB right after the burst");
     }
-
-    private static int Returns(string output) => output.Split("heap compacted and returned").Length - 1;
 }

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace Faas.Harness;
+
+/// <summary>
+/// The steps the gateway's and the watchdog's idle-memory tests share: a burst of POSTs that leaves heap behind, then a
+/// wait for the process to log one more return of it.
+/// </summary>
+public static class HeapReturnProbe
+{
+    public static Task PostBurstAsync(string url, int requests) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, requests), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, cancel) =>
+        {
+            using var answer = await TestHttp.Client.PostAsync(url, new StringContent(new string('x', 8192)), cancel);
+            answer.EnsureSuccessStatusCode();
+        });
+
+    /// <summary>How many times <paramref name="marker"/> (the process's log line for a return) is in <paramref name="output"/>.</summary>
+    public static int Count(string output, string marker) => output.Split(marker).Length - 1;
+
+    /// <summary>Waits up to 20 s for more than <paramref name="seen"/> returns; the count at the end.</summary>
+    public static async Task<int> WaitForMoreAsync(Func<string> output, string marker, int seen)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Count(output(), marker) == seen && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(200);
+        }
+
+        return Count(output(), marker);
+    }
+}
