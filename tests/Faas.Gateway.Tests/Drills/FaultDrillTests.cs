@@ -54,15 +54,17 @@ public class FaultDrillTests
     public async Task Killing_a_replica_under_load_fails_only_the_requests_in_flight()
     {
         const int concurrency = 4;
+        // Gateways of other tests run in this process at the same time: a name of its own finds only this drill's replicas.
+        var name = "drill-" + Guid.NewGuid().ToString("N")[..8];
         await using var gateway = await GatewayFixture.StartAsync();
-        using var _ = await gateway.DeployHttpAsync("steady", ""","labels":{"com.openfaas.scale.min":"2"}""");
-        await gateway.WaitForAvailableAsync("steady", replicas: 2);
+        using var _ = await gateway.DeployHttpAsync(name, ""","labels":{"com.openfaas.scale.min":"2"}""");
+        await gateway.WaitForAvailableAsync(name, replicas: 2);
         var watchdogs = ProcessTable.DescendantsOf(Environment.ProcessId)
-            .Where(pid => ProcessTable.Executable(pid) == RepoPaths.Watchdog && ProcessTable.WithEnvironment("FAAS_REPLICA_ID", "steady-").Contains(pid))
+            .Where(pid => ProcessTable.Executable(pid) == RepoPaths.Watchdog && ProcessTable.WithEnvironment("FAAS_REPLICA_ID", name + "-").Contains(pid))
             .ToList();
         Assert.Equal(2, watchdogs.Count);
 
-        await using var load = LoadLoop.Post(gateway.Url + "/function/steady", concurrency);
+        await using var load = LoadLoop.Post(gateway.Url + "/function/" + name, concurrency);
         await Task.Delay(1000);
         var killedAt = load.Now;
         Faas.Posix.Signals.Send(watchdogs[0], Faas.Posix.Signals.SigKill);
