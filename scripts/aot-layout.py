@@ -5,7 +5,7 @@ idles and serves, in the order ILC lays them out (IlcOrderFile: `--method-layout
 Why: the kernel maps an executable's code 64 KB around every page touched (fault-around), so a few hundred
 scattered start-up methods keep most of the code segment resident. Packed together they keep a fraction.
 
-How (root, valgrind; make publish-watchdog first, which also builds out/test-upstream's sibling binaries):
+How (root, valgrind; out/watchdog and out/test-upstream built first: make publish):
   1. callgrind runs an unstripped build through the workload and names every function executed;
   2. a build ordered by those names runs the workload again from a loop-mounted file system with readahead off, so the
      page cache holds exactly the pages touched; methods on touched code pages outside the packed front (what ran
