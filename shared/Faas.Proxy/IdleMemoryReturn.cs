@@ -7,8 +7,8 @@ namespace Faas.Proxy;
 /// keeps the regions a load touched committed until a later collection decides otherwise, and a quiet proxy allocates
 /// too little to collect at all: without this, a burst's peak stays resident for good. (Go's runtime returns idle
 /// heap the same way, in the background.) The cost is one blocking, compacting, decommitting collection, taken only
-/// when nothing is being served. Used by the gateway and the watchdog; a host-less process
-/// calls <see cref="BackgroundService.StartAsync"/> itself.
+/// when nothing is being served. Used by the gateway and the watchdog; a host-less process calls
+/// <see cref="BackgroundService.StartAsync"/> itself.
 /// </summary>
 /// <param name="interval">How often to look; zero or less: never.</param>
 /// <param name="returned">Told the resident set size before and after each return, in bytes.</param>

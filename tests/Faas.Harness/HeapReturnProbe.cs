@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Faas.Harness;
 
 /// <summary>
@@ -21,12 +19,7 @@ public static class HeapReturnProbe
     /// <summary>Waits up to 20 s for more than <paramref name="seen"/> returns; the count at the end.</summary>
     public static async Task<int> WaitForMoreAsync(Func<string> output, string marker, int seen)
     {
-        var clock = Stopwatch.StartNew();
-        while (Count(output(), marker) == seen && clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(200);
-        }
-
+        await ProcessTable.EventuallyAsync(() => Count(output(), marker) > seen, TimeSpan.FromSeconds(20));
         return Count(output(), marker);
     }
 }

@@ -50,7 +50,6 @@ internal static class ProxyPathScenario
             report.AddGoal("watchdog-http RSS quiet again (12 s after the load) at most 20 MB", quiet <= 20, $"{quiet:0.0} MB");
         }
 
-
         var rpsRatio = Median(runs, "watchdog-http", "saturated", r => r.RequestsPerSecond) / Median(runs, "direct", "saturated", r => r.RequestsPerSecond);
         var addedP50 = Median(runs, "watchdog-http", "unsaturated", r => r.P50Ms) - Median(runs, "direct", "unsaturated", r => r.P50Ms);
         report.AddGoal("watchdog-http saturated req/s at least 0.4x direct", rpsRatio >= 0.4, $"{rpsRatio:0.000}x");
