@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Prometheus;
 
 namespace Faas.Gateway.Metrics;
 
 /// <summary>
 /// One function's invocation series, looked up once per invocation: its prometheus-net children (resolved once, not per
-/// call: label lookups were most of the library's cost on this path) and plain started/in-flight counts, which the
+/// call: label lookups were most of the library's cost on this path) and plain started/in-flight counts and the time of the last answer, which the
 /// autoscaler and the admin API's <c>invocationCount</c> read instead of metric objects, and the counts and fine
 /// latency buckets that <see cref="FunctionHistory"/> samples for the dashboard.
 /// </summary>
@@ -20,6 +21,7 @@ internal sealed class FunctionInvocations
     private long _inFlight;
     private long _errors;
     private long _coldStarts;
+    private long _lastFinished;
 
     internal FunctionInvocations(GatewayMetrics metrics, string label)
     {
@@ -44,6 +46,9 @@ internal sealed class FunctionInvocations
 
     public LatencyBuckets Latency => _latency;
 
+    /// <summary>How long ago the last invocation was answered; null before the first.</summary>
+    public TimeSpan? SinceLastFinished => Volatile.Read(ref _lastFinished) is var at and not 0 ? Stopwatch.GetElapsedTime(at) : null;
+
     public void ColdStarted() => Interlocked.Increment(ref _coldStarts);
 
     public void Start()
@@ -57,6 +62,7 @@ internal sealed class FunctionInvocations
     /// <summary>Out of flight, counted under its status code with how long it took.</summary>
     public void Finish(int statusCode, double seconds)
     {
+        Volatile.Write(ref _lastFinished, Stopwatch.GetTimestamp());
         Interlocked.Decrement(ref _inFlight);
         _inFlightGauge.Dec();
         var (count, histogram) = _byCode.GetOrAdd(statusCode, _newCode);

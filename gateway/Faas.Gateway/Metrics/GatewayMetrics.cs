@@ -86,9 +86,9 @@ internal sealed class GatewayMetrics
     /// <summary>The invocation series of <paramref name="function"/> if it was ever invoked (never makes one).</summary>
     public FunctionInvocations? Find(string function) => _functions.GetValueOrDefault(function);
 
-    /// <summary>Started and in-flight counts of a function; zeros if it was never invoked.</summary>
-    public (long Started, long InFlight) Load(string function) =>
-        _functions.TryGetValue(function, out var invocations) ? (invocations.Started, invocations.InFlight) : (0, 0);
+    /// <summary>Started and in-flight counts of a function and how long ago it last answered; zeros and null if it was never invoked.</summary>
+    public (long Started, long InFlight, TimeSpan? SinceLastFinished) Load(string function) =>
+        _functions.TryGetValue(function, out var invocations) ? (invocations.Started, invocations.InFlight, invocations.SinceLastFinished) : (0, 0, null);
 
     /// <summary>Refreshes <c>gateway_service_count</c> from the provider, the queue's and connectors' state, then writes everything out.</summary>
     public async Task WriteAsync(Stream destination, IFunctionProvider provider, Async.IAsyncQueue queue, IEnumerable<Connectors.IConnector> connectors, CancellationToken cancellationToken)

@@ -82,9 +82,9 @@ internal sealed class Autoscaler(IFunctionProvider provider, LoadMeter meter, Ga
     {
         var now = time.GetUtcNow();
         var current = (int)function.Replicas;
-        var (load, active) = await meter.MeasureAsync(key, policy, now, settings.RpsWindow, cancellationToken);
+        var (load, active, lastFinished) = await meter.MeasureAsync(key, policy, now, settings.RpsWindow, cancellationToken);
         var previous = _last.TryGetValue(key, out var last) ? last.Decision.State : null;
-        var decision = ScalingDecider.Decide(new ScalingInput(policy, current, load, active, now), previous, behaviour);
+        var decision = ScalingDecider.Decide(new ScalingInput(policy, current, load, active, now) { LastFinished = lastFinished }, previous, behaviour);
         _last[key] = (policy, decision, now);
         metrics.DesiredReplicas.WithLabels(key.ToString()).Set(decision.Replicas);
         if (decision.Replicas == current)

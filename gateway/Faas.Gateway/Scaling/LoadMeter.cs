@@ -8,15 +8,15 @@ namespace Faas.Gateway.Scaling;
 /// <summary>
 /// Measures a function's load as its policy defines it: queue depth from the async queue, requests in flight from
 /// the gateway's in-flight count, or requests per second from its started-invocations count over a sliding window.
-/// Also says whether anything arrived since the last measurement (for scale to zero).
+/// Also says whether anything arrived since the last measurement, and when the function last answered (for scale to zero).
 /// </summary>
 internal sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
 {
     private readonly Dictionary<FunctionKey, Queue<(DateTimeOffset At, long Started)>> _history = [];
 
-    public async Task<(double Load, bool Active)> MeasureAsync(FunctionKey function, ScalingPolicy policy, DateTimeOffset now, TimeSpan rpsWindow, CancellationToken cancellationToken)
+    public async Task<(double Load, bool Active, DateTimeOffset? LastFinished)> MeasureAsync(FunctionKey function, ScalingPolicy policy, DateTimeOffset now, TimeSpan rpsWindow, CancellationToken cancellationToken)
     {
-        var (started, inFlight) = metrics.Load(function.ToString());
+        var (started, inFlight, sinceLastFinished) = metrics.Load(function.ToString());
         var depth = await queue.DepthAsync(function, cancellationToken);
 
         if (!_history.TryGetValue(function, out var samples))
@@ -40,7 +40,7 @@ internal sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
             ScalingType.Rps => rps,
             _ => inFlight,
         };
-        return (load, active);
+        return (load, active, now - sinceLastFinished);
     }
 
     public void Forget(FunctionKey function) => _history.Remove(function);

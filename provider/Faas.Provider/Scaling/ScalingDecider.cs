@@ -13,7 +13,13 @@ public static class ScalingDecider
     {
         var (policy, current, now) = (input.Policy, input.CurrentReplicas, input.Now);
         // Activity, not load, marks a function busy: a request rate is averaged over a window and lags behind the last request.
+        // Idle counts from the last answer, which can come up to a round after the last round that saw the request in flight.
         var lastActive = input.Active || previous is null ? now : previous.LastActive;
+        if (input.LastFinished > lastActive)
+        {
+            lastActive = input.LastFinished.Value;
+        }
+
         var floor = Math.Max(policy.Min, policy.ScaleToZero ? 1 : 0);
         var recommended = Math.Clamp((int)Math.Ceiling(input.Load / policy.Target), floor, Math.Max(policy.Max, floor));
         var recommendations = (previous?.Recommendations ?? [])

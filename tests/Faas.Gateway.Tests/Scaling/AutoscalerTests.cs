@@ -79,13 +79,14 @@ public class AutoscalerTests
         await using var callback = await CallbackReceiver.StartAsync();
         await using var gateway = await StartAsync(nats.Url);
         using var _ = await gateway.DeployAsync("sleeper", "cat",
-            ""","labels":{"com.openfaas.scale.zero":"true","com.openfaas.scale.zero-duration":"1s"}""");
+            ""","labels":{"com.openfaas.scale.zero":"true","com.openfaas.scale.zero-duration":"2s"}""");
         await gateway.WaitForAvailableAsync("sleeper");
 
-        var idled = await ReplicasBecomeAsync(gateway, "sleeper", 0, TimeSpan.FromSeconds(5));
+        var idled = await ReplicasBecomeAsync(gateway, "sleeper", 0, TimeSpan.FromSeconds(6));
         using var woken = await TestHttp.Client.PostAsync(gateway.Url + "/function/sleeper", new StringContent("wake up"));
+        // Idle counts from the last answer: the replica that answered the waking request stays for 2 s after it.
         var back = (await StatusAsync(gateway, "sleeper")).GetProperty("replicas").GetInt32();
-        var idledAgain = await ReplicasBecomeAsync(gateway, "sleeper", 0, TimeSpan.FromSeconds(5));
+        var idledAgain = await ReplicasBecomeAsync(gateway, "sleeper", 0, TimeSpan.FromSeconds(6));
         using var request = new HttpRequestMessage(HttpMethod.Post, gateway.Url + "/async-function/sleeper") { Content = new StringContent("queued") };
         request.Headers.Add("X-Callback-Url", callback.Url + "/done");
         using var accepted = await TestHttp.Client.SendAsync(request);
@@ -97,7 +98,7 @@ public class AutoscalerTests
         Assert.True(idledAgain);
         Assert.True(calledBack);
         Assert.Equal("queued", Assert.Single(callback.Received).Body);
-        Assert.Equal("rps, target 50 per replica, 1-20 replicas, to zero after 1s idle", (await StatusAsync(gateway, "sleeper")).GetProperty("scaling").GetProperty("policy").GetString());
+        Assert.Equal("rps, target 50 per replica, 1-20 replicas, to zero after 2s idle", (await StatusAsync(gateway, "sleeper")).GetProperty("scaling").GetProperty("policy").GetString());
     }
 
     [Fact]

@@ -137,4 +137,18 @@ public class ScalingDeciderTests
         Assert.Equal(1, busy.Replicas);
         Assert.Equal(0, quiet.Replicas);
     }
+
+    [Fact]
+    public void Idle_time_counts_from_the_last_answer_not_from_the_last_round_that_saw_the_request()
+    {
+        var policy = new ScalingPolicy(ScalingType.Rps, 50, 1, 5, true, TimeSpan.FromSeconds(2));
+        var inFlight = ScalingDecider.Decide(new ScalingInput(policy, 1, 0.1, Active: true, Start), null, Behaviour);
+        var answeredLate = new ScalingInput(policy, 1, 0.1, Active: false, Start.AddSeconds(2.5)) { LastFinished = Start.AddSeconds(1.5) };
+        var stillUp = ScalingDecider.Decide(answeredLate, inFlight.State, Behaviour);
+        var idle = ScalingDecider.Decide(answeredLate with { Now = Start.AddSeconds(3.5) }, stillUp.State, Behaviour);
+
+        Assert.Equal(1, stillUp.Replicas);
+        Assert.Equal(0, idle.Replicas);
+        Assert.Contains("idle for 2s", idle.Reason);
+    }
 }
