@@ -28,7 +28,12 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
 
     /// <summary>Opens the state directory and finds how replicas can be isolated; nothing runs until <see cref="StartAsync(CancellationToken)"/>.</summary>
     public LocalProvider(LocalProviderOptions options, ILogger<LocalProvider>? log = null)
-        : this(options, Parts.Of(options), log ?? NullLogger<LocalProvider>.Instance)
+        : this(options, log ?? (ILogger)NullLogger.Instance)
+    {
+    }
+
+    private LocalProvider(LocalProviderOptions options, ILogger log)
+        : this(options, Parts.Of(options, log), log)
     {
     }
 
@@ -149,7 +154,7 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
     /// <summary>What the provider is made of, from its options; a setting that cannot work is a start-up failure naming it.</summary>
     private sealed record Parts(StateDirectory State, ReplicaSandbox Sandbox, StandbyPool? Standbys, FunctionLogs Logs)
     {
-        public static Parts Of(LocalProviderOptions options)
+        public static Parts Of(LocalProviderOptions options, ILogger log)
         {
             if (string.IsNullOrEmpty(options.StateDirectory))
             {
@@ -167,7 +172,7 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
             }
 
             var state = new StateDirectory(options.StateDirectory);
-            return new Parts(state, sandbox, options.StandbyReplicas > 0 ? new StandbyPool(options, state, sandbox) : null, new FunctionLogs(state, options.LogFileMaxBytes));
+            return new Parts(state, sandbox, options.StandbyReplicas > 0 ? new StandbyPool(options, state, sandbox) : null, new FunctionLogs(state, options.LogFileMaxBytes, log));
         }
     }
 }

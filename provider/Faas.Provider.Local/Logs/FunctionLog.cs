@@ -2,35 +2,36 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Faas.Provider.Wire;
+using Microsoft.Extensions.Logging;
 
 namespace Faas.Provider.Local.Logs;
 
 /// <summary>
 /// One function's output: every replica's lines as JSON objects (the wire's LogMessage) appended to a file
-/// rotated past a size limit (one previous file kept), and pushed to anyone following.
+/// rotated past a size limit (one previous file kept), and pushed to anyone following. Lines are written behind:
+/// they reach the file within <see cref="FlushDelay"/> (or as soon as anyone reads it), so a busy replica's lines,
+/// one per request at the watchdog's default level, cost a few large writes rather than a write per line. A file
+/// that cannot be written (a full disk) loses lines, is logged once, and is tried again with the next line; followers
+/// still get every line.
 /// </summary>
-internal sealed class FunctionLog(string path, long maxBytes) : IDisposable
+internal sealed partial class FunctionLog(string path, long maxBytes, ILogger log) : IDisposable
 {
+    private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(100);
+    private const int BufferBytes = 16 * 1024;
+
     private readonly Lock _lock = new();
     private readonly List<Channel<LogMessage>> _followers = [];
     private FileStream? _file;
+    private long _length;
+    private bool _flushScheduled;
+    private bool _failing;
 
     public void Append(LogMessage message)
     {
         var line = JsonSerializer.SerializeToUtf8Bytes(message, ProviderJson.Default.LogMessage);
         lock (_lock)
         {
-            _file ??= Open();
-            if (_file.Length + line.Length + 1 > maxBytes)
-            {
-                _file.Dispose();
-                File.Move(path, path + ".1", overwrite: true);
-                _file = Open();
-            }
-
-            _file.Write(line);
-            _file.WriteByte((byte)'\n');
-            _file.Flush();
+            WriteToFile(line);
             foreach (var follower in _followers)
             {
                 follower.Writer.TryWrite(message);
@@ -44,6 +45,7 @@ internal sealed class FunctionLog(string path, long maxBytes) : IDisposable
         List<LogMessage> history;
         lock (_lock)
         {
+            Flush();
             // Subscribing under the same lock as the file read means no line is missed or repeated between the two.
             history = [.. ReadFile(path + ".1").Concat(ReadFile(path)).Where(m => Matches(m, request))];
             if (request.Follow)
@@ -118,6 +120,85 @@ internal sealed class FunctionLog(string path, long maxBytes) : IDisposable
         }
     }
 
+    private void WriteToFile(byte[] line)
+    {
+        try
+        {
+            if (_file is null)
+            {
+                _file = Open();
+                _length = _file.Length;
+            }
+
+            if (_length + line.Length + 1 > maxBytes)
+            {
+                _file.Dispose();
+                File.Move(path, path + ".1", overwrite: true);
+                _file = Open();
+                _length = 0;
+            }
+
+            _file.Write(line);
+            _file.WriteByte((byte)'\n');
+            _length += line.Length + 1;
+            if (!_flushScheduled)
+            {
+                _flushScheduled = true;
+                _ = FlushSoonAsync();
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            Failed(error);
+        }
+    }
+
+    private async Task FlushSoonAsync()
+    {
+        await Task.Delay(FlushDelay);
+        lock (_lock)
+        {
+            _flushScheduled = false;
+            Flush();
+        }
+    }
+
+    private void Flush()
+    {
+        try
+        {
+            _file?.Flush();
+            _failing = false;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            Failed(error);
+        }
+    }
+
+    private void Failed(Exception error)
+    {
+        if (!_failing)
+        {
+            _failing = true;
+            LogWriteFailed(log, path, error.Message);
+        }
+
+        try
+        {
+            _file?.Dispose();
+        }
+        catch (Exception disposing) when (disposing is IOException or UnauthorizedAccessException)
+        {
+            // Disposing flushes, and the buffered lines are what could not be written.
+        }
+
+        _file = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Function log {Path} cannot be written, lines are lost until it can: {Error}")]
+    private static partial void LogWriteFailed(ILogger logger, string path, string error);
+
     private FileStream Open()
     {
         Host.State.StateDirectory.EnsureDirectory(Path.GetDirectoryName(path)!);
@@ -126,6 +207,7 @@ internal sealed class FunctionLog(string path, long maxBytes) : IDisposable
             Mode = FileMode.Append,
             Access = FileAccess.Write,
             Share = FileShare.ReadWrite | FileShare.Delete,
+            BufferSize = BufferBytes,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         });
     }

@@ -1,5 +1,6 @@
 using Faas.Provider.Local.Logs;
 using Faas.Provider.Wire;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Faas.Provider.Local.Tests.Logs;
 
@@ -41,7 +42,7 @@ public class FunctionLogTests
     {
         using var temp = new TempDirectory();
         var path = temp.Combine("f.log");
-        using var log = new FunctionLog(path, maxBytes: 4096);
+        using var log = new FunctionLog(path, maxBytes: 4096, NullLogger.Instance);
         var start = DateTimeOffset.UtcNow;
         for (var i = 0; i < 200; i++)
         {
@@ -64,5 +65,31 @@ public class FunctionLogTests
         Assert.True(new FileInfo(path + ".1").Length <= 4096);
         Assert.Equal(["line 197", "line 198", "line 199"], tail.Select(m => m.Text));
         Assert.Equal(["line 195", "line 197", "line 199"], since.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Lines_reach_the_file_without_a_reader_and_a_file_that_cannot_be_written_loses_lines_not_the_log()
+    {
+        using var temp = new TempDirectory();
+        var blocked = temp.Combine("logs");
+        await File.WriteAllTextAsync(blocked, "a file where the log's directory should be");
+        var path = Path.Combine(blocked, "f.log");
+        using var log = new FunctionLog(path, maxBytes: 1 << 20, NullLogger.Instance);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var follow = log.ReadAsync(new LogRequest("f", "ns") { Follow = true }, cancel.Token).GetAsyncEnumerator(cancel.Token);
+        LogMessage Line(string text) => new() { Name = "f", Namespace = "ns", Instance = "a", Timestamp = DateTimeOffset.UtcNow, Text = text };
+
+        var next = follow.MoveNextAsync();
+        log.Append(Line("lost"));
+        var followed = await next ? follow.Current.Text : null;
+        File.Delete(blocked);
+        log.Append(Line("kept"));
+        var written = await ProcessTable.EventuallyAsync(
+            () => Task.FromResult(File.Exists(path) && File.ReadAllText(path).Contains("\"kept\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(5));
+        await follow.DisposeAsync();
+
+        Assert.Equal("lost", followed);
+        Assert.True(written, "the line appended once the directory could be made never reached the file");
+        Assert.DoesNotContain("lost", await File.ReadAllTextAsync(path), StringComparison.Ordinal);
     }
 }
