@@ -26,9 +26,12 @@ public class InvocationLogTests
         await using var watchdog = await Modes.HttpModeTests.StartAsync();
 
         using var response = await TestHttp.Client.GetAsync(watchdog.Url + "/a?x=1");
+        using var streamed = await TestHttp.Client.GetAsync(watchdog.Url + "/sse?count=1&interval=1");
 
         Assert.Equal(200, (int)response.StatusCode);
         Assert.True(await watchdog.Process.WaitForOutputAsync("GET /a?x=1 - 200 - ContentLength: 2 (", TimeSpan.FromSeconds(5)), watchdog.Process.Output);
+        Assert.Matches(@"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d GET /a\?x=1 - 200 - ContentLength: 2 \(\d+\.\d{4}s\)", watchdog.Process.Output);
+        Assert.True(await watchdog.Process.WaitForOutputAsync("GET /sse?count=1&interval=1 - 200 - ContentLength: - (", TimeSpan.FromSeconds(5)), watchdog.Process.Output);
     }
 
     [Fact]

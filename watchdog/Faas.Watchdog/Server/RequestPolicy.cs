@@ -92,11 +92,11 @@ internal sealed class RequestPolicy(WatchdogConfig config, ReplicaHealth health,
     {
         limiter.Exit();
         metrics.InFlight.Dec();
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        metrics.Record(status, method, seconds);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        metrics.Record(status, method, elapsed.TotalSeconds);
         if (config.Mode is not (WatchdogMode.Streaming or WatchdogMode.Serializing))
         {
-            log.Invocation($"{method} {target} - {status} - ContentLength: {contentLength?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({seconds:0.0000}s)");
+            log.Request(method, target, status, contentLength, elapsed);
         }
     }
 }
