@@ -6,9 +6,9 @@ namespace Faas.Gateway.Metrics;
 
 /// <summary>
 /// One function's invocation series, looked up once per invocation: its prometheus-net children (resolved once, not per
-/// call: label lookups were most of the library's cost on this path) and plain started/in-flight counts and the time of the last answer, which the
-/// autoscaler and the admin API's <c>invocationCount</c> read instead of metric objects, and the counts and fine
-/// latency buckets that <see cref="FunctionHistory"/> samples for the dashboard.
+/// call: label lookups were most of the library's cost on this path); plain started/in-flight counts and the time of
+/// the last answer, which the autoscaler and the admin API's <c>invocationCount</c> read instead of metric objects; and
+/// the counts and fine latency buckets that <see cref="FunctionHistory"/> samples for the dashboard.
 /// </summary>
 internal sealed class FunctionInvocations
 {

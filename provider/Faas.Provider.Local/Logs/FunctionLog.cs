@@ -92,8 +92,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
     {
         lock (_lock)
         {
-            _file?.Dispose();
-            _file = null;
+            CloseQuietly();
             foreach (var follower in _followers)
             {
                 follower.Writer.TryComplete();
@@ -111,8 +110,8 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
     {
         lock (_lock)
         {
-            _file?.Dispose();
-            _file = null;
+            Flush();
+            CloseQuietly();
             foreach (var follower in _followers)
             {
                 follower.Writer.TryComplete();
@@ -184,13 +183,18 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
             LogWriteFailed(log, path, error.Message);
         }
 
+        CloseQuietly();
+    }
+
+    private void CloseQuietly()
+    {
         try
         {
             _file?.Dispose();
         }
-        catch (Exception disposing) when (disposing is IOException or UnauthorizedAccessException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            // Disposing flushes, and the buffered lines are what could not be written.
+            // Disposing flushes what is buffered: after a failed write, the lines that could not be written.
         }
 
         _file = null;

@@ -45,8 +45,8 @@ internal sealed class WatchdogLog : IAsyncDisposable
     }
 
     /// <summary>
-    /// The of-watchdog's line for a proxied request, at the default level: <c>GET /path - 200 - ContentLength: 2 (0.0012s)</c>.
-    /// Written into one string with whole-number arithmetic (it is on every request's path in http mode).
+    /// The line for a request in http and static modes, at the default level: <c>GET /path - 200 - ContentLength: 2 (0.0012s)</c>.
+    /// Written into one string with whole-number arithmetic: it is on every request's path.
     /// </summary>
     public void Request(string method, string target, int status, long? contentLength, TimeSpan elapsed)
     {

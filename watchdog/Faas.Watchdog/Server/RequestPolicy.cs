@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Faas.Conventions;
 using Faas.Watchdog.Config;
 using Faas.Watchdog.Health;
