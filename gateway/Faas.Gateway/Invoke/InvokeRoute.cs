@@ -116,7 +116,7 @@ internal sealed class InvokeRoute(
         }
         finally
         {
-            invocations.Finish(context.Response.StatusCode, Stopwatch.GetElapsedTime(invocation.Started).TotalSeconds);
+            invocations.Finish(context.Response.StatusCode, invocation.Started);
             InvocationTracing.Finish(span, context, invocation);
         }
     }

@@ -59,10 +59,12 @@ internal sealed class FunctionInvocations
         _inFlightGauge.Inc();
     }
 
-    /// <summary>Out of flight, counted under its status code with how long it took.</summary>
-    public void Finish(int statusCode, double seconds)
+    /// <summary>Out of flight, counted under its status code with how long it took since <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void Finish(int statusCode, long started)
     {
-        Volatile.Write(ref _lastFinished, Stopwatch.GetTimestamp());
+        var now = Stopwatch.GetTimestamp();
+        var seconds = Stopwatch.GetElapsedTime(started, now).TotalSeconds;
+        Volatile.Write(ref _lastFinished, now);
         Interlocked.Decrement(ref _inFlight);
         _inFlightGauge.Dec();
         var (count, histogram) = _byCode.GetOrAdd(statusCode, _newCode);
