@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Faas.Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Faas.Gateway.Tests;
 
@@ -25,6 +26,9 @@ public sealed class GatewayFixture : IAsyncDisposable
     public string AdminPassword { get; private set; } = "";
 
     public string StateDirectory => _state.Path;
+
+    /// <summary>What the gateway warned about so far (across restarts): put it in a failed assertion's message.</summary>
+    public CapturedWarnings Warnings { get; } = new();
 
     /// <summary>The running gateway's services (for driving its background services directly).</summary>
     public IServiceProvider Services => _app.Services;
@@ -72,6 +76,7 @@ public sealed class GatewayFixture : IAsyncDisposable
             options.UpstreamTimeout = TimeSpan.FromSeconds(5);
             _configure?.Invoke(options);
         }, _configureAsync);
+        _app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(Warnings);
         await _app.StartAsync();
     }
 

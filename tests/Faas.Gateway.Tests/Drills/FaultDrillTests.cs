@@ -46,7 +46,8 @@ public class FaultDrillTests
         }
 
         Assert.True(await ProcessTable.EventuallyAsync(() => accepted.All(id => callback.Received.Any(c => c.CallId == id)), TimeSpan.FromSeconds(60)),
-            $"{accepted.Count(id => !callback.Received.Any(c => c.CallId == id))} of {accepted.Count} accepted calls were never called back");
+            $"{accepted.Count(id => !callback.Received.Any(c => c.CallId == id))} of {accepted.Count} accepted calls were never called back "
+            + $"({string.Join(", ", accepted.Where(id => !callback.Received.Any(c => c.CallId == id)).Take(10))}); {gateway.Warnings}");
         Assert.All(callback.Received, c => Assert.Equal((c.CallId, 200), (c.Body, c.Status)));
     }
 
