@@ -31,7 +31,10 @@ internal static partial class GatewayApp
     /// <summary>Builds the gateway and starts its backend (a <see cref="Faas.Provider.ProviderStartException"/> if it cannot), ready to run.</summary>
     public static async Task<WebApplication> CreateAsync(string[] args, Action<GatewayOptions>? configure = null, Action<AsyncOptions>? configureAsync = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // Settings are read once. ASP.NET's default reloads appsettings*.json on change by watching the content root (the
+        // working directory) recursively: one inotify watch per directory under wherever the gateway was started, and
+        // a wake-up for every file written there, the functions' logs included when the state directory is inside it.
+        var builder = WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
 
         // With inline socket completions (Program turns them on) requests are handled on the socket thread that read

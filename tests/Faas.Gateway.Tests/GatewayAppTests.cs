@@ -20,4 +20,14 @@ public class GatewayAppTests
         Assert.Equal("keeper", Assert.Single(functions.EnumerateArray()).GetProperty("name").GetString());
         Assert.Equal("kept", await TestHttp.Client.GetStringAsync(gateway.Url + "/function/keeper"));
     }
+
+    [Fact]
+    public async Task The_gateway_does_not_watch_the_directory_it_was_started_in()
+    {
+        using var project = new TempDirectory("faas-project-");
+        Directory.CreateDirectory(Path.Combine(project.Path, "functions", "hello"));
+        await using var gateway = await GatewayProcess.StartAsync(workingDirectory: project.Path);
+
+        Assert.Equal(0, ProcessTable.InotifyWatches(gateway.Pid));
+    }
 }

@@ -13,12 +13,14 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly TempDirectory _state = new("faas-gateway-state-");
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly string _binary;
+    private readonly string? _workingDirectory;
     private ChildProcess _process = null!;
 
-    private GatewayProcess(IReadOnlyDictionary<string, string> settings, string? binary)
+    private GatewayProcess(IReadOnlyDictionary<string, string> settings, string? binary, string? workingDirectory)
     {
         _settings = settings;
         _binary = binary ?? RepoPaths.Built("gateway/Faas.Gateway", "gateway");
+        _workingDirectory = workingDirectory;
         Url = $"http://127.0.0.1:{FreePort.Next()}";
     }
 
@@ -32,9 +34,10 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     /// <param name="settings">Extra environment, e.g. <c>Gateway__Async__NatsUrl</c>.</param>
     /// <param name="binary">Another gateway executable (the Native AOT one in out/) instead of the build output.</param>
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? binary = null)
+    /// <param name="workingDirectory">Where it is started (the test's own working directory otherwise).</param>
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? binary = null, string? workingDirectory = null)
     {
-        var gateway = new GatewayProcess(settings ?? new Dictionary<string, string>(), binary);
+        var gateway = new GatewayProcess(settings ?? new Dictionary<string, string>(), binary, workingDirectory);
         await gateway.StartProcessAsync();
         return gateway;
     }
@@ -132,7 +135,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             environment[name] = value;
         }
 
-        _process = ChildProcess.Start(_binary, ["--urls", Url], environment);
+        _process = ChildProcess.Start(_binary, ["--urls", Url], environment, _workingDirectory);
         await TestHttp.WaitForOkAsync(Url + "/healthz", TimeSpan.FromSeconds(30), () => _process.Output);
     }
 }

@@ -94,6 +94,20 @@ public static class ProcessTable
         }
     }
 
+    /// <summary>How many inotify watches a process holds: the "inotify wd:" lines of its /proc/PID/fdinfo files.</summary>
+    public static int InotifyWatches(int pid) =>
+        Directory.EnumerateFiles($"/proc/{pid}/fdinfo").Sum(file =>
+        {
+            try
+            {
+                return File.ReadLines(file).Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal));
+            }
+            catch (IOException)
+            {
+                return 0; // closed since it was listed
+            }
+        });
+
     /// <summary>The fields of a stat file after "PID (COMMAND) ", or null if it is gone.</summary>
     internal static string[]? StatFields(string path)
     {
