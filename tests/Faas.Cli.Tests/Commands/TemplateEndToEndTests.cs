@@ -44,6 +44,12 @@ public class TemplateEndToEndTests(CliGatewayFixture fixture)
         Assert.Equal("Hello from C#, jit!", jitted.Stdout.Trim());
         Assert.False(File.Exists(Path.Combine(directory, "build", "native", "app", "Function.dll")), "the default build is not native");
         Assert.True(File.Exists(Path.Combine(directory, "build", "jitted", "app", "Function.dll")), "FUNCTION_AOT=false did not build for the JIT");
+
+        // Neither watches its working directory (ASP.NET's default reload of appsettings*.json would).
+        var replicas = ProcessTable.DescendantsOf(fixture.Gateway.Pid).Select(pid => (Pid: pid, Executable: ProcessTable.Executable(pid) ?? "")).ToList();
+        var functions = replicas.Where(replica => replica.Executable.EndsWith("/Function", StringComparison.Ordinal)).Select(replica => replica.Pid).ToList();
+        Assert.True(functions.Count == 2, string.Join("\n", replicas));
+        Assert.All(functions, pid => Assert.Equal(0, ProcessTable.InotifyWatches(pid)));
     }
 
     [Fact]
