@@ -5,7 +5,7 @@ namespace Faas.Provider.Triggers;
 /// schedule, UTC), <c>topic</c> (comma-separated topics) and <c>reply-topic</c> (where a connector publishes the
 /// function's answer). As with OpenFaaS, every connector reads <c>topic</c>; a topic written <c>CONNECTOR:topic</c>
 /// (<c>nats:</c>, <c>rabbitmq:</c>, <c>mqtt:</c>) is for that connector only, where a name would be ambiguous or valid
-/// on one broker only (an MQTT filter with <c>+</c>).
+/// on one broker only (an MQTT filter with <c>+</c>). A reply topic is refused where the function's own topics match it.
 /// </summary>
 public static class TriggerAnnotations
 {
@@ -40,7 +40,28 @@ public static class TriggerAnnotations
             }
         }
 
-        return null;
+        return Connectors.Select(connector => CheckReplyTopic(annotations, connector)).FirstOrDefault(problem => problem is not null);
+    }
+
+    /// <summary>
+    /// A reply topic is published to, so it has no wildcards; and none of the function's own topics may match it: each
+    /// answer would invoke the function again, and that answer again, without end.
+    /// </summary>
+    private static string? CheckReplyTopic(IReadOnlyDictionary<string, string> annotations, string connector)
+    {
+        if (ReplyTopicFor(annotations, connector) is not { } reply)
+        {
+            return null;
+        }
+
+        if (!TopicMatch.IsPublishable(connector, reply))
+        {
+            return $"annotation {ReplyTopic}: {connector} publishes answers to \"{reply}\", and a topic published to has no wildcards";
+        }
+
+        return annotations.TryGetValue(Topic, out var topics) && Topics(topics, connector).FirstOrDefault(filter => TopicMatch.Matches(connector, filter, reply)) is { } own
+            ? $"annotation {ReplyTopic}: \"{reply}\" is matched by the function's own topic \"{own}\" on {connector}: every answer would invoke the function again"
+            : null;
     }
 
     /// <summary>The topics of a <c>topic</c> annotation that <paramref name="connector"/> subscribes to: unprefixed ones and those with its prefix.</summary>

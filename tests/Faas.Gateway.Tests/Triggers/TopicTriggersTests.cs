@@ -52,4 +52,18 @@ public class TopicTriggersTests
         Assert.Equal("relayed job-7\n", Encoding.UTF8.GetString(answer.Data!));
         Assert.Equal("200", answer.Headers!["X-Function-Status"].ToString());
     }
+
+    [Fact]
+    public async Task A_reply_topic_the_function_itself_listens_to_is_refused_at_deploy_and_nothing_is_deployed()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+
+        using var response = await gateway.DeployAsync("echoer", "cat", ""","annotations":{"topic":"chat.*","reply-topic":"chat.echo"}""");
+        using var listed = await gateway.Admin.GetAsync(gateway.Url + "/system/functions");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("annotation reply-topic: \"chat.echo\" is matched by the function's own topic \"chat.*\" on nats: every answer would invoke the function again",
+            (await response.Content.ReadAsStringAsync()).Trim());
+        Assert.Equal("[]", (await listed.Content.ReadAsStringAsync()).Trim());
+    }
 }

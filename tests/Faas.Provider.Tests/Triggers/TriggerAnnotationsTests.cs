@@ -45,4 +45,22 @@ public sealed class TriggerAnnotationsTests
         Assert.Contains("at most 255 bytes", TriggerAnnotations.Check(new Dictionary<string, string> { ["topic"] = new string('a', 256) }));
         Assert.Null(TriggerAnnotations.Check(new Dictionary<string, string> { ["topic"] = "mqtt:sensors/+/temp, mqtt:#, rabbitmq:a.*.b, orders.*" }));
     }
+
+    [Theory]
+    [InlineData("orders.created", "orders.created", "\"orders.created\" is matched by the function's own topic \"orders.created\" on nats")]
+    [InlineData("orders.*", "orders.done", "\"orders.done\" is matched by the function's own topic \"orders.*\" on nats")]
+    [InlineData("mqtt:sensors/#", "mqtt:sensors/answers", "\"sensors/answers\" is matched by the function's own topic \"sensors/#\" on mqtt")]
+    [InlineData("rabbitmq:jobs.#", "jobs.done", "\"jobs.done\" is matched by the function's own topic \"jobs.#\" on rabbitmq")]
+    [InlineData("orders", "answers.*", "nats publishes answers to \"answers.*\", and a topic published to has no wildcards")]
+    public void A_reply_topic_that_would_invoke_the_function_again_or_that_cannot_be_published_to_is_refused(string topics, string replyTopic, string problem) =>
+        Assert.Equal("annotation reply-topic: " + problem + (problem.Contains("matched", StringComparison.Ordinal) ? ": every answer would invoke the function again" : ""),
+            TriggerAnnotations.Check(new Dictionary<string, string> { ["topic"] = topics, ["reply-topic"] = replyTopic }));
+
+    [Fact]
+    public void A_reply_topic_another_connector_subscribes_to_is_no_loop()
+    {
+        // The function listens to "jobs.done" on RabbitMQ only; NATS and MQTT publish there without invoking it.
+        Assert.Null(TriggerAnnotations.Check(new Dictionary<string, string> { ["topic"] = "rabbitmq:jobs.*", ["reply-topic"] = "nats:jobs.done, mqtt:jobs/done, rabbitmq:answers" }));
+        Assert.Null(TriggerAnnotations.Check(new Dictionary<string, string> { ["topic"] = "orders.created", ["reply-topic"] = "orders.answered" }));
+    }
 }

@@ -1,4 +1,5 @@
 using Faas.Provider;
+using Faas.Provider.Triggers;
 using RabbitMQ.Client;
 
 namespace Faas.Gateway.Connectors.RabbitMq;
@@ -30,7 +31,7 @@ internal sealed class FunctionQueue(FunctionKey function, IChannel channel)
 
     /// <summary>The bound key a routing key matched, as a bounded metric label (never the publisher's own key).</summary>
     public string PatternFor(string routingKey) =>
-        _keys.FirstOrDefault(key => TopicPatterns.AmqpMatches(key, routingKey)) ?? UnboundLabel;
+        _keys.FirstOrDefault(key => TopicMatch.Amqp(key, routingKey)) ?? UnboundLabel;
 
     /// <summary>The label of a message delivered through a binding the function no longer has (one removed as it arrived).</summary>
     public const string UnboundLabel = "(unbound)";
