@@ -40,14 +40,14 @@ public static class TriggerAnnotations
             }
         }
 
-        return Connectors.Select(connector => CheckReplyTopic(annotations, connector)).FirstOrDefault(problem => problem is not null);
+        return Connectors.Select(connector => ReplyTopicProblem(annotations, connector)).FirstOrDefault(problem => problem is not null);
     }
 
     /// <summary>
     /// A reply topic is published to, so it has no wildcards; and none of the function's own topics may match it: each
-    /// answer would invoke the function again, and that answer again, without end.
+    /// answer would invoke the function again, and that answer again, without end. Null when there is no problem.
     /// </summary>
-    private static string? CheckReplyTopic(IReadOnlyDictionary<string, string> annotations, string connector)
+    public static string? ReplyTopicProblem(IReadOnlyDictionary<string, string> annotations, string connector)
     {
         if (ReplyTopicFor(annotations, connector) is not { } reply)
         {
