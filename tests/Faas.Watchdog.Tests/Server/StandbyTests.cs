@@ -1,4 +1,5 @@
 using System.Globalization;
+using Faas.Testing;
 
 namespace Faas.Watchdog.Tests.Server;
 
@@ -65,5 +66,25 @@ public class StandbyTests
 
         Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(0, process.ExitCode);
+    }
+
+    [SandboxFact]
+    public async Task A_standby_that_is_pid_1_of_its_namespace_exits_on_SIGTERM()
+    {
+        // As the local backend's sandbox runs it: PID 1 of a PID namespace of its own, where a signal without a handler is dropped.
+        using var temp = new TempDirectory();
+        await using var sandbox = ChildProcess.Start("bwrap", ["--dev-bind", "/", "/", "--unshare-pid", "--as-pid-1", "--", RepoPaths.Watchdog], new Dictionary<string, string>
+        {
+            ["FAAS_STANDBY"] = "1",
+            ["TMPDIR"] = temp.Path,
+        });
+        var watchdog = 0;
+        Assert.True(await ProcessTable.EventuallyAsync(() => (watchdog = ProcessTable.ChildrenOf(sandbox.Pid).FirstOrDefault()) != 0, TimeSpan.FromSeconds(10)), sandbox.Output);
+        await Task.Delay(1000); // past the start of Main, where the standby takes the signals
+
+        Faas.Posix.Signals.Send(watchdog, Faas.Posix.Signals.SigTerm);
+
+        Assert.True(await sandbox.WaitForExitAsync(TimeSpan.FromSeconds(10)), "the standby ignored SIGTERM: " + sandbox.Output);
+        Assert.Equal(0, sandbox.ExitCode);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Faas.Watchdog.Config;
@@ -19,12 +20,21 @@ internal static class Standby
     /// <summary>Names the directory the function runs in (a bundle's files); applied before the configuration is read.</summary>
     public const string WorkingDirectoryVariable = "FAAS_WORKDIR";
 
-    /// <summary>Waits for the assignment and merges it into <paramref name="environment"/> and the process environment; false if stdin closed first.</summary>
+    /// <summary>
+    /// Waits for the assignment and merges it into <paramref name="environment"/> and the process environment; false if
+    /// stdin closed or SIGTERM/SIGINT came first.
+    /// </summary>
     public static async Task<bool> WaitForAssignmentAsync(Dictionary<string, string> environment)
     {
+        // A standby is PID 1 of its sandbox's PID namespace, where the kernel drops a signal that has no handler: without
+        // these, SIGTERM would leave it waiting until the backend gave up and sent SIGKILL.
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, stop));
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
         await WarmUpAsync();
-        var line = await Console.In.ReadLineAsync();
-        if (line is null)
+        // Console.In reads synchronously even through ReadLineAsync: on a thread of its own, so a signal can end the wait.
+        var read = Task.Run(Console.In.ReadLine);
+        if (await Task.WhenAny(read, stop.Task) != read || await read is not { } line)
         {
             return false;
         }
@@ -56,6 +66,12 @@ internal static class Standby
         }
 
         return true;
+    }
+
+    private static void Stop(PosixSignalContext context, TaskCompletionSource stop)
+    {
+        context.Cancel = true;
+        stop.TrySetResult();
     }
 
     /// <summary>Runs the start-up code paths that do not depend on the function once, so their first use is already paid for.</summary>
