@@ -84,7 +84,15 @@ internal sealed class Autoscaler(IFunctionProvider provider, LoadMeter meter, Ga
         var current = (int)function.Replicas;
         var (load, active, lastFinished) = await meter.MeasureAsync(key, policy, now, settings.RpsWindow, cancellationToken);
         var previous = _last.TryGetValue(key, out var last) ? last.Decision.State : null;
-        var decision = ScalingDecider.Decide(new ScalingInput(policy, current, load, active, now) { LastFinished = lastFinished }, previous, behaviour);
+        if (load is null)
+        {
+            // Scaled on a queue that cannot be counted now: left as it is, and its status says why.
+            _last[key] = (policy, new ScalingDecision(current, $"left at {current}: {meter.QueueProblem}", previous ?? new ScalingState([], null, now)), now);
+            log.LogDebug("Autoscaler {Function}: left at {Replicas} replicas, {Problem}", key, current, meter.QueueProblem);
+            return;
+        }
+
+        var decision = ScalingDecider.Decide(new ScalingInput(policy, current, load.Value, active, now) { LastFinished = lastFinished }, previous, behaviour);
         _last[key] = (policy, decision, now);
         metrics.DesiredReplicas.WithLabels(key.ToString()).Set(decision.Replicas);
         if (decision.Replicas == current)

@@ -9,15 +9,20 @@ namespace Faas.Gateway.Scaling;
 /// Measures a function's load as its policy defines it: queue depth from the async queue, requests in flight from
 /// the gateway's in-flight count, or requests per second from its started-invocations count over a sliding window.
 /// Also says whether anything arrived since the last measurement, and when the function last answered (for scale to zero).
+/// With the queue down or too slow to count, the depth is unknown: a queue-depth load is then null, and the other
+/// policies go on without it (a call waiting there scales its function from zero when it runs, as any call does).
 /// </summary>
 internal sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
 {
     private readonly Dictionary<FunctionKey, Queue<(DateTimeOffset At, long Started)>> _history = [];
 
-    public async Task<(double Load, bool Active, DateTimeOffset? LastFinished)> MeasureAsync(FunctionKey function, ScalingPolicy policy, DateTimeOffset now, TimeSpan rpsWindow, CancellationToken cancellationToken)
+    /// <summary>Why the last measurement could not count the queue, or null.</summary>
+    public string? QueueProblem { get; private set; }
+
+    public async Task<(double? Load, bool Active, DateTimeOffset? LastFinished)> MeasureAsync(FunctionKey function, ScalingPolicy policy, DateTimeOffset now, TimeSpan rpsWindow, CancellationToken cancellationToken)
     {
         var (started, inFlight, sinceLastFinished) = metrics.Load(function.ToString());
-        var depth = await queue.DepthAsync(function, cancellationToken);
+        var depth = await DepthAsync(function, cancellationToken);
 
         if (!_history.TryGetValue(function, out var samples))
         {
@@ -34,13 +39,34 @@ internal sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
         var (oldestAt, oldestStarted) = samples.Peek();
         var rps = now > oldestAt ? (started - oldestStarted) / (now - oldestAt).TotalSeconds : 0;
         var active = started > previous || inFlight > 0 || depth > 0;
-        var load = policy.Type switch
+        double? load = policy.Type switch
         {
             ScalingType.Queue => depth,
             ScalingType.Rps => rps,
             _ => inFlight,
         };
         return (load, active, now - sinceLastFinished);
+    }
+
+    /// <summary>The function's queued calls; null (and <see cref="QueueProblem"/> says why) when the queue cannot count them now.</summary>
+    private async Task<int?> DepthAsync(FunctionKey function, CancellationToken cancellationToken)
+    {
+        // A queue known to be down is not asked: each ask would wait out its timeout, for every function, every round.
+        QueueProblem = queue.Problem;
+        if (QueueProblem is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await queue.DepthAsync(function, cancellationToken);
+        }
+        catch (QueueUnavailableException error)
+        {
+            QueueProblem = error.Message;
+            return null;
+        }
     }
 
     public void Forget(FunctionKey function) => _history.Remove(function);

@@ -50,6 +50,26 @@ public class AutoscalerTests
     }
 
     [Fact]
+    public async Task With_NATS_down_functions_still_scale_on_their_requests_and_one_scaled_on_its_queue_is_left_saying_why()
+    {
+        // Nothing listens there: the queue is down from the start.
+        await using var gateway = await StartAsync(natsUrl: $"nats://127.0.0.1:{FreePort.Next()}");
+        using var busy = await gateway.DeployAsync("busy", "sleep 1.5",
+            ""","labels":{"com.openfaas.scale.type":"capacity","com.openfaas.scale.target":"2","com.openfaas.scale.max":"4"}""");
+        using var queued = await gateway.DeployAsync("queued", "cat", ""","labels":{"com.openfaas.scale.type":"queue","com.openfaas.scale.max":"4"}""");
+        await gateway.WaitForAvailableAsync("busy");
+
+        var burst = Enumerable.Range(0, 8).Select(_ => TestHttp.Client.PostAsync(gateway.Url + "/function/busy", new StringContent(""))).ToList();
+        var raised = await ReplicasBecomeAsync(gateway, "busy", 4, TimeSpan.FromSeconds(3));
+        await Task.WhenAll(burst);
+
+        Assert.True(raised, "8 requests in flight with target 2 did not bring 4 replicas within 3 s while NATS was down");
+        var queueScaling = (await StatusAsync(gateway, "queued")).GetProperty("scaling");
+        Assert.StartsWith("left at 1: NATS at nats://127.0.0.1:", queueScaling.GetProperty("lastDecision").GetString());
+        Assert.Equal(1, (await StatusAsync(gateway, "queued")).GetProperty("replicas").GetInt32());
+    }
+
+    [Fact]
     public async Task Five_hundred_queued_messages_raise_a_queue_function_to_its_maximum_within_two_intervals()
     {
         await using var nats = await NatsServerProcess.StartAsync();
