@@ -140,7 +140,7 @@ internal static partial class GatewayApp
         // Resolved now so that its listener records from the first invocation; the container disposes (flushes) it at shutdown.
         _ = app.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
         app.UseMiddleware<BasicAuth>();
-        app.UseMiddleware<ProviderErrors>();
+        app.UseMiddleware<TypedErrors>();
         var invoke = app.Services.GetRequiredService<InvokeRoute>();
         app.Use((context, next) => InvokeRoute.TryMatch(context.Request.Path, out var function) ? invoke.InvokeAsync(context, function) : next(context));
 

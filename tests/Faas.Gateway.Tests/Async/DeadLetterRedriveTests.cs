@@ -24,6 +24,22 @@ public class DeadLetterRedriveTests
     }
 
     [Fact]
+    public async Task With_NATS_down_dead_letters_answer_503_naming_the_problem()
+    {
+        // Nothing listens there: the queue is down from the start.
+        await using var gateway = await GatewayFixture.StartAsync(configureAsync: options => options.NatsUrl = $"nats://127.0.0.1:{FreePort.Next()}");
+        using var _ = await gateway.DeployAsync("waiting", "cat");
+
+        using var listed = await gateway.Admin.GetAsync(gateway.Url + "/system/dead-letters?name=waiting");
+        using var redriven = await gateway.Admin.PostAsync(gateway.Url + "/system/dead-letters/redrive", GatewayFixture.Json("""{"name":"waiting","id":"call-1"}"""));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, listed.StatusCode);
+        Assert.StartsWith("the async queue cannot list the dead letters: NATS at nats://127.0.0.1:", await listed.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, redriven.StatusCode);
+        Assert.StartsWith("the async queue cannot ", await redriven.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task In_process_a_dead_letter_is_listed_re_driven_and_run()
     {
         await using var gateway = await GatewayFixture.StartAsync(options => options.ScaleFromZero = false, options =>

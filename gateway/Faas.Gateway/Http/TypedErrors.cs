@@ -2,8 +2,11 @@ using Faas.Provider;
 
 namespace Faas.Gateway.Http;
 
-/// <summary>Maps the provider's typed failures to OpenFaaS' status codes, with the provider's one-line message as a plain-text body.</summary>
-internal sealed class ProviderErrors(RequestDelegate next)
+/// <summary>
+/// Maps the provider's typed failures to OpenFaaS' status codes, and the async queue's (NATS down or too slow: the admin
+/// API's queue and dead-letter routes) to 503, each with its one-line message as a plain-text body.
+/// </summary>
+internal sealed class TypedErrors(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -23,6 +26,10 @@ internal sealed class ProviderErrors(RequestDelegate next)
                 _ => StatusCodes.Status400BadRequest,
             };
             await PlainTextError.WriteAsync(context, status, error.Message);
+        }
+        catch (Async.QueueUnavailableException error) when (!context.Response.HasStarted)
+        {
+            await PlainTextError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, error.Message);
         }
         catch (BadHttpRequestException error) when (!context.Response.HasStarted)
         {
