@@ -26,8 +26,8 @@ internal static class Standby
     /// </summary>
     public static async Task<bool> WaitForAssignmentAsync(Dictionary<string, string> environment)
     {
-        // A standby is PID 1 of its sandbox's PID namespace, where the kernel drops a signal that has no handler: without
-        // these, SIGTERM would leave it waiting until the backend gave up and sent SIGKILL.
+        // In the local backend's sandbox a standby is PID 1 of its PID namespace, where the kernel drops a signal that has
+        // no handler: without these, SIGTERM would leave it waiting until the backend gave up and sent SIGKILL.
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, stop));
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
