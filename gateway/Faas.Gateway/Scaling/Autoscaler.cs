@@ -82,13 +82,13 @@ internal sealed class Autoscaler(IFunctionProvider provider, LoadMeter meter, Ga
     {
         var now = time.GetUtcNow();
         var current = (int)function.Replicas;
-        var (load, active, lastFinished) = await meter.MeasureAsync(key, policy, now, settings.RpsWindow, cancellationToken);
+        var (load, active, lastFinished, queueProblem) = await meter.MeasureAsync(key, policy, now, settings.RpsWindow, cancellationToken);
         var previous = _last.TryGetValue(key, out var last) ? last.Decision.State : null;
         if (load is null)
         {
             // Scaled on a queue that cannot be counted now: left as it is, and its status says why.
-            _last[key] = (policy, new ScalingDecision(current, $"left at {current}: {meter.QueueProblem}", previous ?? new ScalingState([], null, now)), now);
-            log.LogDebug("Autoscaler {Function}: left at {Replicas} replicas, {Problem}", key, current, meter.QueueProblem);
+            _last[key] = (policy, new ScalingDecision(current, $"left at {current}: {queueProblem}", previous ?? new ScalingState([], null, now)), now);
+            log.LogDebug("Autoscaler {Function}: left at {Replicas} replicas, {Problem}", key, current, queueProblem);
             return;
         }
 

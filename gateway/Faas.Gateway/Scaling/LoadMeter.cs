@@ -16,13 +16,11 @@ internal sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
 {
     private readonly Dictionary<FunctionKey, Queue<(DateTimeOffset At, long Started)>> _history = [];
 
-    /// <summary>Why the last measurement could not count the queue, or null.</summary>
-    public string? QueueProblem { get; private set; }
-
-    public async Task<(double? Load, bool Active, DateTimeOffset? LastFinished)> MeasureAsync(FunctionKey function, ScalingPolicy policy, DateTimeOffset now, TimeSpan rpsWindow, CancellationToken cancellationToken)
+    /// <summary>The load (null when it is a queue depth the queue cannot give now, and <c>QueueProblem</c> says why), activity, and the last answer.</summary>
+    public async Task<(double? Load, bool Active, DateTimeOffset? LastFinished, string? QueueProblem)> MeasureAsync(FunctionKey function, ScalingPolicy policy, DateTimeOffset now, TimeSpan rpsWindow, CancellationToken cancellationToken)
     {
         var (started, inFlight, sinceLastFinished) = metrics.Load(function.ToString());
-        var depth = await DepthAsync(function, cancellationToken);
+        var (depth, queueProblem) = await DepthAsync(function, cancellationToken);
 
         if (!_history.TryGetValue(function, out var samples))
         {
@@ -45,27 +43,25 @@ internal sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
             ScalingType.Rps => rps,
             _ => inFlight,
         };
-        return (load, active, now - sinceLastFinished);
+        return (load, active, now - sinceLastFinished, queueProblem);
     }
 
-    /// <summary>The function's queued calls; null (and <see cref="QueueProblem"/> says why) when the queue cannot count them now.</summary>
-    private async Task<int?> DepthAsync(FunctionKey function, CancellationToken cancellationToken)
+    /// <summary>The function's queued calls, or null and why the queue cannot count them now.</summary>
+    private async Task<(int? Depth, string? Problem)> DepthAsync(FunctionKey function, CancellationToken cancellationToken)
     {
         // A queue known to be down is not asked: each ask would wait out its timeout, for every function, every round.
-        QueueProblem = queue.Problem;
-        if (QueueProblem is not null)
+        if (queue.Problem is { } problem)
         {
-            return null;
+            return (null, problem);
         }
 
         try
         {
-            return await queue.DepthAsync(function, cancellationToken);
+            return (await queue.DepthAsync(function, cancellationToken), null);
         }
         catch (QueueUnavailableException error)
         {
-            QueueProblem = error.Message;
-            return null;
+            return (null, error.Message);
         }
     }
 

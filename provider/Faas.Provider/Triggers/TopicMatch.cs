@@ -15,7 +15,11 @@ public static class TopicMatch
         _ => throw new ArgumentOutOfRangeException(nameof(connector), connector, "not a connector"),
     };
 
-    /// <summary>Whether <paramref name="connector"/> can publish to <paramref name="topic"/>: NATS and MQTT refuse wildcards there.</summary>
+    /// <summary>
+    /// Whether <paramref name="topic"/> is a topic to publish to on <paramref name="connector"/>, not a filter. MQTT forbids
+    /// wildcards in a PUBLISH. nats-server refuses them only in pedantic mode ("Invalid Publish Subject"); otherwise such a
+    /// message reaches only subscriptions with a wildcard in that place, never a subscriber of a concrete subject.
+    /// </summary>
     public static bool IsPublishable(string connector, string topic) => connector switch
     {
         TriggerAnnotations.Nats => !topic.Split('.').Any(token => token is "*" or ">"),

@@ -50,6 +50,6 @@ public sealed class TopicMatchTests
     [InlineData(TriggerAnnotations.Mqtt, "answers/+", false)]
     [InlineData(TriggerAnnotations.Mqtt, "answers/done", true)]
     [InlineData(TriggerAnnotations.RabbitMq, "answers.*", true)]
-    public void Wildcards_cannot_be_published_to_on_nats_and_mqtt(string connector, string topic, bool publishable) =>
+    public void Wildcards_are_filters_not_topics_to_publish_to_on_nats_and_mqtt(string connector, string topic, bool publishable) =>
         Assert.Equal(publishable, TopicMatch.IsPublishable(connector, topic));
 }
