@@ -90,6 +90,7 @@ internal static partial class GatewayApp
             builder.Services.AddSingleton<IAsyncQueue, InProcessQueue>();
         }
 
+        builder.Services.AddSingleton(new CallbackTargets(asyncOptions));
         builder.Services.AddSingleton<CallbackSender>();
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Autoscaling));
         builder.Services.AddSingleton<LoadMeter>();

@@ -12,6 +12,8 @@ public sealed class CapturedWarnings : ILoggerProvider
     private const int MaxLines = 500;
     private readonly ConcurrentQueue<string> _lines = new();
 
+    public IReadOnlyList<string> Lines => [.. _lines];
+
     public override string ToString() => _lines.IsEmpty ? "(the gateway logged no warnings)" : "the gateway's warnings:\n" + string.Join('\n', _lines);
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);

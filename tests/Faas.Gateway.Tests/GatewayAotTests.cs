@@ -23,7 +23,12 @@ public class GatewayAotTests
     [Fact]
     public async Task The_native_gateway_deploys_invokes_queues_counts_and_serves_its_dashboard()
     {
-        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__Dashboard__HistoryInterval"] = "00:00:01" }, Binary);
+        await using var callback = await Async.CallbackReceiver.StartAsync();
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Gateway__Dashboard__HistoryInterval"] = "00:00:01",
+            ["Gateway__Async__CallbackAllowedNetworks__0"] = "127.0.0.0/8",
+        }, Binary);
         await gateway.DeployAsync("""{"service":"echo","image":"local","envProcess":"cat"}""");
         using (var answer = await TestHttp.Client.PostAsync(gateway.Url + "/function/echo", new StringContent("native")))
         {
@@ -31,9 +36,20 @@ public class GatewayAotTests
         }
 
         using var admin = GatewayProcess.AdminClient();
-        using (var queued = await TestHttp.Client.PostAsync(gateway.Url + "/async-function/echo", new StringContent("later")))
+        using (var queued = new HttpRequestMessage(HttpMethod.Post, gateway.Url + "/async-function/echo") { Content = new StringContent("later") })
         {
-            Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+            queued.Headers.Add("X-Callback-Url", callback.Url + "/done");
+            using var accepted = await TestHttp.Client.SendAsync(queued);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        // Never connected to: the address is outside the allowed networks, so the call is refused as it is made.
+        using (var outside = new HttpRequestMessage(HttpMethod.Post, gateway.Url + "/async-function/echo") { Content = new StringContent("elsewhere") })
+        {
+            outside.Headers.Add("X-Callback-Url", "http://203.0.113.1/done");
+            using var refused = await TestHttp.Client.SendAsync(outside);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("203.0.113.1 is outside the networks callbacks may reach (Gateway:Async:CallbackAllowedNetworks: 127.0.0.0/8)", await refused.Content.ReadAsStringAsync());
         }
 
         using var listed = JsonDocument.Parse(await admin.GetStringAsync(gateway.Url + "/system/functions"));
@@ -47,6 +63,8 @@ public class GatewayAotTests
         }
 
         Assert.Equal(1, completed);
+        Assert.True(await callback.WaitForAsync(1, TimeSpan.FromSeconds(10)), "no callback");
+        Assert.Equal("later", Assert.Single(callback.Received).Body);
         Assert.Contains("gateway_function_invocation_total{function_name=\"echo.openfaas-fn\",code=\"200\"} 2", await TestHttp.Client.GetStringAsync(gateway.Url + "/metrics"), StringComparison.Ordinal);
 
         using var page = await TestHttp.Client.GetAsync(gateway.Url + "/ui/");

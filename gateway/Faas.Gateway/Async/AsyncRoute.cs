@@ -29,13 +29,14 @@ internal static class AsyncRoute
         app.MapDelete("/async-function/{callId}", CancelAsync);
     }
 
-    private static async Task EnqueueAsync(HttpContext context, string function, IFunctionProvider provider, IAsyncQueue queue, IOptions<AsyncOptions> options)
+    private static async Task EnqueueAsync(HttpContext context, string function, IFunctionProvider provider, IAsyncQueue queue, IOptions<AsyncOptions> options,
+        CallbackTargets callbackTargets)
     {
         var key = FunctionRoute.Parse(function);
         var headers = context.Request.Headers;
         var callId = headers[CallId.Header] is { Count: > 0 } given ? given.ToString() : CallId.New();
         var callback = headers[CallbackHeader] is { Count: > 0 } url ? url.ToString() : null;
-        if ((CallId.Check(callId) ?? CheckCallback(callback)) is { } problem)
+        if ((CallId.Check(callId) ?? CheckCallback(callback, callbackTargets)) is { } problem)
         {
             await PlainTextError.WriteAsync(context, StatusCodes.Status400BadRequest, problem);
             return;
@@ -110,11 +111,24 @@ internal static class AsyncRoute
         }
     }
 
-    /// <summary>Null if <paramref name="callback"/> is absent or an absolute http or https URL, else the 400 message.</summary>
-    private static string? CheckCallback(string? callback) =>
-        callback is null || (Uri.TryCreate(callback, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0)
-            ? null
-            : $"{CallbackHeader} \"{callback}\" is not an absolute http or https URL";
+    /// <summary>
+    /// Null if <paramref name="callback"/> is absent, or an absolute http or https URL whose host is not an address callbacks
+    /// may not reach; else the 400 message. A host name is checked when the callback connects (see <see cref="CallbackTargets"/>).
+    /// </summary>
+    private static string? CheckCallback(string? callback, CallbackTargets targets)
+    {
+        if (callback is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(callback, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+        {
+            return $"{CallbackHeader} \"{callback}\" is not an absolute http or https URL";
+        }
+
+        return targets.Check(uri) is { } refused ? $"{CallbackHeader} \"{callback}\" is refused: {refused}" : null;
+    }
 
     private static Task UnavailableAsync(HttpContext context, FunctionKey key, string problem)
     {

@@ -5,25 +5,36 @@ namespace Faas.Gateway.Async;
 
 /// <summary>
 /// POSTs an async call's result to its <c>X-Callback-Url</c> with OpenFaaS' headers (<c>X-Call-Id</c>,
-/// <c>X-Function-Name</c>, <c>X-Function-Status</c>, <c>X-Duration-Seconds</c>), trying three times with backoff.
+/// <c>X-Function-Name</c>, <c>X-Function-Status</c>, <c>X-Duration-Seconds</c>), trying three times with backoff. It
+/// connects only to addresses <see cref="CallbackTargets"/> allows and does not follow redirects, which could lead it
+/// anywhere: a 3xx is the receiver's answer.
 /// </summary>
-internal sealed partial class CallbackSender(ILogger<CallbackSender> log) : IDisposable
+internal sealed partial class CallbackSender(CallbackTargets targets, ILogger<CallbackSender> log) : IDisposable
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
 
-    private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(10) }) { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _client = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        ConnectCallback = targets.ConnectAsync,
+    })
+    { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>
-    /// True once the callback's receiver answered (any status below 500), or when the call has no callback; false when
-    /// every try failed (no connection, or 5xx), so the caller keeps the result instead of dropping it.
+    /// Null once the callback's receiver answered (any status below 500), or when the call has no callback; otherwise why
+    /// it was not delivered (every try failed, with no connection or a 5xx, or its address is refused), so the caller
+    /// keeps the result instead of dropping it.
     /// </summary>
-    public async Task<bool> SendAsync(AsyncRequest request, AsyncResult result, TimeSpan duration, CancellationToken cancellationToken)
+    public async Task<string?> SendAsync(AsyncRequest request, AsyncResult result, TimeSpan duration, CancellationToken cancellationToken)
     {
         if (request.CallbackUrl is not { } url)
         {
-            return true;
+            return null;
         }
 
+        string problem;
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -42,19 +53,26 @@ internal sealed partial class CallbackSender(ILogger<CallbackSender> log) : IDis
                 using var response = await _client.SendAsync(message, cancellationToken);
                 if ((int)response.StatusCode < 500)
                 {
-                    return true;
+                    return null;
                 }
 
                 LogAnswered(log, request.CallId, url, (int)response.StatusCode);
+                problem = $"it answered {(int)response.StatusCode}";
+            }
+            catch (HttpRequestException error) when (error.InnerException is CallbackRefusedException refused)
+            {
+                LogFailed(log, request.CallId, url, refused.Message);
+                return refused.Message;
             }
             catch (Exception error) when (error is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 LogFailed(log, request.CallId, url, error.Message);
+                problem = error.Message;
             }
 
             if (attempt >= Backoff.Length)
             {
-                return false;
+                return problem;
             }
 
             await Task.Delay(Backoff[attempt], cancellationToken);

@@ -164,10 +164,9 @@ internal sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker inv
             var result = new AsyncResult(status,
                 response is null ? System.Text.Encoding.UTF8.GetBytes($"{request.Function} could not be invoked: {failure}\n") : await response.Content.ReadAsByteArrayAsync(stoppingToken),
                 response?.Content.Headers.ContentType?.ToString());
-            var delivered = await callbacks.SendAsync(request, result, clock.Elapsed, stoppingToken);
-            if (!delivered)
+            if (await callbacks.SendAsync(request, result, clock.Elapsed, stoppingToken) is { } undelivered)
             {
-                await GiveUpAsync(item, $"its callback to {request.CallbackUrl} could not be delivered", result, stoppingToken);
+                await GiveUpAsync(item, $"its callback to {request.CallbackUrl} could not be delivered: {undelivered}", result, stoppingToken);
             }
             else if (retryable)
             {

@@ -30,6 +30,12 @@ public sealed class AsyncOptions
     /// <summary>The largest body accepted (bodies above NATS' max_payload are stored in chunks); larger is 413.</summary>
     public long MaxBodySize { get; set; } = 10L << 20;
 
+    /// <summary>When set, the only networks (CIDR, or single addresses) a callback may reach; otherwise any not denied.</summary>
+    public string[]? CallbackAllowedNetworks { get; set; }
+
+    /// <summary>Networks a callback may never reach; unset, the link-local, metadata and reserved ones (see <c>CallbackTargets</c>).</summary>
+    public string[]? CallbackDeniedNetworks { get; set; }
+
     /// <summary>Whether this gateway runs the queue worker (turn off to run workers as separate processes).</summary>
     public bool RunWorker { get; set; } = true;
 }

@@ -29,7 +29,9 @@ internal static class SettingsCheck
             ?? Positive("Gateway:Async:AckWait", async.AckWait)
             ?? (async.MaxBodySize <= 0 ? Bad("Gateway:Async:MaxBodySize", async.MaxBodySize, "a number of bytes above 0") : null)
             ?? Positive("Gateway:Async:EnqueueTimeout", async.EnqueueTimeout)
-            ?? CheckNatsUrl(async.NatsUrl);
+            ?? CheckNatsUrl(async.NatsUrl)
+            ?? Async.CallbackTargets.CheckSetting(Async.CallbackTargets.AllowedSetting, async.CallbackAllowedNetworks)
+            ?? Async.CallbackTargets.CheckSetting(Async.CallbackTargets.DeniedSetting, async.CallbackDeniedNetworks);
         if (problem is not null)
         {
             throw new ArgumentException(problem);

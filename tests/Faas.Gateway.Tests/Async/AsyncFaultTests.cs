@@ -16,6 +16,9 @@ public class AsyncFaultTests
     {
         { "X-Callback-Url", "nope", "X-Callback-Url \"nope\" is not an absolute http or https URL" },
         { "X-Callback-Url", "file:///etc/passwd", "X-Callback-Url \"file:///etc/passwd\" is not an absolute http or https URL" },
+        { "X-Callback-Url", "http://169.254.169.254/latest/meta-data/iam/",
+            "X-Callback-Url \"http://169.254.169.254/latest/meta-data/iam/\" is refused: 169.254.169.254 is in 169.254.0.0/16, which callbacks may not reach (Gateway:Async:CallbackDeniedNetworks)" },
+        { "X-Callback-Url", "http://[::ffff:169.254.169.254]/", "is refused: 169.254.169.254 is in 169.254.0.0/16" },
         { "X-Call-Id", new string('a', 5000), "X-Call-Id must be 1 to 128 letters, digits, '-', '_' or ':' (got 5000 characters" },
         { "X-Call-Id", "a.b", "X-Call-Id must be 1 to 128 letters" },
         { "X-Call-Id", "a*>", "X-Call-Id must be 1 to 128 letters" },

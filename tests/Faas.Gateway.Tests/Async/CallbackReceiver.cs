@@ -21,6 +21,11 @@ public sealed class CallbackReceiver : IAsyncDisposable
 
     public ConcurrentQueue<Callback> Received { get; } = new();
 
+    /// <summary>Callbacks POSTed to <c>/moved</c>, which answers 307 to this receiver's <c>/done</c>.</summary>
+    public int Redirected => _redirected;
+
+    private int _redirected;
+
     public static async Task<CallbackReceiver> StartAsync()
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
@@ -33,6 +38,12 @@ public sealed class CallbackReceiver : IAsyncDisposable
             receiver.Received.Enqueue(new Callback(
                 headers["X-Call-Id"].ToString(), headers["X-Function-Name"].ToString(), int.Parse(headers["X-Function-Status"].ToString(), System.Globalization.CultureInfo.InvariantCulture),
                 await reader.ReadToEndAsync(), double.Parse(headers["X-Duration-Seconds"].ToString(), System.Globalization.CultureInfo.InvariantCulture)));
+        });
+        app.MapPost("/moved", (HttpContext context) =>
+        {
+            Interlocked.Increment(ref receiver._redirected);
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = url + "/done";
         });
         await app.StartAsync();
         return receiver;

@@ -11,6 +11,8 @@ public class SettingsCheckTests
     [InlineData("Gateway__Async__AckWait", "00:00:00", "invalid Gateway:Async:AckWait=00:00:00: expected a duration above 0")]
     [InlineData("Gateway__UpstreamTimeout", "00:00:00", "invalid Gateway:UpstreamTimeout=00:00:00: expected a duration above 0")]
     [InlineData("Gateway__Autoscaling__Interval", "00:00:00", "invalid Gateway:Autoscaling:Interval=00:00:00: expected a duration above 0")]
+    [InlineData("Gateway__Async__CallbackAllowedNetworks__0", "10.0.0.1/8",
+        "invalid Gateway:Async:CallbackAllowedNetworks entry \"10.0.0.1/8\": expected a network such as 10.0.0.0/8 or fd00::/8, or a single address")]
     public async Task A_setting_that_stops_work_exits_2_naming_it(string variable, string value, string expected)
     {
         var (exitCode, output) = await GatewayProcess.RunUntilExitAsync(new Dictionary<string, string> { [variable] = value });
