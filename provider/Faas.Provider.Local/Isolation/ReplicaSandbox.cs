@@ -11,7 +11,8 @@ namespace Faas.Provider.Local.Isolation;
 /// <see cref="SecretsDirectory"/>. A gateway running as root also gives replicas an unprivileged user (setpriv), so
 /// file permissions protect what the mounts do not. The watchdog is the namespace's PID 1, as in a container: when it
 /// exits, by a signal or a crash, the kernel ends every process the function left behind. Where bubblewrap is missing or cannot make namespaces, replicas run unsandboxed
-/// (with a clean environment) and <see cref="Summary"/> says so.
+/// (with a clean environment) and <see cref="Summary"/> says so. The network namespace stays the host's: the gateway
+/// reaches replicas on loopback ports, and functions reach the services they call.
 /// </summary>
 internal sealed class ReplicaSandbox
 {
@@ -73,8 +74,8 @@ internal sealed class ReplicaSandbox
         var probe = sandbox.Probe();
         return probe is null
             ? new ReplicaSandbox(options, bubblewrap, setpriv, setpriv is not null
-                ? $"functions are sandboxed: own PID, IPC and mount namespaces (bubblewrap), user {options.FunctionUser}"
-                : "functions are sandboxed: own user, PID, IPC and mount namespaces (bubblewrap), the gateway's user mapped")
+                ? $"functions are sandboxed: own PID, IPC and mount namespaces (bubblewrap), user {options.FunctionUser}; the host's network is shared"
+                : "functions are sandboxed: own user, PID, IPC and mount namespaces (bubblewrap), the gateway's user mapped; the host's network is shared")
             : new ReplicaSandbox(options, null, null, $"functions are not sandboxed: bubblewrap cannot make namespaces here ({probe}); they run as the gateway's user");
     }
 
