@@ -26,6 +26,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["connectors"] = ConnectorsScenario.RunAsync,
     ["dashboard"] = DashboardScenario.RunAsync,
     ["gateway-aot"] = GatewayAotScenario.RunAsync,
+    ["gateway-start"] = GatewayStartScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

@@ -83,10 +83,13 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
     public Task<string> StoreBundleAsync(string name, Stream archive, CancellationToken cancellationToken) =>
         _bundles.StoreBundleAsync(name, archive, cancellationToken);
 
-    /// <summary>Stops every replica (the gateway is exiting): nothing is left running, and state stays for the next start.</summary>
+    /// <summary>
+    /// Stops every replica (the gateway is exiting): nothing is left running, and state stays for the next start. The
+    /// gateway has drained its own requests by now, so no replica waits for routers to notice it going.
+    /// </summary>
     public override async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(Functions.Select(function => function.StopAllAsync()));
+        await Task.WhenAll(Functions.Select(function => function.StopAllAsync(stillRouted: false)));
         if (_standbys is not null)
         {
             await _standbys.DisposeAsync();

@@ -5,6 +5,7 @@ namespace Faas.Posix;
 /// <summary>kill(2), including to whole process groups.</summary>
 public static partial class Signals
 {
+    public const int SigInt = 2;
     public const int SigTerm = 15;
     public const int SigKill = 9;
 

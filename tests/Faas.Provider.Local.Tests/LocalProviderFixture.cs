@@ -35,10 +35,11 @@ public sealed class LocalProviderFixture : IAsyncDisposable
         RestartBackoffMax = TimeSpan.FromSeconds(1),
     };
 
-    public static async Task<LocalProviderFixture> StartAsync(int standbys = 0, bool sandbox = true)
+    public static async Task<LocalProviderFixture> StartAsync(int standbys = 0, bool sandbox = true, Action<LocalProviderOptions>? configure = null)
     {
         var state = new TempDirectory("faas-state-");
         var options = OptionsFor(state.Path, standbys, sandbox);
+        configure?.Invoke(options);
         return new LocalProviderFixture(state, await LocalProvider.StartAsync(options)) { Options = options };
     }
 

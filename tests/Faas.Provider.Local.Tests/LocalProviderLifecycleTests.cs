@@ -97,6 +97,25 @@ public class LocalProviderLifecycleTests
     }
 
     [Fact]
+    public async Task Replicas_stopped_with_the_gateway_drain_without_waiting_for_routers()
+    {
+        // A replica told routers still send to it would serve on for 10 s and be killed after the 3 s grace, unlogged.
+        await using var fixture = await LocalProviderFixture.StartAsync(configure: options => options.DrainDelay = TimeSpan.FromSeconds(10));
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("leaving", "cat"), CancellationToken.None);
+        await fixture.WaitForReadyAsync("leaving", 1);
+        var replica = Assert.Single(LocalProviderFixture.ReplicaProcesses("leaving"));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await fixture.Provider.DisposeAsync();
+        var stopped = clock.Elapsed;
+
+        Assert.False(ProcessTable.IsAlive(replica));
+        Assert.True(stopped < fixture.Options.StopGrace, $"stopping took {stopped}, as long as the grace before SIGKILL");
+        Assert.Contains("draining: 0 request(s) in flight",
+            await File.ReadAllTextAsync(Path.Combine(fixture.State.Path, "logs", "openfaas-fn", "leaving.log")));
+    }
+
+    [Fact]
     public async Task Delete_leaves_no_process_and_no_files()
     {
         await using var fixture = await LocalProviderFixture.StartAsync();

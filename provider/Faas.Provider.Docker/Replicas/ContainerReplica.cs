@@ -32,7 +32,8 @@ internal sealed class ContainerReplica : IRunningReplica
 
     public string? LastOutput => null;
 
-    public async Task StopAsync(TimeSpan grace)
+    /// <summary>Stopped the engine's way (the image's stop signal) either way: the image decides what its signals mean.</summary>
+    public async Task StopAsync(TimeSpan grace, bool stillRouted = true)
     {
         try
         {

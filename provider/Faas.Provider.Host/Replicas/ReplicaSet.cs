@@ -73,7 +73,8 @@ public sealed class ReplicaSet<TVersion>(IReplicaDriver<TVersion> driver, HostPr
         Rollout = CompleteRolloutAsync(old, fresh);
     }
 
-    public Task StopAllAsync() => StopSlotsAsync(Slots);
+    /// <param name="stillRouted">False when the gateway is exiting and routes nothing any more (see <see cref="IRunningReplica.StopAsync"/>).</param>
+    public Task StopAllAsync(bool stillRouted = true) => StopSlotsAsync(Slots, stillRouted);
 
     /// <summary>Stops supervising without touching the replicas (the backend is shutting down and they keep serving).</summary>
     public Task ReleaseAllAsync() => Task.WhenAll(Slots.Select(slot => slot.ReleaseAsync()));
@@ -116,7 +117,7 @@ public sealed class ReplicaSet<TVersion>(IReplicaDriver<TVersion> driver, HostPr
         return slot;
     }
 
-    private async Task StopSlotsAsync(IEnumerable<ReplicaSlot<TVersion>> slots)
+    private async Task StopSlotsAsync(IEnumerable<ReplicaSlot<TVersion>> slots, bool stillRouted = true)
     {
         var stopping = slots.ToList();
         lock (_slotsLock)
@@ -125,7 +126,7 @@ public sealed class ReplicaSet<TVersion>(IReplicaDriver<TVersion> driver, HostPr
         }
 
         PublishEndpoints();
-        await Task.WhenAll(stopping.Select(slot => slot.StopAsync()));
+        await Task.WhenAll(stopping.Select(slot => slot.StopAsync(stillRouted)));
     }
 
     private void PublishEndpoints() => publish(Key, ReadyEndpoints);

@@ -27,7 +27,11 @@ public interface IRunningReplica : IAsyncDisposable
     string? LastOutput { get; }
 
     /// <summary>Asks the replica to drain and stop; forces it after <paramref name="grace"/>.</summary>
-    Task StopAsync(TimeSpan grace);
+    /// <param name="stillRouted">
+    /// False when nothing routes requests to the replica any more (the gateway is exiting and has drained its own): it
+    /// need not keep serving while routers notice it is going.
+    /// </param>
+    Task StopAsync(TimeSpan grace, bool stillRouted = true);
 }
 
 /// <summary>A replica could not be started (a program missing, the engine refusing); the message says why.</summary>

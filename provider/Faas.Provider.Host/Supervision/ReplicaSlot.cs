@@ -60,7 +60,8 @@ public sealed class ReplicaSlot<TVersion>
     /// Leaves the routing table at once, then stops the replica (drain, then forced after the grace period). Stopping
     /// twice (a scale-down, then the end of a rolling update) stops once.
     /// </summary>
-    public Task StopAsync()
+    /// <param name="stillRouted">False when nothing routes to replicas any more: the replica skips the wait for routers.</param>
+    public Task StopAsync(bool stillRouted = true)
     {
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (Interlocked.CompareExchange(ref _stopped, stopping.Task, null) is { } already)
@@ -68,16 +69,16 @@ public sealed class ReplicaSlot<TVersion>
             return already;
         }
 
-        _ = StopOnceAsync().ContinueWith(done => stopping.SetFromTask(done), TaskScheduler.Default);
+        _ = StopOnceAsync(stillRouted).ContinueWith(done => stopping.SetFromTask(done), TaskScheduler.Default);
         return stopping.Task;
     }
 
-    private async Task StopOnceAsync()
+    private async Task StopOnceAsync(bool stillRouted)
     {
         await ReleaseAsync();
         if (_current is { } current)
         {
-            await current.StopAsync(_options.StopGrace + _options.DrainDelay);
+            await current.StopAsync(stillRouted ? _options.StopGrace + _options.DrainDelay : _options.StopGrace, stillRouted);
             await current.DisposeAsync();
         }
     }

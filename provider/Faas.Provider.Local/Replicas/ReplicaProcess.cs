@@ -91,9 +91,11 @@ internal sealed class ReplicaProcess : IRunningReplica
 
     /// <summary>
     /// SIGTERM to the watchdog alone (it drains and stops its function; a group-wide signal could hit a child it has
-    /// just forked), then SIGKILL to whatever is left: the whole group, and with bubblewrap the namespace.
+    /// just forked), or SIGINT, the same drain without the wait for routers, when nothing routes to it any more; then
+    /// SIGKILL to whatever is left: the whole group, and with bubblewrap the namespace.
     /// </summary>
-    public Task StopAsync(TimeSpan grace) => ProcessGroup.TerminateAsync(Pid, Exited, grace, terminate: _sandbox.InnerPid(Pid));
+    public Task StopAsync(TimeSpan grace, bool stillRouted = true) =>
+        ProcessGroup.TerminateAsync(Pid, Exited, grace, terminate: _sandbox.InnerPid(Pid), signal: stillRouted ? Signals.SigTerm : Signals.SigInt);
 
     public ValueTask DisposeAsync()
     {

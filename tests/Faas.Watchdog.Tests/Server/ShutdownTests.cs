@@ -30,6 +30,26 @@ public class ShutdownTests
     }
 
     [Fact]
+    public async Task SIGINT_drains_in_flight_requests_without_waiting_for_routers()
+    {
+        await using var watchdog = await WatchdogProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["fprocess"] = "sh -c 'sleep 1; echo finished'",
+            ["write_timeout"] = "10s",
+            ["healthcheck_interval"] = "30s",
+        });
+
+        var inFlight = TestHttp.Client.PostAsync(watchdog.Url, new StringContent(""));
+        await Task.Delay(300);
+        watchdog.Process.Signal(2);
+
+        using var response = await inFlight;
+        Assert.Equal("finished\n", await response.Content.ReadAsStringAsync());
+        Assert.True(await watchdog.Process.WaitForExitAsync(TimeSpan.FromSeconds(10)), "still running: SIGINT waited for routers (30 s)");
+        Assert.Equal(0, watchdog.Process.ExitCode);
+    }
+
+    [Fact]
     public async Task Drain_stops_at_write_timeout()
     {
         await using var watchdog = await WatchdogProcess.StartAsync(new Dictionary<string, string>

@@ -18,7 +18,8 @@ namespace Faas.Watchdog.Server;
 /// Runs the watchdog: Kestrel used directly with no generic host (start-up time is the point), the mode,
 /// readiness, and the shutdown sequence. SIGTERM: report unhealthy, keep serving for
 /// <c>healthcheck_interval</c> so routers notice, stop accepting, drain in-flight requests up to
-/// <c>write_timeout</c>, then stop the function.
+/// <c>write_timeout</c>, then stop the function. SIGINT: the same without the wait, for a sender that routes nothing
+/// here any more (a gateway stopping its local replicas, or Ctrl+C).
 /// </summary>
 internal sealed class WatchdogHost(WatchdogConfig config)
 {
@@ -72,9 +73,13 @@ internal sealed class WatchdogHost(WatchdogConfig config)
         var stop = await _lifetime.Stopping;
         await idleMemory.StopAsync(CancellationToken.None);
         health.MarkShuttingDown();
-        if (stop.Drain)
+        if (stop.WaitForRouters)
         {
             await Task.Delay(config.HealthcheckInterval);
+        }
+
+        if (stop.Drain)
+        {
             _log.Info($"draining: {limiter.Inflight} request(s) in flight");
         }
 
@@ -108,7 +113,7 @@ internal sealed class WatchdogHost(WatchdogConfig config)
     private void OnStopSignal(PosixSignalContext context)
     {
         context.Cancel = true;
-        _lifetime.RequestGracefulStop();
+        _lifetime.RequestGracefulStop(waitForRouters: context.Signal == PosixSignal.SIGTERM);
     }
 
     private IFunctionMode CreateMode() => config.Mode switch
