@@ -4,8 +4,9 @@ namespace Faas.Provider.Scaling;
 /// The autoscaler's decision, a pure function: desired = clamp(ceil(load / target), min, max). Up at once; down only
 /// after the recommendation has stayed below the current count for the stabilization window, then one step (or a
 /// fraction) per round, never below the highest recommendation of the window. To zero only when the policy allows it
-/// and the function has been idle for its zero-duration; back from zero as soon as there is load. A function scaled to
-/// zero by hand stays there until load arrives (a request scales it from zero).
+/// and the function has been idle for its zero-duration. From zero, never: every call to a function at zero, sync,
+/// queued or from a trigger, goes through the gateway's scale from zero, so the autoscaler acting on activity there
+/// could only undo a scale to zero made by hand moments after the last request.
 /// </summary>
 public static class ScalingDecider
 {
@@ -33,7 +34,7 @@ public static class ScalingDecider
             return new ScalingDecision(0, current == 0 ? $"stays at zero: {idle}" : $"to zero: {idle}", new ScalingState(recommendations, null, lastActive));
         }
 
-        if (current == 0 && !input.Active)
+        if (current == 0)
         {
             return new ScalingDecision(0, "stays at zero, where it was scaled: the next request brings it back", new ScalingState(recommendations, null, lastActive));
         }

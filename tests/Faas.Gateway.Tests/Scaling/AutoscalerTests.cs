@@ -163,6 +163,31 @@ public class AutoscalerTests
     }
 
     [Fact]
+    public async Task A_function_scaled_to_zero_by_hand_after_traffic_stays_there_until_a_request_brings_it_back()
+    {
+        await using var gateway = await StartAsync();
+        using var _ = await gateway.DeployAsync("parked", "cat");
+        await gateway.WaitForAvailableAsync("parked");
+        await using (LoadLoop.Post(gateway.Url + "/function/parked", concurrency: 4))
+        {
+            await Task.Delay(Interval * 3);
+        }
+
+        using var scaled = await gateway.Admin.PostAsync(gateway.Url + "/system/scale-function/parked", GatewayFixture.Json("""{"serviceName":"parked","replicas":0}"""));
+        var parked = await ReplicasBecomeAsync(gateway, "parked", 0, TimeSpan.FromSeconds(5));
+        // Ten rounds, the request rate of the traffic still in its window: none may start a replica.
+        var undone = await ProcessTable.EventuallyAsync(async () => (await StatusAsync(gateway, "parked")).GetProperty("replicas").GetInt32() != 0, Interval * 10);
+        var reason = (await StatusAsync(gateway, "parked")).GetProperty("scaling").GetProperty("lastDecision").GetString();
+        using var woken = await TestHttp.Client.PostAsync(gateway.Url + "/function/parked", new StringContent("back"));
+
+        Assert.Equal(HttpStatusCode.Accepted, scaled.StatusCode);
+        Assert.True(parked, "the scale to zero did not take");
+        Assert.False(undone, "the autoscaler brought back a function scaled to zero by hand, with no request waiting");
+        Assert.Equal("stays at zero, where it was scaled: the next request brings it back", reason);
+        Assert.Equal("back", await woken.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Scale_to_zero_works_with_the_default_settings()
     {
         await using var gateway = await GatewayFixture.StartAsync();

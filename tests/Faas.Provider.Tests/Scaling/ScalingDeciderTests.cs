@@ -16,8 +16,7 @@ public class ScalingDeciderTests
         { Capacity, 1, 10.5, 2 },
         { Capacity, 1, 500, 5 },
         { Capacity with { Min = 2 }, 1, 0, 2 },
-        { Capacity with { Type = ScalingType.Queue, Max = 10 }, 0, 1, 1 },
-        { Capacity with { ScaleToZero = true, Min = 0 }, 0, 3, 1 },
+        { Capacity with { Type = ScalingType.Queue, Max = 10 }, 1, 25, 3 },
         { Capacity with { Target = 0.5 }, 2, 2, 4 },
     };
 
@@ -70,13 +69,14 @@ public class ScalingDeciderTests
     }
 
     [Fact]
-    public void Idle_functions_go_to_zero_after_their_zero_duration_and_come_back_with_load()
+    public void Idle_functions_go_to_zero_after_their_zero_duration_and_wait_there_for_a_request()
     {
         var policy = Capacity with { ScaleToZero = true, ZeroAfter = TimeSpan.FromSeconds(5) };
 
+        // The load at zero is requests waiting in the gateway's scale from zero, which brings the replica itself.
         var replicas = Run(policy, 1, [1, 0, 0, 0, 0, 0, 0, 0, 2, 0], Behaviour);
 
-        Assert.Equal([1, 1, 1, 1, 1, 0, 0, 0, 1, 1], replicas);
+        Assert.Equal([1, 1, 1, 1, 1, 0, 0, 0, 0, 0], replicas);
     }
 
     [Fact]
@@ -117,14 +117,19 @@ public class ScalingDeciderTests
     }
 
     [Fact]
-    public void A_function_scaled_to_zero_by_hand_stays_there_until_load_arrives()
+    public void A_function_scaled_to_zero_by_hand_is_left_there_for_a_request_to_scale_from_zero()
     {
         var policy = ScalingPolicy.From(null)!;
         var idle = ScalingDecider.Decide(new ScalingInput(policy, 0, 0, Active: false, Start), null, Behaviour);
-        var loaded = ScalingDecider.Decide(new ScalingInput(policy, 0, 120, Active: true, Start.AddSeconds(1)), idle.State, Behaviour);
+        // Requests from before the scale to zero, still in the rate's window and counted as activity in this round.
+        var recentlyBusy = ScalingDecider.Decide(new ScalingInput(policy, 0, 120, Active: true, Start.AddSeconds(1)), idle.State, Behaviour);
+        var woken = ScalingDecider.Decide(new ScalingInput(policy, 1, 120, Active: true, Start.AddSeconds(2)), recentlyBusy.State, Behaviour);
+        var queued = ScalingDecider.Decide(new ScalingInput(policy with { Type = ScalingType.Queue }, 0, 40, Active: true, Start), null, Behaviour);
 
         Assert.Equal(0, idle.Replicas);
-        Assert.Equal(3, loaded.Replicas);
+        Assert.Equal(0, queued.Replicas);
+        Assert.Equal((0, "stays at zero, where it was scaled: the next request brings it back"), (recentlyBusy.Replicas, recentlyBusy.Reason));
+        Assert.Equal(3, woken.Replicas);
     }
 
     [Fact]
