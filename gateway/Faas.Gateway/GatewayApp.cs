@@ -115,7 +115,9 @@ internal static partial class GatewayApp
         builder.Services.AddHostedService(services =>
         {
             var logger = services.GetRequiredService<ILogger<IdleMemoryReturn>>();
-            return new IdleMemoryReturn(options.IdleMemoryCheck, TimeProvider.System, (before, after) => LogMemoryReturned(logger, before >> 20, after >> 20));
+            var metrics = services.GetRequiredService<GatewayMetrics>();
+            return new IdleMemoryReturn(options.IdleMemoryCheck, TimeProvider.System, metrics.AllInvocations,
+                (before, after) => LogMemoryReturned(logger, before >> 20, after >> 20));
         });
 
         if (options.OtlpEndpoint is { Length: > 0 } otlp)

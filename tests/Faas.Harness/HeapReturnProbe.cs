@@ -13,6 +13,24 @@ public static class HeapReturnProbe
             answer.EnsureSuccessStatusCode();
         });
 
+    /// <summary>
+    /// Light traffic after a burst: one small POST every 200 ms for <paramref name="duration"/>, far under the allocation
+    /// that counts as busy. Returns how many times <paramref name="marker"/> was logged meanwhile.
+    /// </summary>
+    public static async Task<int> ReturnsDuringTrickleAsync(string url, TimeSpan duration, Func<string> output, string marker)
+    {
+        var before = Count(output(), marker);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            using var answer = await TestHttp.Client.PostAsync(url, new StringContent("x"));
+            answer.EnsureSuccessStatusCode();
+            await Task.Delay(200);
+        }
+
+        return Count(output(), marker) - before;
+    }
+
     /// <summary>How many times <paramref name="marker"/> (the process's log line for a return) is in <paramref name="output"/>.</summary>
     public static int Count(string output, string marker) => output.Split(marker).Length - 1;
 

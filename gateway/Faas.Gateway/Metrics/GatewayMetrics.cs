@@ -90,6 +90,19 @@ internal sealed class GatewayMetrics
     public (long Started, long InFlight, TimeSpan? SinceLastFinished) Load(string function) =>
         _functions.TryGetValue(function, out var invocations) ? (invocations.Started, invocations.InFlight, invocations.SinceLastFinished) : (0, 0, null);
 
+    /// <summary>Invocations of every function started so far and in flight now (what counts as serving; the admin API and dashboard do not).</summary>
+    public (long Started, long InFlight) AllInvocations()
+    {
+        var (started, inFlight) = (0L, 0L);
+        foreach (var invocations in _functions.Values)
+        {
+            started += invocations.Started;
+            inFlight += invocations.InFlight;
+        }
+
+        return (started, inFlight);
+    }
+
     /// <summary>Refreshes <c>gateway_service_count</c> from the provider, the queue's and connectors' state, then writes everything out.</summary>
     public async Task WriteAsync(Stream destination, IFunctionProvider provider, Async.IAsyncQueue queue, IEnumerable<Connectors.IConnector> connectors, CancellationToken cancellationToken)
     {

@@ -20,6 +20,19 @@ public class IdleMemoryTests
     }
 
     [Fact]
+    public async Task Light_traffic_is_not_quiet_and_its_requests_never_wait_out_the_collection()
+    {
+        await using var watchdog = await HttpModeTests.StartAsync(("idle_memory_check", "1s"));
+        await HeapReturnProbe.PostBurstAsync(watchdog.Url + "/echo", 4000);
+
+        var duringTrickle = await HeapReturnProbe.ReturnsDuringTrickleAsync(watchdog.Url + "/echo", TimeSpan.FromSeconds(5), () => watchdog.Process.Output, Marker);
+        var returnsBefore = HeapReturnProbe.Count(watchdog.Process.Output, Marker);
+
+        Assert.Equal(0, duringTrickle);
+        Assert.Equal(returnsBefore + 1, await HeapReturnProbe.WaitForMoreAsync(() => watchdog.Process.Output, Marker, returnsBefore));
+    }
+
+    [Fact]
     public async Task Zero_turns_the_check_off()
     {
         await using var watchdog = await HttpModeTests.StartAsync(("idle_memory_check", "0"));

@@ -1,15 +1,19 @@
 namespace Faas.Watchdog.Health;
 
-/// <summary>Admits at most <c>max_inflight</c> concurrent invocations (0 = unlimited) and counts those in flight.</summary>
+/// <summary>Admits at most <c>max_inflight</c> concurrent invocations (0 = unlimited) and counts those in flight and admitted.</summary>
 internal sealed class ConcurrencyLimiter(int maxInflight)
 {
     private int _inflight;
+    private long _admitted;
 
     public int Limit => maxInflight;
 
     public int Inflight => Volatile.Read(ref _inflight);
 
     public bool IsSaturated => maxInflight > 0 && Inflight >= maxInflight;
+
+    /// <summary>Invocations admitted since start.</summary>
+    public long Admitted => Interlocked.Read(ref _admitted);
 
     public bool TryEnter()
     {
@@ -20,6 +24,7 @@ internal sealed class ConcurrencyLimiter(int maxInflight)
             return false;
         }
 
+        Interlocked.Increment(ref _admitted);
         return true;
     }
 

@@ -55,7 +55,7 @@ internal sealed class WatchdogHost(WatchdogConfig config)
             throw ListenFailure(error);
         }
 
-        using var idleMemory = new Faas.Proxy.IdleMemoryReturn(config.IdleMemoryCheck, TimeProvider.System,
+        using var idleMemory = new Faas.Proxy.IdleMemoryReturn(config.IdleMemoryCheck, TimeProvider.System, () => (limiter.Admitted, limiter.Inflight),
             (before, after) => _log.Invocation($"quiet again: heap returned, resident {before >> 20} MB -> {after >> 20} MB"));
         await idleMemory.StartAsync(CancellationToken.None);
 
