@@ -21,10 +21,12 @@ if (environment.GetValueOrDefault("sched_batch") is not ("false" or "0"))
     Faas.Posix.BatchScheduling.TryEnable();
 }
 
+// Held to the end: a stop signal that comes while a standby is being assigned is kept for the server.
+using var lifetime = new Lifetime();
 WatchdogConfig config;
 try
 {
-    if (environment.GetValueOrDefault(Standby.Variable) == "1" && !await Standby.WaitForAssignmentAsync(environment))
+    if (environment.GetValueOrDefault(Standby.Variable) == "1" && !await Standby.WaitForAssignmentAsync(environment, lifetime))
     {
         return 0;
     }
@@ -57,7 +59,7 @@ if (config.Mode == WatchdogMode.Http)
 
 try
 {
-    return await new WatchdogHost(config).RunAsync();
+    return await new WatchdogHost(config, lifetime).RunAsync();
 }
 catch (ConfigException error)
 {

@@ -68,6 +68,47 @@ public class StandbyTests
         Assert.Equal(0, process.ExitCode);
     }
 
+    [Fact]
+    public async Task A_stop_signal_that_comes_with_the_assignment_is_kept_and_the_watchdog_drains_to_exit_0()
+    {
+        // SIGTERM at a spread of moments after the assignment, across the hand-over from the standby's wait to the
+        // server: a signal falling between the two used to find no handler and kill the watchdog (143), or, as PID 1 of
+        // the sandbox's namespace, be dropped.
+        var standbys = Enumerable.Range(0, 6).Select(_ => StartStandby()).ToList();
+        try
+        {
+            await Task.Delay(3000); // past the start of Main in all of them
+            for (var i = 0; i < standbys.Count; i++)
+            {
+                var process = standbys[i].Process;
+                await process.WriteLineToStdinAsync("""{"fprocess":"cat"}""");
+                var after = System.Diagnostics.Stopwatch.StartNew();
+                while (after.Elapsed < TimeSpan.FromMilliseconds(i * 0.5))
+                {
+                    Thread.SpinWait(100);
+                }
+
+                Faas.Posix.Signals.Send(process.Pid, Faas.Posix.Signals.SigTerm);
+            }
+
+            var exits = new List<string>();
+            foreach (var (process, _, _) in standbys)
+            {
+                exits.Add(await process.WaitForExitAsync(TimeSpan.FromSeconds(10)) ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "still running");
+            }
+
+            Assert.All(exits, exit => Assert.Equal("0", exit));
+        }
+        finally
+        {
+            foreach (var (process, _, temp) in standbys)
+            {
+                await process.DisposeAsync();
+                temp.Dispose();
+            }
+        }
+    }
+
     [SandboxFact]
     public async Task A_standby_that_is_pid_1_of_its_namespace_exits_on_SIGTERM()
     {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Faas.Watchdog.Config;
@@ -22,19 +21,14 @@ internal static class Standby
 
     /// <summary>
     /// Waits for the assignment and merges it into <paramref name="environment"/> and the process environment; false if
-    /// stdin closed or SIGTERM/SIGINT came first.
+    /// stdin closed or a stop signal came first.
     /// </summary>
-    public static async Task<bool> WaitForAssignmentAsync(Dictionary<string, string> environment)
+    public static async Task<bool> WaitForAssignmentAsync(Dictionary<string, string> environment, Lifetime lifetime)
     {
-        // In the local backend's sandbox a standby is PID 1 of its PID namespace, where the kernel drops a signal that has
-        // no handler: without these, SIGTERM would leave it waiting until the backend gave up and sent SIGKILL.
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, stop));
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
         await WarmUpAsync();
         // Console.In reads synchronously even through ReadLineAsync: on a thread of its own, so a signal can end the wait.
         var read = Task.Run(Console.In.ReadLine);
-        if (await Task.WhenAny(read, stop.Task) != read || await read is not { } line)
+        if (await Task.WhenAny(read, lifetime.Stopping) != read || await read is not { } line)
         {
             return false;
         }
@@ -66,12 +60,6 @@ internal static class Standby
         }
 
         return true;
-    }
-
-    private static void Stop(PosixSignalContext context, TaskCompletionSource stop)
-    {
-        context.Cancel = true;
-        stop.TrySetResult();
     }
 
     /// <summary>Runs the start-up code paths that do not depend on the function once, so their first use is already paid for.</summary>

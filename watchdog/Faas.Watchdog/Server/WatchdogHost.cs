@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Faas.Watchdog.Config;
 using Faas.Watchdog.FastPath;
 using Faas.Watchdog.Health;
@@ -21,19 +20,16 @@ namespace Faas.Watchdog.Server;
 /// <c>write_timeout</c>, then stop the function. SIGINT: the same without the wait, for a sender that routes nothing
 /// here any more (a gateway stopping its local replicas, or Ctrl+C).
 /// </summary>
-internal sealed class WatchdogHost(WatchdogConfig config)
+internal sealed class WatchdogHost(WatchdogConfig config, Lifetime lifetime)
 {
     /// <summary>Kestrel's default, set explicitly because the fast path enforces it too.</summary>
     private static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(130);
 
     private readonly WatchdogLog _log = new(config.PrefixLogs, config.LogInvocations);
-    private readonly Lifetime _lifetime = new();
 
     public async Task<int> RunAsync()
     {
         await using var log = _log;
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
 
         var mode = CreateMode();
         var health = new ReplicaHealth(config.LockFilePath, config.SuppressLock);
@@ -60,17 +56,17 @@ internal sealed class WatchdogHost(WatchdogConfig config)
         await idleMemory.StartAsync(CancellationToken.None);
 
         var startup = mode.StartAsync(CancellationToken.None);
-        var first = await Task.WhenAny(startup, _lifetime.Stopping);
+        var first = await Task.WhenAny(startup, lifetime.Stopping);
         if (first == startup)
         {
             await startup;
-            if (!_lifetime.Stopping.IsCompleted)
+            if (!lifetime.Stopping.IsCompleted)
             {
                 health.MarkFunctionReady();
             }
         }
 
-        var stop = await _lifetime.Stopping;
+        var stop = await lifetime.Stopping;
         await idleMemory.StopAsync(CancellationToken.None);
         health.MarkShuttingDown();
         if (stop.WaitForRouters)
@@ -110,17 +106,11 @@ internal sealed class WatchdogHost(WatchdogConfig config)
             : new ConfigException(variable, value, $"a port this process may listen on ({error.Message})");
     }
 
-    private void OnStopSignal(PosixSignalContext context)
-    {
-        context.Cancel = true;
-        _lifetime.RequestGracefulStop(waitForRouters: context.Signal == PosixSignal.SIGTERM);
-    }
-
     private IFunctionMode CreateMode() => config.Mode switch
     {
         WatchdogMode.Streaming => new StreamingMode(config, _log),
         WatchdogMode.Serializing => new SerializingMode(config, _log),
-        WatchdogMode.Http => new HttpMode(config, _log, _lifetime),
+        WatchdogMode.Http => new HttpMode(config, _log, lifetime),
         WatchdogMode.Static => new StaticMode(config),
         _ => throw new InvalidOperationException($"unknown mode {config.Mode}"),
     };
