@@ -77,7 +77,7 @@ public sealed partial class DockerProvider : HostProvider<ContainerVersion>
             await DockerEndpoint.VerifyAsync(_engine, _options.Socket, cancellationToken);
             if (!_options.IsHostNetwork)
             {
-                await EnsureNetworkAsync(_options.Network, cancellationToken);
+                await BridgeNetwork.EnsureAsync(_engine, _options.Network, cancellationToken);
             }
 
             _running = [.. await _engine.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = ContainerLabels.Replicas() }, cancellationToken)];
@@ -171,27 +171,6 @@ public sealed partial class DockerProvider : HostProvider<ContainerVersion>
 
     private static string? Label(ContainerListResponse container, string name) =>
         container.Labels is { } labels && labels.TryGetValue(name, out var value) ? value : null;
-
-    /// <summary>Creates the user-defined bridge network replicas join, unless the engine has it already.</summary>
-    private async Task EnsureNetworkAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _engine.Networks.InspectNetworkAsync(name, cancellationToken);
-        }
-        catch (Exception missing) when (missing.IsNotFound())
-        {
-            try
-            {
-                var labels = new Dictionary<string, string> { [ContainerLabels.Managed] = "true" };
-                await _engine.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = name, Driver = "bridge", Labels = labels }, cancellationToken);
-            }
-            catch (DockerApiException conflict) when (conflict.StatusCode == System.Net.HttpStatusCode.Conflict)
-            {
-                // Another gateway on this engine made it first.
-            }
-        }
-    }
 
     private async Task<ImageInspectResponse> InspectOrPullAsync(string image, CancellationToken cancellationToken)
     {

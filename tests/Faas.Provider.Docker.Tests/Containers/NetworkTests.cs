@@ -97,6 +97,43 @@ public sealed class NetworkTests(DockerFixture fixture)
         await fixture.Engine.Networks.DeleteNetworkAsync(network);
     }
 
+    [DockerFact]
+    public async Task Gateways_starting_together_on_a_new_network_make_it_once()
+    {
+        // The Engine (before API 1.44) makes a second network of the same name unless told to check: containers then
+        // fail to start with "network ... is ambiguous".
+        using var first = new TempDirectory("faas-docker-");
+        using var second = new TempDirectory("faas-docker-");
+        var network = Unique("faas-net");
+        var providers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => fixture.StartProviderAsync(i % 2 == 0 ? first : second, network)));
+        try
+        {
+            var made = await fixture.Engine.Networks.ListNetworksAsync(new() { Filters = ContainerLabels.Filter($"{ContainerLabels.Managed}=true") });
+            var name = Unique("joined");
+            await providers[1].DeployAsync(Function(name, "cat"), CancellationToken.None);
+            var ready = Assert.Single(await WaitForReadyAsync(providers[1], name, 1));
+
+            Assert.Single(made, n => n.Name == network);
+            Assert.Equal("joined", await InvokeAsync(ready, "joined"));
+            await providers[1].DeleteAsync(name, "", CancellationToken.None);
+        }
+        finally
+        {
+            foreach (var provider in providers)
+            {
+                await provider.DisposeAsync();
+            }
+
+            foreach (var made in await fixture.Engine.Networks.ListNetworksAsync())
+            {
+                if (made.Name == network)
+                {
+                    await fixture.Engine.Networks.DeleteNetworkAsync(made.ID);
+                }
+            }
+        }
+    }
+
     /// <summary>Two replicas of <paramref name="image"/> on default settings, each answering <c>GET /</c> with its own host name.</summary>
     private async Task AssertTwoDistinctReplicasAsync(string image, string prefix)
     {
