@@ -17,4 +17,15 @@ public static class ImageReference
         var colon = image.LastIndexOf(':');
         return colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
     }
+
+    /// <summary>
+    /// Whether the name starts with a registry (<c>registry:5000/fn</c>, <c>ghcr.io/team/fn</c>, <c>localhost/fn</c>), by
+    /// the Engine's rule: a first part with a dot or a colon, or <c>localhost</c>. Otherwise a push goes to Docker Hub.
+    /// </summary>
+    public static bool NamesRegistry(string image)
+    {
+        var slash = image.IndexOf('/');
+        var first = slash > 0 ? image[..slash] : null;
+        return first is not null && (first.Contains('.') || first.Contains(':') || first == "localhost");
+    }
 }

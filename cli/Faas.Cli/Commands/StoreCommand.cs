@@ -52,19 +52,26 @@ internal static class StoreCommand
 
         var deployName = new Argument<string>("name");
         var alias = new Option<string?>("--name") { Description = "Deploy under another name" };
-        var deploy = new Command("deploy", "Build a store function from source and deploy it") { deployName, alias };
+        var builderName = new Option<string?>("--builder") { Description = "bundle (the local backend) or docker (an image); default: what the gateway's backend runs" };
+        var image = new Option<string?>("--image") { Description = "Docker builder: the tag to build; pushed when it names a registry (default faas-store/NAME:latest, left in this machine's engine)" };
+        var offline = new Option<bool>("--offline") { Description = "Docker builder: build on the base images 'make images' made, not a registry's" };
+        var deploy = new Command("deploy", "Build a store function from source and deploy it") { deployName, alias, builderName, image, offline };
         deploy.SetAction(async (result, cancellationToken) =>
         {
             var catalog = StoreCatalog.Load(result.GetValue(StorePath));
             var entry = catalog.Get(result.GetValue(deployName)!);
             var name = result.GetValue(alias) ?? entry.Name;
-            using var work = new WorkDirectory();
-            var (stack, function) = await BuildAsync(catalog, entry, name, work.Path, cancellationToken);
             using var client = CliOptions.Client(result);
-            var image = await new BundleBuilder().PushAsync(stack, name, client, cancellationToken);
-            await client.DeployAsync(DeploymentFactory.Create(name, function, image, CliOptions.NamespaceOf(result)), cancellationToken);
+            var builder = FunctionBuilders.Get(result.GetValue(builderName) ?? await BuilderForAsync(client, cancellationToken), result.GetValue(offline));
+            using var work = new WorkDirectory();
+            var tag = builder is DockerBuilder ? result.GetValue(image) ?? $"faas-store/{name}:latest" : null;
+            var (stack, function) = await BuildAsync(catalog, entry, name, tag, builder, work.Path, cancellationToken);
+            var deployed = tag is not null && !Faas.Docker.ImageReference.NamesRegistry(tag)
+                ? tag
+                : await builder.PushAsync(stack, name, client, cancellationToken);
+            await client.DeployAsync(DeploymentFactory.Create(name, function, deployed, CliOptions.NamespaceOf(result)), cancellationToken);
 
-            Console.WriteLine($"Deployed {name} from the store: {client.Url}/function/{name}");
+            Console.WriteLine($"Deployed {name} from the store ({deployed}): {client.Url}/function/{name}");
             return 0;
         });
         store.Add(deploy);
@@ -79,7 +86,7 @@ internal static class StoreCommand
             foreach (var entry in catalog.Functions)
             {
                 using var work = new WorkDirectory();
-                var (stack, _) = await BuildAsync(catalog, entry, entry.Name, work.Path, cancellationToken);
+                var (stack, _) = await BuildAsync(catalog, entry, entry.Name, image: null, new BundleBuilder(), work.Path, cancellationToken);
                 var bundle = entry.Name + ".tar.gz";
                 File.Copy(BundleBuilder.ArchivePath(stack, entry.Name), Path.Combine(directory, bundle), overwrite: true);
                 entry.Bundle = bundle;
@@ -96,8 +103,16 @@ internal static class StoreCommand
         return store;
     }
 
-    /// <summary>Builds one store function from its source with its template, as a bundle in a stack made in <paramref name="work"/>.</summary>
-    private static async Task<(StackFile Stack, StackFunction Function)> BuildAsync(StoreCatalog catalog, StoreFunction entry, string name, string work, CancellationToken cancellationToken)
+    /// <summary>A local gateway takes bundles; the others run images.</summary>
+    private static async Task<string> BuilderForAsync(Gateway.GatewayClient client, CancellationToken cancellationToken)
+    {
+        var info = await client.InfoAsync(cancellationToken);
+        var orchestration = info.TryGetProperty("provider", out var provider) && provider.TryGetProperty("orchestration", out var value) ? value.GetString() : null;
+        return orchestration is null or "local" ? BundleBuilder.BuilderName : DockerBuilder.BuilderName;
+    }
+
+    /// <summary>Builds one store function from its source with its template and <paramref name="builder"/>, in a stack made in <paramref name="work"/>.</summary>
+    private static async Task<(StackFile Stack, StackFunction Function)> BuildAsync(StoreCatalog catalog, StoreFunction entry, string name, string? image, IFunctionBuilder builder, string work, CancellationToken cancellationToken)
     {
         if (entry.Lang is null || entry.Handler is null)
         {
@@ -113,9 +128,10 @@ internal static class StoreCommand
             Labels = entry.Labels ?? [],
             Annotations = entry.Annotations ?? [],
             ReadonlyRootFilesystem = entry.ReadOnlyRootFilesystem,
+            Image = image,
         };
         stack.Functions[name] = function;
-        await new BundleBuilder().BuildAsync(stack, name, function, TemplateCatalog.Load(null), line => Console.WriteLine($"[{name}] {line}"), cancellationToken);
+        await builder.BuildAsync(stack, name, function, TemplateCatalog.Load(null), line => Console.WriteLine($"[{name}] {line}"), cancellationToken);
         return (stack, function);
     }
 
