@@ -12,4 +12,17 @@ public sealed class ImageReferenceTests
     {
         Assert.Equal((repository, tag), ImageReference.Split(image));
     }
+
+    [Theory]
+    [InlineData("fn", false)]
+    [InlineData("fn:1", false)]
+    [InlineData("faas-store/fn:latest", false)]
+    [InlineData("team/fn", false)]
+    [InlineData("127.0.0.1:5000/fn:1", true)]
+    [InlineData("ghcr.io/team/fn", true)]
+    [InlineData("localhost/fn", true)]
+    public void A_name_starts_with_a_registry_by_the_engines_rule(string image, bool namesRegistry)
+    {
+        Assert.Equal(namesRegistry, ImageReference.NamesRegistry(image));
+    }
 }
