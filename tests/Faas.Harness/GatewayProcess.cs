@@ -15,6 +15,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly string _binary;
     private readonly string? _workingDirectory;
     private ChildProcess _process = null!;
+    private bool _killed;
 
     private GatewayProcess(IReadOnlyDictionary<string, string> settings, string? binary, string? workingDirectory)
     {
@@ -99,6 +100,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         _process.Signal(9);
         await _process.WaitForExitAsync(TimeSpan.FromSeconds(10));
         await _process.DisposeAsync();
+        _killed = true;
     }
 
     /// <summary>A new gateway process on the same state directory and port.</summary>
@@ -107,13 +109,16 @@ public sealed class GatewayProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // A gateway stops its replicas as it shuts down, which may take longer than ChildProcess' grace under load.
-        if (!_process.HasExited)
+        if (!_killed)
         {
-            _process.Signal(15);
-            await _process.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        }
+            if (!_process.HasExited)
+            {
+                _process.Signal(15);
+                await _process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            }
 
-        await _process.DisposeAsync();
+            await _process.DisposeAsync();
+        }
 
         // If it had to be killed after all, its replicas go as its next start would reap them, before the state goes.
         Faas.Provider.Local.Replicas.OrphanReaper.KillLeftovers(Path.Combine(_state.Path, "run"));
@@ -136,6 +141,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
 
         _process = ChildProcess.Start(_binary, ["--urls", Url], environment, _workingDirectory);
+        _killed = false;
         await TestHttp.WaitForOkAsync(Url + "/healthz", TimeSpan.FromSeconds(30), () => _process.Output);
     }
 }

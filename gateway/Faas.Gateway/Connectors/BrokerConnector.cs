@@ -6,7 +6,9 @@ namespace Faas.Gateway.Connectors;
 /// What the RabbitMQ and MQTT connectors share: connect in the background with backoff (1 s doubling to 30 s, for
 /// ever, never stopping the gateway), then every <see cref="RefreshInterval"/> make the broker's subscriptions match
 /// the deployed functions' <c>topic</c> annotations, so deploy, update and delete take effect without a restart.
-/// A connection that drops is reported in <see cref="Problem"/> and made again, with every subscription.
+/// A connection that drops is reported in <see cref="Problem"/> and made again, with every subscription. A connector
+/// that must be alone on its broker (<see cref="LeaderOnly"/>) is connected only on the gateway replica the backend
+/// elected, and closed on one that stops being it.
 /// </summary>
 internal abstract partial class BrokerConnector(IFunctionProvider provider, ILogger log) : BackgroundService, IConnector
 {
@@ -16,6 +18,7 @@ internal abstract partial class BrokerConnector(IFunctionProvider provider, ILog
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private volatile string? _problem = "not connected yet";
+    private bool _standingBy;
 
     public abstract string Name { get; }
 
@@ -28,6 +31,9 @@ internal abstract partial class BrokerConnector(IFunctionProvider provider, ILog
     protected CancellationToken Stopping { get; private set; }
 
     protected abstract bool IsConnected { get; }
+
+    /// <summary>Connected on the elected gateway replica only: its session on the broker is one of a kind.</summary>
+    protected virtual bool LeaderOnly => false;
 
     /// <summary>Connects (throwing if it cannot) and forgets what was subscribed, so the next refresh subscribes everything.</summary>
     protected abstract Task ConnectAsync(CancellationToken cancellationToken);
@@ -52,6 +58,19 @@ internal abstract partial class BrokerConnector(IFunctionProvider provider, ILog
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                if (LeaderOnly && !provider.IsLeader)
+                {
+                    await StandByAsync();
+                    await Task.Delay(RefreshInterval, stoppingToken);
+                    continue;
+                }
+
+                if (_standingBy)
+                {
+                    _standingBy = false;
+                    LogTakingOver(log, Name, Broker);
+                }
+
                 if (!IsConnected)
                 {
                     try
@@ -92,6 +111,25 @@ internal abstract partial class BrokerConnector(IFunctionProvider provider, ILog
             await CloseAsync();
         }
     }
+
+    /// <summary>Not the elected replica: disconnected (so the leader's session is not taken from it) and not a problem.</summary>
+    private async Task StandByAsync()
+    {
+        if (!_standingBy)
+        {
+            _standingBy = true;
+            await CloseAsync();
+            LogStandingBy(log, Name, Broker);
+        }
+
+        _problem = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connector {Connector} stands by: another gateway replica, the elected one, holds the session at {Broker}")]
+    private static partial void LogStandingBy(ILogger logger, string connector, string broker);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connector {Connector} takes over the session at {Broker}: this gateway replica was elected")]
+    private static partial void LogTakingOver(ILogger logger, string connector, string broker);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connector {Connector} connected to {Broker}")]
     private static partial void LogConnected(ILogger logger, string connector, string broker);

@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Faas.Harness.Brokers;
 using Faas.Testing.Brokers;
-using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace Faas.Gateway.Tests.Connectors;
 
@@ -18,16 +15,16 @@ public sealed class MqttConnectorTests(MosquittoFixture mosquitto) : IClassFixtu
         var id = Guid.NewGuid().ToString("N")[..6];
         await using var gateway = await StartGatewayAsync(id);
         using var client = await Broker.ConnectAsync("test-" + id);
-        var replies = await Listener.SubscribeAsync(client, $"replies/{id}");
+        var replies = await MqttListener.SubscribeAsync(client, $"replies/{id}");
         var name = "sensor-" + id;
         await gateway.DeployAsync($$$"""
             {"service":"{{{name}}}","image":"local","envProcess":"sh -c 'echo \"$Http_X_Topic $Http_X_Unit $(cat)\"'",
              "annotations":{"topic":"mqtt:sensors/{{{id}}}/+/temp, rabbitmq:not.for.mqtt","reply-topic":"mqtt:replies/{{{id}}}"}}
             """);
-        Assert.True(await LoggedAsync(gateway, $"subscribed to sensors/{id}/+/temp"), gateway.Output);
+        Assert.True(await MqttListener.LoggedAsync(gateway, $"subscribed to sensors/{id}/+/temp"), gateway.Output);
 
-        await PublishAsync(client, $"sensors/{id}/kitchen/temp", "21", ("Unit", "C"));
-        await PublishAsync(client, $"sensors/{id}/kitchen/humidity", "40");
+        await MqttListener.PublishAsync(client, $"sensors/{id}/kitchen/temp", "21", ("Unit", "C"));
+        await MqttListener.PublishAsync(client, $"sensors/{id}/kitchen/humidity", "40");
         var answered = await replies.WaitForCountAsync(1, TimeSpan.FromSeconds(20));
         await Task.Delay(500);
 
@@ -38,7 +35,7 @@ public sealed class MqttConnectorTests(MosquittoFixture mosquitto) : IClassFixtu
 
         using var admin = GatewayProcess.AdminClient();
         using var removed = await admin.SendAsync(new HttpRequestMessage(HttpMethod.Delete, gateway.Url + "/system/functions") { Content = new StringContent($$$"""{"functionName":"{{{name}}}"}""") });
-        Assert.True(await LoggedAsync(gateway, $"unsubscribed from sensors/{id}/+/temp"), gateway.Output);
+        Assert.True(await MqttListener.LoggedAsync(gateway, $"unsubscribed from sensors/{id}/+/temp"), gateway.Output);
     }
 
     [Fact]
@@ -47,15 +44,15 @@ public sealed class MqttConnectorTests(MosquittoFixture mosquitto) : IClassFixtu
         var id = Guid.NewGuid().ToString("N")[..6];
         await using var gateway = await StartGatewayAsync(id);
         using var client = await Broker.ConnectAsync("test-" + id);
-        var replies = await Listener.SubscribeAsync(client, $"done/{id}");
+        var replies = await MqttListener.SubscribeAsync(client, $"done/{id}");
         await gateway.DeployAsync($$$"""{"service":"keeper-{{{id}}}","image":"local","envProcess":"cat","annotations":{"topic":"mqtt:work/{{{id}}}/#","reply-topic":"mqtt:done/{{{id}}}"}}""");
-        Assert.True(await LoggedAsync(gateway, $"subscribed to work/{id}/#"), gateway.Output);
+        Assert.True(await MqttListener.LoggedAsync(gateway, $"subscribed to work/{id}/#"), gateway.Output);
 
         await gateway.KillAsync();
         var ids = Enumerable.Range(0, 20).Select(i => $"job-{i}").ToList();
         foreach (var job in ids)
         {
-            await PublishAsync(client, $"work/{id}/{job}", job);
+            await MqttListener.PublishAsync(client, $"work/{id}/{job}", job);
         }
 
         await gateway.StartAgainAsync();
@@ -73,11 +70,11 @@ public sealed class MqttConnectorTests(MosquittoFixture mosquitto) : IClassFixtu
         await using var gateway = await StartGatewayAsync(id);
         using var client = await Broker.ConnectAsync("test-" + id);
         var name = "broken-" + id;
-        var dead = await Listener.SubscribeAsync(client, $"faas/dead-letter/openfaas-fn/{name}");
+        var dead = await MqttListener.SubscribeAsync(client, $"faas/dead-letter/openfaas-fn/{name}");
         await gateway.DeployAsync($$$"""{"service":"{{{name}}}","image":"local","envProcess":"sh -c 'exit 3'","annotations":{"topic":"mqtt:jobs/{{{id}}}"}}""");
-        Assert.True(await LoggedAsync(gateway, $"subscribed to jobs/{id}"), gateway.Output);
+        Assert.True(await MqttListener.LoggedAsync(gateway, $"subscribed to jobs/{id}"), gateway.Output);
 
-        await PublishAsync(client, $"jobs/{id}", "doomed");
+        await MqttListener.PublishAsync(client, $"jobs/{id}", "doomed");
         var arrived = await dead.WaitForCountAsync(1, TimeSpan.FromSeconds(30));
         var series = $$$"""{connector="mqtt",topic="jobs/{{{id}}}"}""";
 
@@ -96,7 +93,7 @@ public sealed class MqttConnectorTests(MosquittoFixture mosquitto) : IClassFixtu
         await using var gateway = await StartGatewayAsync(id);
         var name = "steady-" + id;
         await gateway.DeployAsync($$$"""{"service":"{{{name}}}","image":"local","envProcess":"cat","annotations":{"topic":"mqtt:steady/{{{id}}}","reply-topic":"mqtt:steady-replies/{{{id}}}"}}""");
-        Assert.True(await LoggedAsync(gateway, $"subscribed to steady/{id}"), gateway.Output);
+        Assert.True(await MqttListener.LoggedAsync(gateway, $"subscribed to steady/{id}"), gateway.Output);
 
         await Broker.StopAsync();
         var degraded = await ProcessTable.EventuallyAsync(async () => (await TestHttp.Client.GetStringAsync(gateway.Url + "/healthz")).Contains("connector mqtt: unavailable", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
@@ -104,8 +101,8 @@ public sealed class MqttConnectorTests(MosquittoFixture mosquitto) : IClassFixtu
         await Broker.RestartAsync();
         var recovered = await ProcessTable.EventuallyAsync(async () => !(await TestHttp.Client.GetStringAsync(gateway.Url + "/healthz")).Contains("connector", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         using var client = await Broker.ConnectAsync("test-" + id);
-        var replies = await Listener.SubscribeAsync(client, $"steady-replies/{id}");
-        await PublishAsync(client, $"steady/{id}", "after the restart");
+        var replies = await MqttListener.SubscribeAsync(client, $"steady-replies/{id}");
+        await MqttListener.PublishAsync(client, $"steady/{id}", "after the restart");
         var answered = await replies.WaitForCountAsync(1, TimeSpan.FromSeconds(30));
 
         Assert.True(degraded, gateway.Output);
@@ -123,46 +120,4 @@ public sealed class MqttConnectorTests(MosquittoFixture mosquitto) : IClassFixtu
         ["Gateway__Async__MaxAttempts"] = "3",
         ["Gateway__Async__RetryDelay"] = "00:00:00.100",
     });
-
-    private static Task<bool> LoggedAsync(GatewayProcess gateway, string text) =>
-        ProcessTable.EventuallyAsync(() => gateway.Output.Split('\n').Any(line => line.TrimEnd().EndsWith(text, StringComparison.Ordinal)), TimeSpan.FromSeconds(20));
-
-    private static async Task PublishAsync(IMqttClient client, string topic, string body, params (string Name, string Value)[] properties)
-    {
-        var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(body).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        foreach (var (name, value) in properties)
-        {
-            message.WithUserProperty(name, Encoding.UTF8.GetBytes(value).AsMemory());
-        }
-
-        await client.PublishAsync(message.Build());
-    }
-
-    /// <summary>What a test client receives on one topic.</summary>
-    private sealed class Listener
-    {
-        public ConcurrentQueue<(byte[] Payload, IReadOnlyList<MQTTnet.Packets.MqttUserProperty>? UserProperties)> Received { get; } = new();
-
-        public IEnumerable<(byte[] Payload, IReadOnlyList<MQTTnet.Packets.MqttUserProperty>? UserProperties)> Messages => Received;
-
-        public static async Task<Listener> SubscribeAsync(IMqttClient client, string topic)
-        {
-            var listener = new Listener();
-            client.ApplicationMessageReceivedAsync += received =>
-            {
-                if (received.ApplicationMessage.Topic == topic)
-                {
-                    listener.Received.Enqueue((System.Buffers.BuffersExtensions.ToArray(received.ApplicationMessage.Payload), received.ApplicationMessage.UserProperties?.ToList()));
-                }
-
-                return Task.CompletedTask;
-            };
-            await client.SubscribeAsync(topic, MqttQualityOfServiceLevel.AtLeastOnce);
-            return listener;
-        }
-
-        public Task<bool> WaitForCountAsync(int count, TimeSpan timeout) => ProcessTable.EventuallyAsync(() => Received.Count >= count, timeout);
-
-        public List<string> Bodies() => [.. Received.Select(message => Encoding.UTF8.GetString(message.Payload))];
-    }
 }

@@ -28,7 +28,7 @@ public sealed class KubernetesBackendTests(KubeControlPlaneFixture fixture)
     [KubeFact]
     public async Task Invocations_reach_the_pods_an_endpoint_slice_lists_without_an_api_request_each()
     {
-        await GrantGatewayAsync();
+        await Cluster.GrantGatewayAdminAsync();
         var ns = await Cluster.CreateNamespaceAsync("gw");
         await using var gateway = await GatewayFixture.StartAsync(options => options.Provider = "kubernetes", settings: new Dictionary<string, string>
         {
@@ -38,13 +38,7 @@ public sealed class KubernetesBackendTests(KubeControlPlaneFixture fixture)
         await using var pod = await WatchdogProcess.StartAsync(new Dictionary<string, string> { ["fprocess"] = "rev" });
 
         using var deployed = await gateway.Admin.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json("""{"service":"echo","image":"example/echo:1","envProcess":"rev"}"""));
-        await Cluster.Admin.DiscoveryV1.CreateNamespacedEndpointSliceAsync(new V1EndpointSlice
-        {
-            Metadata = new V1ObjectMeta { Name = "echo-pods", Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "echo" } },
-            AddressType = "FQDN",
-            Ports = [new Discoveryv1EndpointPort { Name = "http", Port = pod.Port, Protocol = "TCP" }],
-            Endpoints = [new V1Endpoint { Addresses = ["127.0.0.1"], Conditions = new V1EndpointConditions { Ready = true }, TargetRef = new V1ObjectReference { Kind = "Pod", Name = "echo-7d9f-abcde" } }],
-        }, ns);
+        await Cluster.ListPodAsync(ns, "echo", pod.Port);
         using var first = await InvokeWhenRoutedAsync(gateway, $"echo.{ns}");
         var requestsBefore = GatewayRequests();
         for (var i = 0; i < 20; i++)
@@ -72,7 +66,7 @@ public sealed class KubernetesBackendTests(KubeControlPlaneFixture fixture)
     [KubeFact]
     public async Task The_gateway_process_outlives_the_api_server_going_away_and_deploys_again_when_it_is_back()
     {
-        await GrantGatewayAsync();
+        await Cluster.GrantGatewayAdminAsync();
         var ns = await Cluster.CreateNamespaceAsync("gwfault");
         await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>
         {
@@ -105,23 +99,6 @@ public sealed class KubernetesBackendTests(KubeControlPlaneFixture fixture)
         Assert.Contains("backend: degraded", health);
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         Assert.NotNull(await Cluster.Admin.AppsV1.ReadNamespacedDeploymentAsync("after", ns));
-    }
-
-    /// <summary>The user faas-gateway may do anything here (RBAC itself is tested with the install manifests in the provider's tests).</summary>
-    private async Task GrantGatewayAsync()
-    {
-        try
-        {
-            await Cluster.Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
-            {
-                Metadata = new V1ObjectMeta { Name = "faas-gateway-test" },
-                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "cluster-admin" },
-                Subjects = [new Rbacv1Subject { Kind = "User", Name = KubeControlPlane.GatewayUser, ApiGroup = "rbac.authorization.k8s.io" }],
-            });
-        }
-        catch (k8s.Autorest.HttpOperationException error) when (error.Response.StatusCode == HttpStatusCode.Conflict)
-        {
-        }
     }
 
     private HashSet<string> GatewayRequests() => File.Exists(Cluster.AuditLogPath) ? [.. File.ReadAllLines(Cluster.AuditLogPath)] : [];

@@ -98,6 +98,36 @@ public sealed class KubeControlPlane : IAsyncDisposable
         return name;
     }
 
+    /// <summary>Lets the user <see cref="GatewayUser"/> do anything (RBAC itself is tested with the install manifests in the provider's tests).</summary>
+    public async Task GrantGatewayAdminAsync()
+    {
+        try
+        {
+            await Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
+            {
+                Metadata = new V1ObjectMeta { Name = "faas-gateway-test" },
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "cluster-admin" },
+                Subjects = [new Rbacv1Subject { Kind = "User", Name = GatewayUser, ApiGroup = "rbac.authorization.k8s.io" }],
+            });
+        }
+        catch (k8s.Autorest.HttpOperationException error) when (error.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Lists a process on 127.0.0.1:<paramref name="port"/> as the one ready pod of <paramref name="service"/>, as the
+    /// endpoint controller would (there is no kubelet); an FQDN slice, as the server refuses 127.0.0.1 in an IPv4 one.
+    /// </summary>
+    public Task ListPodAsync(string ns, string service, int port) =>
+        Admin.DiscoveryV1.CreateNamespacedEndpointSliceAsync(new V1EndpointSlice
+        {
+            Metadata = new V1ObjectMeta { Name = service + "-pods", Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = service } },
+            AddressType = "FQDN",
+            Ports = [new Discoveryv1EndpointPort { Name = "http", Port = port, Protocol = "TCP" }],
+            Endpoints = [new V1Endpoint { Addresses = ["127.0.0.1"], Conditions = new V1EndpointConditions { Ready = true }, TargetRef = new V1ObjectReference { Kind = "Pod", Name = service + "-7d9f-abcde" } }],
+        }, ns);
+
     /// <summary>Stops kube-apiserver by its PID (SIGKILL): clients see connection refused until <see cref="StartApiServerAsync"/>.</summary>
     public async Task StopApiServerAsync()
     {

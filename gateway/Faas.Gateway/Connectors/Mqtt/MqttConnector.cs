@@ -17,7 +17,9 @@ namespace Faas.Gateway.Connectors.Mqtt;
 /// returns. Each topic filter is subscribed at QoS 1 with a subscription identifier, so a message is routed by the
 /// subscriptions it matched. A message is acknowledged once every function it is for has answered 2xx or, after
 /// <c>Gateway:Async:MaxAttempts</c> tries with backoff, has been dead-lettered to <c>DEAD-LETTER-TOPIC/NAMESPACE/NAME</c>.
-/// The answer goes to the message's response topic and to the function's reply topic.
+/// The answer goes to the message's response topic and to the function's reply topic. Of several gateway replicas,
+/// only the elected one holds the session (a second client with its id would take it over, and back, for ever); the
+/// others stand by and take it over, with the messages it kept, when one of them is elected.
 /// </summary>
 internal sealed partial class MqttConnector(
     IFunctionProvider provider, MessageInvoker invoker, GatewayMetrics metrics, IOptions<AsyncOptions> asyncOptions, string url, MqttOptions options, ILogger<MqttConnector> log)
@@ -34,6 +36,8 @@ internal sealed partial class MqttConnector(
     public override string Broker { get; } = BrokerUrl.WithoutCredentials(url);
 
     protected override bool IsConnected => _client?.IsConnected == true;
+
+    protected override bool LeaderOnly => true;
 
     protected override async Task ConnectAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +60,8 @@ internal sealed partial class MqttConnector(
         client.ApplicationMessageReceivedAsync += Received;
         client.DisconnectedAsync += args =>
         {
-            if (args.ClientWasConnected && !Stopping.IsCancellationRequested)
+            // Not when this connector closed it itself (a reconnect, or standing by for the elected replica).
+            if (args.ClientWasConnected && !Stopping.IsCancellationRequested && ReferenceEquals(_client, client))
             {
                 ConnectionLost(args.Exception?.Message ?? args.Reason.ToString());
             }
