@@ -105,8 +105,11 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
         RunAsync("count the queue", async token =>
         {
             await ReadyAsync(token);
-            var stream = await _jetStream.GetStreamAsync(QueueStreams.Stream, new StreamInfoRequest { SubjectsFilter = AsyncMessage.FunctionFilter(function) }, token);
-            return (int)(stream.Info.State.Subjects?.Values.Sum(count => (long)count) ?? 0);
+            // Each call is a subject of its own, so the depth is the number of subjects the filter matches: the server's
+            // total. An offset past the end asks for that alone; the listing itself has an entry per call, in pages of
+            // at most 100,000, so summing it stopped there.
+            var stream = await _jetStream.GetStreamAsync(QueueStreams.Stream, new StreamInfoRequest { SubjectsFilter = AsyncMessage.FunctionFilter(function), Offset = int.MaxValue }, token);
+            return stream.Info is StreamInfoResponse { Total: var total } ? total : 0;
         }, _options.EnqueueTimeout, cancellationToken);
 
     public Task<IReadOnlyList<IQueuedRequest>> TakeAsync(int max, TimeSpan wait, CancellationToken cancellationToken) =>
