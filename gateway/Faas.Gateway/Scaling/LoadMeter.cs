@@ -8,7 +8,7 @@ namespace Faas.Gateway.Scaling;
 /// <summary>
 /// Measures a function's load as its policy defines it: queue depth from the async queue, requests in flight from
 /// the gateway's in-flight count, or requests per second from its started-invocations count over a sliding window.
-/// Also says whether anything arrived since the last measurement, and when the function last answered (for scale to zero).
+/// Also says whether anything arrived or waits since the last measurement, and when the function last answered (for scale to zero).
 /// With the queue down or too slow to count, the depth is unknown: a queue-depth load is then null, and the other
 /// policies go on without it (a call waiting there scales its function from zero when it runs, as any call does).
 /// </summary>
@@ -20,7 +20,9 @@ internal sealed class LoadMeter(GatewayMetrics metrics, IAsyncQueue queue)
     public async Task<(double? Load, bool Active, DateTimeOffset? LastFinished, string? QueueProblem)> MeasureAsync(FunctionKey function, ScalingPolicy policy, DateTimeOffset now, TimeSpan rpsWindow, CancellationToken cancellationToken)
     {
         var (started, inFlight, sinceLastFinished) = metrics.Load(function.ToString());
-        var (depth, queueProblem) = await DepthAsync(function, cancellationToken);
+        // The queue is asked only where its depth decides something: the load of a function scaled on it, and the activity
+        // that keeps a function from going to zero. Every other function would cost the queue a request every round.
+        var (depth, queueProblem) = policy.Type == ScalingType.Queue || policy.ScaleToZero ? await DepthAsync(function, cancellationToken) : (null, null);
 
         if (!_history.TryGetValue(function, out var samples))
         {

@@ -93,6 +93,37 @@ public class AutoscalerTests
     }
 
     [Fact]
+    public async Task The_queue_is_counted_only_for_functions_whose_scaling_depends_on_it()
+    {
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var gateway = await StartAsync(nats.Url);
+        using var plain = await gateway.DeployAsync("plain", "cat");
+        using var queued = await gateway.DeployAsync("queued", "cat", ""","labels":{"com.openfaas.scale.type":"queue"}""");
+        using var idler = await gateway.DeployAsync("idler", "cat", ""","labels":{"com.openfaas.scale.zero":"true"}""");
+        await gateway.WaitForAvailableAsync("plain");
+        await using var inspector = new Async.JetStreamInspector(nats.Url);
+
+        // The count is a stream-info request filtered on the function's subjects; a subscriber sees each one.
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var watching = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            await foreach (var request in inspector.Connection.SubscribeAsync<string>($"$JS.API.STREAM.INFO.{Async.JetStreamInspector.Queue}", cancellationToken: watching.Token))
+            {
+                requests.Enqueue(request.Data ?? "");
+            }
+        });
+        await Task.Delay(Interval * 10);
+        await watching.CancelAsync();
+        await watcher.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        int Counts(string function) => requests.Count(request => request.Contains($".{function}.", StringComparison.Ordinal));
+        Assert.True(Counts("queued") >= 5, $"the queue-scaled function was counted {Counts("queued")} times in 10 rounds");
+        Assert.True(Counts("idler") >= 5, $"the function that may go to zero was counted {Counts("idler")} times in 10 rounds");
+        Assert.Equal(0, Counts("plain"));
+    }
+
+    [Fact]
     public async Task An_idle_function_goes_to_zero_and_comes_back_for_a_sync_request_and_for_a_queued_message()
     {
         await using var nats = await NatsServerProcess.StartAsync();
