@@ -118,8 +118,8 @@ public class AutoscalerTests
         await watcher.ContinueWith(_ => { }, TaskScheduler.Default);
 
         int Counts(string function) => requests.Count(request => request.Contains($".{function}.", StringComparison.Ordinal));
-        Assert.True(Counts("queued") >= 5, $"the queue-scaled function was counted {Counts("queued")} times in 10 rounds");
-        Assert.True(Counts("idler") >= 5, $"the function that may go to zero was counted {Counts("idler")} times in 10 rounds");
+        Assert.True(Counts("queued") >= 3, $"the queue-scaled function was counted {Counts("queued")} times in 10 rounds");
+        Assert.True(Counts("idler") >= 3, $"the function that may go to zero was counted {Counts("idler")} times in 10 rounds");
         Assert.Equal(0, Counts("plain"));
     }
 
