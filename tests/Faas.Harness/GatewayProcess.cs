@@ -39,7 +39,17 @@ public sealed class GatewayProcess : IAsyncDisposable
     public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? binary = null, string? workingDirectory = null)
     {
         var gateway = new GatewayProcess(settings ?? new Dictionary<string, string>(), binary, workingDirectory);
-        await gateway.StartProcessAsync();
+        try
+        {
+            await gateway.StartProcessAsync();
+        }
+        catch
+        {
+            // A gateway that did not come up is stopped, and its state directory goes, before the test sees the failure.
+            await gateway.DisposeAsync();
+            throw;
+        }
+
         return gateway;
     }
 
@@ -109,7 +119,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // A gateway stops its replicas as it shuts down, which may take longer than ChildProcess' grace under load.
-        if (!_killed)
+        if (!_killed && _process is not null)
         {
             if (!_process.HasExited)
             {
