@@ -3,6 +3,8 @@ using Faas.Cli.Building;
 using Faas.Cli.Stack;
 using Faas.Cli.Store;
 using Faas.Cli.Templates;
+using Faas.Docker;
+using Faas.Provider.Validation;
 using Spectre.Console;
 
 namespace Faas.Cli.Commands;
@@ -61,12 +63,19 @@ internal static class StoreCommand
             var catalog = StoreCatalog.Load(result.GetValue(StorePath));
             var entry = catalog.Get(result.GetValue(deployName)!);
             var name = result.GetValue(alias) ?? entry.Name;
+
+            // It names the build directory and the image before the gateway sees it.
+            if (NameRules.CheckLabel("--name", name) is { } problem)
+            {
+                throw CliException.BadInput(problem);
+            }
+
             using var client = CliOptions.Client(result);
             var builder = FunctionBuilders.Get(result.GetValue(builderName) ?? await BuilderForAsync(client, cancellationToken), result.GetValue(offline));
             using var work = new WorkDirectory();
             var tag = builder is DockerBuilder ? result.GetValue(image) ?? $"faas-store/{name}:latest" : null;
             var (stack, function) = await BuildAsync(catalog, entry, name, tag, builder, work.Path, cancellationToken);
-            var deployed = tag is not null && !Faas.Docker.ImageReference.NamesRegistry(tag)
+            var deployed = tag is not null && !ImageReference.NamesRegistry(tag)
                 ? tag
                 : await builder.PushAsync(stack, name, client, cancellationToken);
             await client.DeployAsync(DeploymentFactory.Create(name, function, deployed, CliOptions.NamespaceOf(result)), cancellationToken);

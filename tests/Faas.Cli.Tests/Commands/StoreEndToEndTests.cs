@@ -28,4 +28,16 @@ public class StoreEndToEndTests(CliGatewayFixture fixture)
         Assert.True(pretty.ExitCode == 0, pretty.ToString());
         Assert.Equal("{\n  \"a\": true,\n  \"b\": 1\n}\n", formatted.Stdout);
     }
+
+    [Fact]
+    public async Task A_deploy_name_that_is_not_a_function_name_exits_2_before_anything_is_built()
+    {
+        var (_, cli) = fixture.NewProject();
+
+        var refused = await cli.RunAsync("store deploy echo --name ../escape");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--name", refused.Stderr);
+        Assert.DoesNotContain("[../escape]", refused.Stdout);
+    }
 }
