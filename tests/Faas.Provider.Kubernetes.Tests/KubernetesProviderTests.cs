@@ -217,36 +217,6 @@ public sealed class KubernetesProviderTests(KubeControlPlaneFixture fixture)
         Assert.Equal(new ReplicaEndpoint("web-1", "192.0.2.10", 8080), Assert.Single(dualStack));
     }
 
-    [KubeFact]
-    public async Task Logs_of_pods_that_have_not_started_are_empty_and_following_waits_for_pods()
-    {
-        var ns = await Cluster.CreateNamespaceAsync("logs");
-        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster));
-        await provider.DeployAsync(Function("quiet", ns), CancellationToken.None);
-        Assert.True(await EventuallyAsync(() => Admin.CoreV1.ListNamespacedPod(ns).Items.Count > 0), "the controller-manager made no pod");
-
-        var lines = new List<LogMessage>();
-        await foreach (var line in provider.GetLogsAsync(new LogRequest("quiet", ns) { Tail = -1 }, CancellationToken.None))
-        {
-            lines.Add(line);
-        }
-
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        var following = Record.ExceptionAsync(async () =>
-        {
-            await foreach (var line in provider.GetLogsAsync(new LogRequest("quiet", ns) { Follow = true }, stop.Token))
-            {
-                lines.Add(line);
-            }
-        });
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var openAfterASecond = !following.IsCompleted;
-
-        Assert.Empty(lines);
-        Assert.True(openAfterASecond, "the followed stream ended while no pod runs");
-        Assert.IsAssignableFrom<OperationCanceledException>(await following);
-    }
-
     private static V1Deployment FunctionObjects(FunctionDeployment function) =>
         Faas.Provider.Kubernetes.Objects.FunctionObjects.Deployment(function, new Faas.Provider.Kubernetes.Objects.PodSettings(), 1, null);
 

@@ -10,8 +10,10 @@ namespace Faas.Provider.Kubernetes.Logs;
 
 /// <summary>
 /// A function's log: each of its pods' log (timestamped by the kubelet), merged. A pod whose log cannot be read (not
-/// started yet, its node gone) is left out rather than failing the answer. Following watches the function's pods, as
-/// faas-netes does: a pod that starts running later is followed from then on, and the stream stays open while no pod runs.
+/// started yet, its node gone) is left out rather than failing the answer; a gateway the cluster does not allow to read
+/// pods or their logs fails it, naming the permission (an empty log would hide that). Following watches the function's
+/// pods, as faas-netes does: a pod that starts running later is followed from then on, and the stream stays open while
+/// no pod runs.
 /// </summary>
 internal sealed class PodLogs(IKubernetes client)
 {
@@ -58,6 +60,11 @@ internal sealed class PodLogs(IKubernetes client)
                         }
                     }
                 }
+                catch (Exception error) when (NotAllowed(error, $"watch the pods of function {function.Name} in namespace {function.Namespace}") is { } refused)
+                {
+                    merged.Writer.TryComplete(refused);
+                    return;
+                }
                 catch (Exception) when (!following.IsCancellationRequested)
                 {
                     // The watch failed (the API server away): watch again shortly; the stream stays open meanwhile.
@@ -97,7 +104,11 @@ internal sealed class PodLogs(IKubernetes client)
                 lines.Add(TimestampedLine.Parse(function, pod, line));
             }
         }
-        catch (Exception error) when (ApiErrors.Map(error, "read a pod's log") is not null)
+        catch (Exception error) when (NotAllowed(error, LogAction(function, pod)) is { } refused)
+        {
+            throw refused;
+        }
+        catch (Exception error) when (ApiErrors.Map(error, LogAction(function, pod)) is not null)
         {
             // This pod's log cannot be read now (its container has not started, or its node is gone): leave it out.
         }
@@ -116,8 +127,18 @@ internal sealed class PodLogs(IKubernetes client)
                 await writer.WriteAsync(TimestampedLine.Parse(function, pod, line), cancellationToken);
             }
         }
-        catch (Exception error) when (error is OperationCanceledException || ApiErrors.Map(error, "follow a pod's log") is not null)
+        catch (Exception error) when (NotAllowed(error, LogAction(function, pod)) is { } refused)
+        {
+            writer.TryComplete(refused);
+        }
+        catch (Exception error) when (error is OperationCanceledException or ChannelClosedException || ApiErrors.Map(error, LogAction(function, pod)) is not null)
         {
         }
     }
+
+    private static string LogAction(FunctionKey function, string pod) => $"read the log of pod {pod} in namespace {function.Namespace}";
+
+    /// <summary>The failure to report when the cluster refused the gateway itself (401, 403), rather than one pod's state.</summary>
+    private static ProviderException? NotAllowed(Exception error, string action) =>
+        ApiErrors.IsStatus(error, System.Net.HttpStatusCode.Forbidden) || ApiErrors.IsStatus(error, System.Net.HttpStatusCode.Unauthorized) ? ApiErrors.Map(error, action) : null;
 }

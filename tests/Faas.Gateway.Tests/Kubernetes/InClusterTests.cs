@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Faas.Harness.Kubernetes;
 using Faas.Testing.Kubernetes;
 using k8s;
@@ -11,7 +12,7 @@ namespace Faas.Gateway.Tests.Kubernetes;
 /// The gateway as a pod runs it: no kubeconfig, the API server named by <c>KUBERNETES_SERVICE_HOST</c>/<c>_PORT</c>, and
 /// the service account's token, CA and namespace mounted at /var/run/secrets/kubernetes.io/serviceaccount (here by
 /// bubblewrap, in a mount namespace of the gateway's own, as the kubelet would). Its identity is the install manifests'
-/// service account, with only their RBAC.
+/// service account, with only their RBAC. The function's pod runs on a <see cref="KubeletDouble"/>, which serves its log.
 /// </summary>
 [Collection(KubeCollection.Name)]
 public sealed class InClusterTests(KubeControlPlaneFixture fixture)
@@ -49,8 +50,12 @@ public sealed class InClusterTests(KubeControlPlaneFixture fixture)
             ["HOME"] = pod.Path, // no ~/.kube/config
             ["KUBECONFIG"] = "",
         }, binary: entrypoint);
+        await using var kubelet = await KubeletDouble.StartAsync(Cluster);
         await gateway.DeployAsync("""{"service":"podded","image":"example/podded:1"}""");
+        var replica = Assert.Single(await kubelet.RunPodsOfAsync("openfaas-fn", "podded", 1));
+        kubelet.Write("openfaas-fn", replica, "podded", DateTimeOffset.UtcNow, "said something");
         using var admin = GatewayProcess.AdminClient();
+        var logs = await admin.GetStringAsync(gateway.Url + "/system/logs?name=podded&tail=-1");
         using var refused = await admin.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json($$"""{"service":"elsewhere","image":"example/elsewhere:1","namespace":"{{unbound}}"}"""));
         var lease = await EventuallyReadAsync(() => Cluster.Admin.CoordinationV1.ReadNamespacedLeaseAsync("faas-gateway", "openfaas"));
 
@@ -59,6 +64,9 @@ public sealed class InClusterTests(KubeControlPlaneFixture fixture)
         Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
         Assert.Contains($"create deployment elsewhere in namespace {unbound}", await refused.Content.ReadAsStringAsync());
         Assert.NotNull(lease.Spec.HolderIdentity);
+        // Its log through the API server's pod-log endpoint, which the manifests grant (pods/log).
+        var line = JsonSerializer.Deserialize<JsonElement>(Assert.Single(logs.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal(("said something", replica), (line.GetProperty("text").GetString(), line.GetProperty("instance").GetString()));
         Assert.True(hostHadMountPoint || !Directory.Exists($"{Run}/secrets/kubernetes.io"), "the pod's mount point was made on this host");
         await Cluster.Admin.AppsV1.DeleteNamespacedDeploymentAsync("podded", "openfaas-fn");
     }

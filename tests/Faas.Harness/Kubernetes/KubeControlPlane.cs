@@ -12,8 +12,8 @@ namespace Faas.Harness.Kubernetes;
 /// A real Kubernetes v1.26 control plane on loopback, as controller-runtime's envtest runs one: Debian's etcd,
 /// kube-apiserver (RBAC on, token authentication, a throwaway CA) and kube-controller-manager (Deployments get
 /// ReplicaSets and Pods, foreground deletion and namespace deletion finish). There is no scheduler and no kubelet: pods
-/// stay Pending and no container runs. Binaries from <c>KUBEBUILDER_ASSETS</c> (see <see cref="KubeAvailability"/>);
-/// every process is stopped by its PID on dispose. <see cref="StopApiServerAsync"/> and <see cref="StartApiServerAsync"/>
+/// stay Pending and no container runs (<see cref="KubeletDouble"/> serves pod logs where a test needs them). Binaries
+/// from <c>KUBEBUILDER_ASSETS</c> (see <see cref="KubeAvailability"/>); every process is stopped by its PID on dispose. <see cref="StopApiServerAsync"/> and <see cref="StartApiServerAsync"/>
 /// take the API server away and bring it back on the same port, as an outage would.
 /// </summary>
 public sealed class KubeControlPlane : IAsyncDisposable
@@ -48,6 +48,9 @@ public sealed class KubeControlPlane : IAsyncDisposable
     public string Url => $"https://127.0.0.1:{Port}";
 
     public string CertificateAuthorityPem { get; private set; } = "";
+
+    /// <summary>The cluster's CA, the serving certificate of 127.0.0.1 and the client certificate the API server shows kubelets.</summary>
+    public TestCertificates Certificates { get; private set; } = null!;
 
     /// <summary>A client with <see cref="AdminToken"/>, for tests to arrange and inspect the cluster.</summary>
     public IKubernetes Admin { get; private set; } = null!;
@@ -209,6 +212,8 @@ public sealed class KubeControlPlane : IAsyncDisposable
         "--service-cluster-ip-range", "10.0.0.0/24",
         "--authorization-mode", "Node,RBAC",
         "--audit-policy-file", Combine("audit-policy.yaml"), "--audit-log-path", AuditLogPath,
+        "--kubelet-certificate-authority", Combine("ca.crt"),
+        "--kubelet-client-certificate", Combine("kubelet-client.crt"), "--kubelet-client-key", Combine("kubelet-client.key"),
     ];
 
     /// <summary>One JSON line per request of user <see cref="GatewayUser"/> as it arrives (a watch counts when it opens), for counting the gateway's requests.</summary>
@@ -216,8 +221,10 @@ public sealed class KubeControlPlane : IAsyncDisposable
 
     private void WriteCredentials()
     {
-        var certificates = TestCertificates.Create("faas-envtest-ca");
+        var certificates = Certificates = TestCertificates.Create("faas-envtest-ca");
         CertificateAuthorityPem = certificates.AuthorityPem;
+        File.WriteAllText(Combine("kubelet-client.crt"), certificates.ClientCertificatePem);
+        File.WriteAllText(Combine("kubelet-client.key"), certificates.ClientKeyPem);
         File.WriteAllText(Combine("ca.crt"), certificates.AuthorityPem);
         File.WriteAllText(Combine("server.crt"), certificates.Server.ExportCertificatePem());
         File.WriteAllText(Combine("server.key"), certificates.Server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
