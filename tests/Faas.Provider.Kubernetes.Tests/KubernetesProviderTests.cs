@@ -49,6 +49,33 @@ public sealed class KubernetesProviderTests(KubeControlPlaneFixture fixture)
     }
 
     [KubeFact]
+    public async Task Available_replicas_are_the_pods_their_node_reports_ready()
+    {
+        var ns = await Cluster.CreateNamespaceAsync("ready");
+        await using var kubelet = await KubeletDouble.StartAsync(Cluster);
+        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster));
+        await provider.DeployAsync(Function("steady", ns) with { Labels = new() { ["com.openfaas.scale.min"] = "3" } }, CancellationToken.None);
+        Assert.True(await EventuallyAsync(() => Admin.CoreV1.ListNamespacedPod(ns).Items.Count == 3), "the controller-manager did not make 3 pods");
+        var pending = await provider.GetAsync("steady", ns, CancellationToken.None);
+
+        var pods = Admin.CoreV1.ListNamespacedPod(ns).Items;
+        await kubelet.RunAsync(ns, pods[0].Metadata.Name);
+        await kubelet.RunAsync(ns, pods[1].Metadata.Name);
+        var available = 0UL;
+        for (var poll = 0; poll < 200 && available != 2; poll++)
+        {
+            await Task.Delay(50);
+            available = (await provider.GetAsync("steady", ns, CancellationToken.None)).AvailableReplicas;
+        }
+
+        var listed = Assert.Single(await provider.ListAsync(ns, CancellationToken.None));
+
+        Assert.Equal((3UL, 0UL), (pending.Replicas, pending.AvailableReplicas));
+        Assert.Equal(2UL, available);
+        Assert.Equal((3UL, 2UL), (listed.Replicas, listed.AvailableReplicas));
+    }
+
+    [KubeFact]
     public async Task An_update_keeps_the_replicas_and_what_others_added_to_the_deployment()
     {
         var ns = await Cluster.CreateNamespaceAsync("update");
