@@ -5,6 +5,7 @@ using Faas.Provider.Kubernetes.Leadership;
 using Faas.Provider.Kubernetes.Logs;
 using Faas.Provider.Kubernetes.Namespaces;
 using Faas.Provider.Kubernetes.Objects;
+using Faas.Provider.Kubernetes.Pods;
 using Faas.Provider.Validation;
 using Faas.Provider.Wire;
 using k8s;
@@ -35,6 +36,7 @@ internal sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
     private FunctionNamespaces _namespaces = null!;
     private FunctionSecrets _secrets = null!;
     private PodLogs _podLogs = null!;
+    private PodHealth _podHealth = null!;
     private LeaseLeadership? _leadership;
     private int _disposed;
 
@@ -81,6 +83,7 @@ internal sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
         _namespaces = new FunctionNamespaces(client, _options.FunctionNamespaceLabel, _options.WatchTimeout, log, _feed);
         _secrets = new FunctionSecrets(client, RequireFunctionNamespaceAsync);
         _podLogs = new PodLogs(client);
+        _podHealth = new PodHealth(client, log, _clock);
         if (_options.LeaderElection)
         {
             _leadership = new LeaseLeadership(client, _options.LeaseNamespace ?? contextNamespace ?? "default", _options.LeaseName, _options.LeaseDuration, _options.LeaseRetryPeriod, log);
@@ -161,8 +164,16 @@ internal sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
         }, cancellationToken);
     }
 
-    public async Task<FunctionStatus> GetAsync(string name, string @namespace, CancellationToken cancellationToken) =>
-        FunctionObjects.Status(await GetDeploymentAsync(await FunctionKeyAsync(name, @namespace, cancellationToken), cancellationToken));
+    /// <summary>
+    /// The function's Deployment, with its pods' restarts and failures when it has no ready replica to route to (the
+    /// list leaves them out: the autoscaler reads it every second).
+    /// </summary>
+    public async Task<FunctionStatus> GetAsync(string name, string @namespace, CancellationToken cancellationToken)
+    {
+        var key = await FunctionKeyAsync(name, @namespace, cancellationToken);
+        var status = FunctionObjects.Status(await GetDeploymentAsync(key, cancellationToken));
+        return GetReadyEndpoints(key).Count > 0 ? status : await _podHealth.AddAsync(key, status, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<FunctionStatus>> ListAsync(string @namespace, CancellationToken cancellationToken)
     {

@@ -18,7 +18,8 @@ public sealed class KubeCollection : ICollectionFixture<KubeControlPlaneFixture>
 /// The gateway on the Kubernetes backend against a real kube-apiserver and controller-manager. There is no kubelet, so
 /// the "pod" is a real watchdog on a loopback port that the test lists in an EndpointSlice, as the endpoint controller
 /// would for a ready pod (an FQDN slice: the server refuses 127.0.0.1 in an IPv4 one). The gateway authenticates as the
-/// user <c>faas-gateway</c>, whose requests the API server's audit log records.
+/// user <c>faas-gateway</c>, whose requests the API server's audit log records. Where a pod must be seen failing, a
+/// <see cref="KubeletDouble"/> is its node.
 /// </summary>
 [Collection(KubeCollection.Name)]
 public sealed class KubernetesBackendTests(KubeControlPlaneFixture fixture)
@@ -99,6 +100,34 @@ public sealed class KubernetesBackendTests(KubeControlPlaneFixture fixture)
         Assert.Contains("backend: degraded", health);
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         Assert.NotNull(await Cluster.Admin.AppsV1.ReadNamespacedDeploymentAsync("after", ns));
+    }
+
+    [KubeFact]
+    public async Task An_invocation_of_a_function_whose_pods_crash_loop_is_answered_503_at_once_naming_the_exit()
+    {
+        await Cluster.GrantGatewayAdminAsync();
+        var ns = await Cluster.CreateNamespaceAsync("gwcrash");
+        await using var kubelet = await KubeletDouble.StartAsync(Cluster);
+        await using var gateway = await GatewayFixture.StartAsync(options => options.Provider = "kubernetes", settings: new Dictionary<string, string>
+        {
+            ["Gateway:Kubernetes:Kubeconfig"] = Cluster.KubeconfigFor(KubeControlPlane.GatewayToken),
+            ["Gateway:Kubernetes:DefaultNamespace"] = ns,
+        });
+        using var deployed = await gateway.Admin.PostAsync(gateway.Url + "/system/functions", GatewayFixture.Json("""{"service":"fragile","image":"example/fragile:1"}"""));
+        var pod = Assert.Single(await kubelet.PendingPodsOfAsync(ns, "fragile", 1));
+        await kubelet.CrashLoopAsync(ns, pod, exitCode: 1, restarts: 5, message: "panic: no config");
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var invoked = await gateway.Admin.PostAsync(gateway.Url + $"/function/fragile.{ns}", new StringContent("x"));
+        var answeredIn = started.Elapsed;
+        var function = await gateway.Admin.GetFromJsonAsync<JsonElement>(gateway.Url + $"/system/function/fragile?namespace={ns}");
+
+        Assert.Equal(HttpStatusCode.Accepted, deployed.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, invoked.StatusCode);
+        Assert.Contains("they keep failing (exit code 1 (Error) at ", await invoked.Content.ReadAsStringAsync());
+        Assert.True(answeredIn < TimeSpan.FromSeconds(5), $"answered after {answeredIn}, as if it waited for a replica");
+        Assert.True(function.GetProperty("crashLooping").GetBoolean());
+        Assert.Equal(5, function.GetProperty("restarts").GetInt32());
     }
 
     private HashSet<string> GatewayRequests() => File.Exists(Cluster.AuditLogPath) ? [.. File.ReadAllLines(Cluster.AuditLogPath)] : [];

@@ -22,7 +22,9 @@ namespace Faas.Harness.Kubernetes;
 /// <c>GET /containerLogs/NAMESPACE/POD/CONTAINER</c> follows the kubelet's rules (pkg/kubelet/server and
 /// kuberuntime/logs): 404 for a pod it does not run or a container not in that pod, <c>tailLines</c> taken first and then
 /// <c>sinceSeconds</c>/<c>sinceTime</c>, <c>timestamps=true</c> prefixing each line with its RFC 3339 time (nanoseconds,
-/// trailing zeros dropped) and a space, and <c>follow=true</c> keeping the response open for lines written later.
+/// trailing zeros dropped) and a space, <c>follow=true</c> keeping the response open for lines written later, and
+/// 400 for a container still waiting to start. Pods can also be reported as a kubelet reports failures: a container
+/// in CrashLoopBackOff with its last termination, or one that cannot start (ErrImagePull and the like).
 /// </summary>
 public sealed class KubeletDouble : IAsyncDisposable
 {
@@ -79,59 +81,45 @@ public sealed class KubeletDouble : IAsyncDisposable
     /// </summary>
     public async Task<List<string>> RunPodsOfAsync(string ns, string function, int count)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        var pods = await ListAsync();
-        while (pods.Count != count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-            pods = await ListAsync();
-        }
-
-        if (pods.Count != count)
-        {
-            throw new TimeoutException($"function {function} in {ns} has {pods.Count} pods after 20 s, not {count}");
-        }
-
+        var pods = await PodsOfAsync(ns, function, count);
         foreach (var pod in pods.Where(pod => pod.Spec.NodeName is null))
         {
             await RunAsync(ns, pod.Metadata.Name);
         }
 
         return [.. pods.Select(pod => pod.Metadata.Name).Order(StringComparer.Ordinal)];
-
-        async Task<IList<V1Pod>> ListAsync() => (await _cluster.Admin.CoreV1.ListNamespacedPodAsync(ns, labelSelector: $"faas_function={function}")).Items;
     }
+
+    /// <summary>Waits until <paramref name="count"/> pods of the function exist and returns their names, sorted, without running any.</summary>
+    public async Task<List<string>> PendingPodsOfAsync(string ns, string function, int count) =>
+        [.. (await PodsOfAsync(ns, function, count)).Select(pod => pod.Metadata.Name).Order(StringComparer.Ordinal)];
 
     /// <summary>Binds the pod to this node and reports it Running with its containers started, as scheduler and kubelet would.</summary>
     public async Task RunAsync(string ns, string pod)
     {
-        var admin = _cluster.Admin;
-        await admin.CoreV1.CreateNamespacedPodBindingAsync(new V1Binding
-        {
-            Metadata = new V1ObjectMeta { Name = pod },
-            Target = new V1ObjectReference { Kind = "Node", Name = NodeName },
-        }, pod, ns);
-        var spec = (await admin.CoreV1.ReadNamespacedPodAsync(pod, ns)).Spec;
-        _pods[(ns, pod)] = new RunningPod([.. spec.Containers.Select(container => container.Name)]);
+        var spec = await BindAsync(ns, pod, waiting: null);
         var now = DateTime.UtcNow;
-        var status = new V1PodStatus
-        {
-            Phase = "Running",
-            HostIP = "127.0.0.1",
-            StartTime = now,
-            Conditions = [new V1PodCondition { Type = "Ready", Status = "True", LastTransitionTime = now }],
-            ContainerStatuses = [.. spec.Containers.Select(container => new V1ContainerStatus
-            {
-                Name = container.Name,
-                Image = container.Image,
-                ImageID = "",
-                Ready = true,
-                Started = true,
-                RestartCount = 0,
-                State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = now } },
-            })],
-        };
-        await admin.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(new V1Pod { Status = status }, V1Patch.PatchType.MergePatch), pod, ns);
+        await ReportAsync(ns, pod, spec, "Running", ready: true, restarts: 0, new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = now } });
+    }
+
+    /// <summary>
+    /// Binds the pod here and reports what a kubelet reports of a container that crashed <paramref name="restarts"/>
+    /// times: the pod Running but not ready, the container waiting in CrashLoopBackOff, its last termination kept.
+    /// </summary>
+    public async Task CrashLoopAsync(string ns, string pod, int exitCode, int restarts, string message)
+    {
+        var spec = await BindAsync(ns, pod, waiting: null);
+        var crashed = DateTime.UtcNow;
+        await ReportAsync(ns, pod, spec, "Running", ready: false, restarts,
+            new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CrashLoopBackOff", Message = $"back-off 40s restarting failed container={spec.Containers[0].Name} pod={pod}" } },
+            new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = exitCode, Reason = "Error", Message = message, StartedAt = crashed.AddSeconds(-1), FinishedAt = crashed } });
+    }
+
+    /// <summary>Binds the pod here and reports its container unable to start (<paramref name="reason"/> such as ErrImagePull): the pod Pending, its log not readable.</summary>
+    public async Task FailToStartAsync(string ns, string pod, string reason, string message)
+    {
+        var spec = await BindAsync(ns, pod, waiting: message);
+        await ReportAsync(ns, pod, spec, "Pending", ready: false, restarts: 0, new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = reason, Message = message } });
     }
 
     /// <summary>Adds a line to a container's log, stamped <paramref name="at"/>; followers get it at once.</summary>
@@ -159,6 +147,58 @@ public sealed class KubeletDouble : IAsyncDisposable
         }
     }
 
+    private async Task<IList<V1Pod>> PodsOfAsync(string ns, string function, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var pods = await ListAsync();
+        while (pods.Count != count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            pods = await ListAsync();
+        }
+
+        return pods.Count == count ? pods : throw new TimeoutException($"function {function} in {ns} has {pods.Count} pods after 20 s, not {count}");
+
+        async Task<IList<V1Pod>> ListAsync() => (await _cluster.Admin.CoreV1.ListNamespacedPodAsync(ns, labelSelector: $"faas_function={function}")).Items;
+    }
+
+    private async Task<V1PodSpec> BindAsync(string ns, string pod, string? waiting)
+    {
+        var admin = _cluster.Admin;
+        await admin.CoreV1.CreateNamespacedPodBindingAsync(new V1Binding
+        {
+            Metadata = new V1ObjectMeta { Name = pod },
+            Target = new V1ObjectReference { Kind = "Node", Name = NodeName },
+        }, pod, ns);
+        var spec = (await admin.CoreV1.ReadNamespacedPodAsync(pod, ns)).Spec;
+        _pods[(ns, pod)] = new RunningPod([.. spec.Containers.Select(container => container.Name)], waiting);
+        return spec;
+    }
+
+    private Task ReportAsync(string ns, string pod, V1PodSpec spec, string phase, bool ready, int restarts, V1ContainerState state, V1ContainerState? last = null)
+    {
+        var now = DateTime.UtcNow;
+        var status = new V1PodStatus
+        {
+            Phase = phase,
+            HostIP = "127.0.0.1",
+            StartTime = now,
+            Conditions = [new V1PodCondition { Type = "Ready", Status = ready ? "True" : "False", LastTransitionTime = now }],
+            ContainerStatuses = [.. spec.Containers.Select(container => new V1ContainerStatus
+            {
+                Name = container.Name,
+                Image = container.Image,
+                ImageID = "",
+                Ready = ready,
+                Started = ready,
+                RestartCount = restarts,
+                State = state,
+                LastState = last,
+            })],
+        };
+        return _cluster.Admin.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(new V1Pod { Status = status }, V1Patch.PatchType.MergePatch), pod, ns);
+    }
+
     private async Task RegisterNodeAsync()
     {
         var admin = _cluster.Admin;
@@ -184,6 +224,12 @@ public sealed class KubeletDouble : IAsyncDisposable
         if (!running.Has(container))
         {
             await Error(context, StatusCodes.Status404NotFound, $"container \"{container}\" not found in pod \"{pod}\"");
+            return;
+        }
+
+        if (running.Waiting is { } waiting)
+        {
+            await Error(context, StatusCodes.Status400BadRequest, $"container \"{container}\" in pod \"{pod}\" is waiting to start: {waiting}");
             return;
         }
 
@@ -305,8 +351,11 @@ public sealed class KubeletDouble : IAsyncDisposable
         }
     }
 
-    private sealed class RunningPod(IReadOnlyList<string> containers)
+    /// <param name="waiting">Why its containers have not started, or null once they run.</param>
+    private sealed class RunningPod(IReadOnlyList<string> containers, string? waiting)
     {
+        public string? Waiting => waiting;
+
         private readonly ConcurrentDictionary<string, ContainerLog> _logs = new(containers.Select(name => KeyValuePair.Create(name, new ContainerLog())));
 
         public bool Has(string container) => _logs.ContainsKey(container);
