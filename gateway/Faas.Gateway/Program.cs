@@ -48,6 +48,7 @@ try
 }
 catch (IOException error)
 {
-    Console.Error.WriteLine($"gateway: cannot start: {error.Message}");
+    // Its port taken, or later its state directory gone: said apart, as the second is no start-up problem.
+    Console.Error.WriteLine($"gateway: {(app.Lifetime.ApplicationStarted.IsCancellationRequested ? "failed" : "cannot start")}: {error.Message}");
     return 1;
 }

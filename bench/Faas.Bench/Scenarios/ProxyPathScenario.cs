@@ -6,7 +6,8 @@ namespace Faas.Bench.Scenarios;
 /// <summary>
 /// Request paths measured side by side in one run: <c>direct</c> (wrk → upstream, the baseline),
 /// <c>watchdog-http</c> (wrk → watchdog in http mode → the same upstream program) and <c>gateway</c>
-/// (wrk → gateway → watchdog → upstream). Rounds alternate between the paths so that noise on this shared
+/// (wrk → gateway → watchdog → upstream). The gateway scenario also runs two watchdogs in a row (wrk → watchdog →
+/// watchdog → upstream): what the full path would reach with a gateway hop as lean as the watchdog's. Rounds alternate between the paths so that noise on this shared
 /// machine lands on all of them; medians are reported. Scenario <c>watchdog-http</c> runs the first two,
 /// <c>gateway</c> all three; <c>watchdog-http</c> also runs a watchdog with <c>log_level=warn</c> beside the default
 /// one, to price the per-request log line.
@@ -23,6 +24,7 @@ internal static class ProxyPathScenario
         await using var watchdog = await Targets.StartWatchdogHttpAsync();
         await using var quietWatchdog = withGateway ? null : await Targets.StartWatchdogHttpAsync(logLevel: "warn");
         await using var gateway = withGateway ? await GatewayTarget.StartAsync() : null;
+        await using var chained = withGateway ? await Targets.StartWatchdogInFrontOfAsync(watchdog) : null;
         var paths = new List<(string Name, string Url, int? Pid)>
         {
             ("direct", direct.Url + "/", null),
@@ -38,7 +40,9 @@ internal static class ProxyPathScenario
             var idleRss = ProcessMemory.RssMegabytes(gateway.Pid);
             report.AddGoal("gateway idle RSS under 80 MB", idleRss < 80, $"{idleRss:0.0} MB");
             paths.Add(("gateway", gateway.Url + "/", gateway.Pid));
+            paths.Add(("watchdog behind a watchdog", chained!.Url + "/", chained.Pid));
         }
+
         var runs = await SideBySide.MeasureAsync(report, settings, paths, direct.Pid);
         if (!withGateway)
         {
@@ -66,6 +70,8 @@ internal static class ProxyPathScenario
             var gatewayHop = Median(runs, "gateway", "unsaturated", r => r.P50Ms) - Median(runs, "watchdog-http", "unsaturated", r => r.P50Ms);
             report.AddGoal("full path (gateway) saturated req/s at least 0.25x direct", fullRatio >= 0.25, $"{fullRatio:0.000}x");
             report.AddGoal("the gateway hop adds at most 0.3 ms at p50 unsaturated", gatewayHop <= 0.3, $"{gatewayHop:0.000} ms");
+            var chainedRatio = Median(runs, "watchdog behind a watchdog", "saturated", r => r.RequestsPerSecond) / Median(runs, "direct", "saturated", r => r.RequestsPerSecond);
+            report.AddNote($"two watchdogs in a row (a gateway hop as lean as the watchdog's) reach {chainedRatio:0.000}x direct saturated; the gateway reaches {fullRatio / chainedRatio:0.000}x of that");
         }
     }
 

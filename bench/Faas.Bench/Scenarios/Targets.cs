@@ -47,6 +47,15 @@ internal static class Targets
         }, binary);
     }
 
+    /// <summary>A second watchdog in http mode whose upstream is <paramref name="inner"/>: a hop that costs what the watchdog's costs.</summary>
+    public static Task<Target> StartWatchdogInFrontOfAsync(Target inner) => StartWatchdogAsync(new()
+    {
+        ["mode"] = "http",
+        ["fprocess"] = "sleep infinity",
+        ["upstream_url"] = inner.Url,
+        ["log_level"] = "info",
+    });
+
     public static async Task<Target> StartWatchdogAsync(Dictionary<string, string> environment, string? binary = null)
     {
         var temp = new TempDirectory("faas-bench-");

@@ -13,6 +13,7 @@ internal sealed class BenchReport(string scenario)
     private readonly List<Dictionary<string, object>> _rows = [];
     private readonly List<string> _commands = [];
     private readonly List<(string Goal, bool Met, string Measured)> _goals = [];
+    private readonly List<string> _notes = [];
 
     public string Scenario => scenario;
 
@@ -28,6 +29,9 @@ internal sealed class BenchReport(string scenario)
 
     public void AddGoal(string goal, bool met, string measured) => _goals.Add((goal, met, measured));
 
+    /// <summary>A figure derived from the rows that is not a goal (a bound, a comparison).</summary>
+    public void AddNote(string note) => _notes.Add(note);
+
     public void Write(string directory)
     {
         System.IO.Directory.CreateDirectory(directory);
@@ -41,6 +45,7 @@ internal sealed class BenchReport(string scenario)
             ["commands"] = new JsonArray([.. _commands.Select(c => JsonValue.Create(c))]),
             ["rows"] = JsonSerializer.SerializeToNode(_rows),
             ["goals"] = new JsonArray([.. _goals.Select(g => new JsonObject { ["goal"] = g.Goal, ["met"] = g.Met, ["measured"] = g.Measured })]),
+            ["notes"] = new JsonArray([.. _notes.Select(n => JsonValue.Create(n))]),
         };
         File.WriteAllText(Path.Combine(directory, scenario + ".json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         File.WriteAllText(Path.Combine(directory, scenario + ".md"), ToMarkdown());
@@ -67,6 +72,15 @@ internal sealed class BenchReport(string scenario)
             foreach (var (goal, met, measured) in _goals)
             {
                 text.Append($"- {(met ? "met" : "NOT met")}: {goal} (measured {measured})\n");
+            }
+        }
+
+        if (_notes.Count > 0)
+        {
+            text.Append("\nNotes:\n\n");
+            foreach (var note in _notes)
+            {
+                text.Append($"- {note}\n");
             }
         }
 
