@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using System.Threading.Channels;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
@@ -126,7 +125,7 @@ public sealed class KubeletDouble : IAsyncDisposable
     public void Write(string ns, string pod, string container, DateTimeOffset at, string text)
     {
         var running = _pods.TryGetValue((ns, pod), out var found) ? found : throw new InvalidOperationException($"pod {ns}/{pod} does not run on {NodeName}");
-        running.Log(container).Add(new LogLine(at.UtcDateTime, text));
+        running.Log(container).Add(new ContainerLogLine(at.UtcDateTime, text));
     }
 
     public async ValueTask DisposeAsync()
@@ -289,66 +288,6 @@ public sealed class KubeletDouble : IAsyncDisposable
         chain.ChainPolicy.CustomTrustStore.Add(authority);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(certificate);
-    }
-
-    private sealed record LogLine(DateTime At, string Text)
-    {
-        public string Format(bool timestamps) => timestamps ? $"{At.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)}Z {Text}\n" : Text + "\n";
-    }
-
-    /// <summary>One container's log: its lines so far, and the channels of those following it.</summary>
-    private sealed class ContainerLog
-    {
-        private readonly List<LogLine> _lines = [];
-        private readonly List<Channel<LogLine>> _followers = [];
-
-        public void Add(LogLine line)
-        {
-            lock (_lines)
-            {
-                _lines.Add(line);
-                foreach (var follower in _followers)
-                {
-                    follower.Writer.TryWrite(line);
-                }
-            }
-        }
-
-        /// <summary>The last <paramref name="tail"/> lines (all when null), and when following, the lines written after them.</summary>
-        public (List<LogLine> Lines, Channel<LogLine>? Later) Read(int? tail, bool follow)
-        {
-            lock (_lines)
-            {
-                var lines = tail is { } last ? _lines.TakeLast(last).ToList() : [.. _lines];
-                Channel<LogLine>? later = null;
-                if (follow)
-                {
-                    later = Channel.CreateUnbounded<LogLine>();
-                    _followers.Add(later);
-                }
-
-                return (lines, later);
-            }
-        }
-
-        public void Unfollow(Channel<LogLine> follower)
-        {
-            lock (_lines)
-            {
-                _followers.Remove(follower);
-            }
-        }
-
-        public void Close()
-        {
-            lock (_lines)
-            {
-                foreach (var follower in _followers)
-                {
-                    follower.Writer.TryComplete();
-                }
-            }
-        }
     }
 
     /// <param name="waiting">Why its containers have not started, or null once they run.</param>
