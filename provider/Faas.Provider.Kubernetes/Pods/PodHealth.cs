@@ -16,16 +16,21 @@ namespace Faas.Provider.Kubernetes.Pods;
 /// that cannot start: its image cannot be pulled, its configuration names something missing), so that an invocation
 /// of a function that keeps failing is answered at once rather than after the scale-from-zero wait. Pods are read only
 /// for a function that wants replicas and has none ready, at most once per <see cref="Freshness"/> (invocations and
-/// async requests ask per request); a failed read leaves the fields out rather than failing the status.
+/// async requests ask per request, and share a read); a read that fails or takes over <see cref="ReadTimeout"/> leaves
+/// the fields out rather than failing or holding up the status.
 /// </summary>
 internal sealed partial class PodHealth(IKubernetes client, ILogger log, TimeProvider clock)
 {
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(2);
 
+    /// <summary>A pod list that takes longer is given up: the status goes out without the fields (an invocation must not wait on a slow API server).</summary>
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>Waiting reasons after which the container will not serve without a change (kubelet and image-puller reasons).</summary>
     private static readonly HashSet<string> Failing = ["CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError"];
 
-    private readonly ConcurrentDictionary<FunctionKey, (DateTimeOffset ReadAt, Health Health)> _read = new();
+    /// <summary>The last read of each function's pods, shared by the callers that come while it is fresh.</summary>
+    private readonly ConcurrentDictionary<FunctionKey, Reading> _readings = new();
 
     /// <summary><paramref name="status"/> of a function without a ready endpoint, with its pods' health when it wants replicas and has none available.</summary>
     public async Task<FunctionStatus> AddAsync(FunctionKey function, FunctionStatus status, CancellationToken cancellationToken)
@@ -36,28 +41,43 @@ internal sealed partial class PodHealth(IKubernetes client, ILogger log, TimePro
         }
 
         var now = clock.GetUtcNow();
-        if (!_read.TryGetValue(function, out var read) || now - read.ReadAt > Freshness)
+        foreach (var (stale, _) in _readings.Where(entry => entry.Key != function && now - entry.Value.StartedAt > Freshness))
         {
-            try
-            {
-                var pods = await ApiErrors.CallAsync($"list the pods of function {function.Name} in namespace {function.Namespace}",
-                    () => client.CoreV1.ListNamespacedPodAsync(function.Namespace, labelSelector: $"{FunctionObjects.FunctionLabel}={function.Name}", cancellationToken: cancellationToken));
-                foreach (var (stale, _) in _read.Where(entry => now - entry.Value.ReadAt > Freshness))
-                {
-                    _read.TryRemove(stale, out _);
-                }
-
-                read = _read[function] = (now, Of(pods.Items));
-            }
-            catch (ProviderException error)
-            {
-                LogPodsUnread(log, function.ToString(), error.Message);
-                return status;
-            }
+            _readings.TryRemove(stale, out _);
         }
 
-        return status with { Restarts = read.Health.Restarts, LastExit = read.Health.LastExit, CrashLooping = read.Health.CrashLooping };
+        var reading = _readings.AddOrUpdate(function, key => Start(key, now, previous: null),
+            (key, current) => now - current.StartedAt > Freshness ? Start(key, now, current) : current);
+        return await reading.Health.WaitAsync(cancellationToken) is { } health
+            ? status with { Restarts = health.Restarts, LastExit = health.LastExit, CrashLooping = health.CrashLooping }
+            : status;
     }
+
+    private Reading Start(FunctionKey function, DateTimeOffset now, Reading? previous) =>
+        new(now, ReadAsync(function, wasFailing: previous?.Health is { IsCompletedSuccessfully: true, Result: null }));
+
+    /// <summary>The pods' health, or null when they could not be read (logged when reading starts to fail, not at every try).</summary>
+    private async Task<Health?> ReadAsync(FunctionKey function, bool wasFailing)
+    {
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        try
+        {
+            var pods = await ApiErrors.CallAsync($"list the pods of function {function.Name} in namespace {function.Namespace}",
+                () => client.CoreV1.ListNamespacedPodAsync(function.Namespace, labelSelector: $"{FunctionObjects.FunctionLabel}={function.Name}", cancellationToken: timeout.Token));
+            return Of(pods.Items);
+        }
+        catch (Exception error) when (error is ProviderException || (error is OperationCanceledException && timeout.IsCancellationRequested))
+        {
+            if (!wasFailing)
+            {
+                LogPodsUnread(log, function.ToString(), error is ProviderException ? error.Message : $"no answer within {ReadTimeout.TotalSeconds:0} s");
+            }
+
+            return null;
+        }
+    }
+
+    private sealed record Reading(DateTimeOffset StartedAt, Task<Health?> Health);
 
     /// <summary>The health of one function's pods.</summary>
     private static Health Of(IEnumerable<V1Pod> pods)

@@ -143,6 +143,11 @@ public sealed class KubeControlPlane : IAsyncDisposable
         }
     }
 
+    /// <summary>Freezes kube-apiserver (SIGSTOP): the kernel still accepts connections, nothing answers, as a hung server; <see cref="ResumeApiServer"/> thaws it.</summary>
+    public void PauseApiServer() => _apiServer?.Signal(19);
+
+    public void ResumeApiServer() => _apiServer?.Signal(18);
+
     public async Task StartApiServerAsync()
     {
         _apiServer = ChildProcess.Start(Path.Combine(_assets, "kube-apiserver"), ApiServerArguments());

@@ -60,6 +60,34 @@ public sealed class PodHealthTests(KubeControlPlaneFixture fixture)
         Assert.Contains(kubelet.Requests, request => request.StartsWith($"/containerLogs/{ns}/{pod}/unpulled", StringComparison.Ordinal));
     }
 
+    [KubeFact]
+    public async Task A_hung_api_server_does_not_hold_up_the_status_of_a_function_without_ready_replicas()
+    {
+        var ns = await Cluster.CreateNamespaceAsync("health");
+        await using var provider = await KubernetesProvider.StartAsync(Options(Cluster));
+        await provider.DeployAsync(Function("waiting", ns), CancellationToken.None);
+        var before = await provider.GetAsync("waiting", ns, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        TimeSpan took;
+        FunctionStatus during;
+        Cluster.PauseApiServer();
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            during = await provider.GetAsync("waiting", ns, CancellationToken.None);
+            took = started.Elapsed;
+        }
+        finally
+        {
+            Cluster.ResumeApiServer();
+        }
+
+        Assert.Equal((1UL, 0UL), (before.Replicas, before.AvailableReplicas));
+        Assert.Equal(("waiting", false), (during.Name, during.CrashLooping));
+        Assert.True(took < TimeSpan.FromSeconds(5), $"the status took {took} while the API server hung");
+    }
+
     /// <summary>The status once <paramref name="done"/> holds (pods are read at most every 2 s), else the last one read.</summary>
     private static async Task<FunctionStatus> EventuallyGetAsync(KubernetesProvider provider, string name, string ns, Func<FunctionStatus, bool> done)
     {
