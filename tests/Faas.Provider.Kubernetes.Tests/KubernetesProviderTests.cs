@@ -255,6 +255,18 @@ public sealed class KubernetesProviderTests(KubeControlPlaneFixture fixture)
         Endpoints = [.. endpoints.Select(e => new V1Endpoint { Addresses = [e.Address], Conditions = new V1EndpointConditions { Ready = e.Ready }, TargetRef = new V1ObjectReference { Kind = "Pod", Name = e.Pod } })],
     };
 
+    /// <summary>Every line the provider returns for <paramref name="request"/>.</summary>
+    internal static async Task<List<LogMessage>> ReadLogsAsync(KubernetesProvider provider, LogRequest request, CancellationToken cancellationToken = default)
+    {
+        var lines = new List<LogMessage>();
+        await foreach (var line in provider.GetLogsAsync(request, cancellationToken))
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
     internal static async Task<bool> EventuallyAsync(Func<bool> condition, int seconds = 10)
     {
         for (var i = 0; i < seconds * 20 && !condition(); i++)

@@ -27,7 +27,7 @@ public sealed class PodLogsTests(KubeControlPlaneFixture fixture)
         await provider.DeployAsync(Function("quiet", ns), CancellationToken.None);
         Assert.True(await EventuallyAsync(() => Admin.CoreV1.ListNamespacedPod(ns).Items.Count > 0), "the controller-manager made no pod");
 
-        var lines = await ReadAsync(provider, new LogRequest("quiet", ns) { Tail = -1 });
+        var lines = await ReadLogsAsync(provider, new LogRequest("quiet", ns) { Tail = -1 });
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         var following = Record.ExceptionAsync(async () =>
@@ -59,10 +59,10 @@ public sealed class PodLogsTests(KubeControlPlaneFixture fixture)
         kubelet.Write(ns, first, "chatty", now.AddSeconds(-20), "first 2");
         kubelet.Write(ns, second, "chatty", now.AddSeconds(-10), "second 2 with  spaces ");
 
-        var all = await ReadAsync(provider, new LogRequest("chatty", ns) { Tail = -1 });
-        var lastThree = await ReadAsync(provider, new LogRequest("chatty", ns) { Tail = 3 });
-        var recent = await ReadAsync(provider, new LogRequest("chatty", ns) { Since = now.AddSeconds(-25) });
-        var one = await ReadAsync(provider, new LogRequest("chatty", ns) { Instance = second });
+        var all = await ReadLogsAsync(provider, new LogRequest("chatty", ns) { Tail = -1 });
+        var lastThree = await ReadLogsAsync(provider, new LogRequest("chatty", ns) { Tail = 3 });
+        var recent = await ReadLogsAsync(provider, new LogRequest("chatty", ns) { Since = now.AddSeconds(-25) });
+        var one = await ReadLogsAsync(provider, new LogRequest("chatty", ns) { Instance = second });
 
         Assert.Equal(["first 1", "second 1", "first 2", "second 2 with  spaces "], all.Select(line => line.Text));
         Assert.Equal([first, second, first, second], all.Select(line => line.Instance));
@@ -133,25 +133,14 @@ public sealed class PodLogsTests(KubeControlPlaneFixture fixture)
         var pod = Assert.Single(await kubelet.RunPodsOfAsync(ns, "secretive", 1));
         kubelet.Write(ns, pod, "secretive", DateTimeOffset.UtcNow, "unseen");
 
-        var read = await Assert.ThrowsAsync<ProviderException>(() => ReadAsync(provider, new LogRequest("secretive", ns)));
+        var read = await Assert.ThrowsAsync<ProviderException>(() => ReadLogsAsync(provider, new LogRequest("secretive", ns)));
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var followed = await Assert.ThrowsAsync<ProviderException>(() => ReadAsync(provider, new LogRequest("secretive", ns) { Follow = true }, stop.Token));
+        var followed = await Assert.ThrowsAsync<ProviderException>(() => ReadLogsAsync(provider, new LogRequest("secretive", ns) { Follow = true }, stop.Token));
 
         Assert.Equal((ProviderError.Refused, ProviderError.Refused), (read.Kind, followed.Kind));
         Assert.Contains($"read the log of pod {pod} in namespace {ns}", read.Message, StringComparison.Ordinal);
         Assert.Contains($"read the log of pod {pod} in namespace {ns}", followed.Message, StringComparison.Ordinal);
         Assert.Empty(kubelet.Requests);
-    }
-
-    private static async Task<List<LogMessage>> ReadAsync(KubernetesProvider provider, LogRequest request, CancellationToken cancellationToken = default)
-    {
-        var lines = new List<LogMessage>();
-        await foreach (var line in provider.GetLogsAsync(request, cancellationToken))
-        {
-            lines.Add(line);
-        }
-
-        return lines;
     }
 
     private static async Task<LogMessage> NextAsync(Channel<LogMessage> arrived)

@@ -48,11 +48,7 @@ public sealed class PodHealthTests(KubeControlPlaneFixture fixture)
 
         await kubelet.FailToStartAsync(ns, pod, "ErrImagePull", "rpc error: code = NotFound desc = example/unpulled:1: not found");
         var failing = await EventuallyGetAsync(provider, "unpulled", ns, status => status.CrashLooping);
-        var lines = new List<LogMessage>();
-        await foreach (var line in provider.GetLogsAsync(new LogRequest("unpulled", ns) { Tail = -1 }, CancellationToken.None))
-        {
-            lines.Add(line);
-        }
+        var lines = await ReadLogsAsync(provider, new LogRequest("unpulled", ns) { Tail = -1 });
 
         Assert.Equal("ErrImagePull: rpc error: code = NotFound desc = example/unpulled:1: not found", failing.LastExit);
         Assert.Equal(0, failing.Restarts);
