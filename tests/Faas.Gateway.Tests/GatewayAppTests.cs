@@ -30,4 +30,22 @@ public class GatewayAppTests
 
         Assert.Equal(0, ProcessTable.InotifyWatches(gateway.Pid));
     }
+
+    [Fact]
+    public async Task A_gateway_started_with_SIGINT_ignored_still_stops_its_replicas_at_once()
+    {
+        // A script's "gateway &" starts it with SIGINT ignored, and its replicas inherit that; the SIGINT that tells
+        // them to drain without waiting must still reach them, or each stop waits out the grace (a minute here).
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__Local__StopGrace"] = "00:01:00" }, interruptIgnored: true);
+        await gateway.DeployAsync("""{"service":"echo","image":"local","envProcess":"cat"}""");
+        Assert.Equal("", await gateway.InvokeAsync("echo"));
+        var replicas = ProcessTable.DescendantsOf(gateway.Pid);
+
+        var (exited, exitCode) = await gateway.StopAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(exited, $"the gateway was still stopping after 20 s: its replicas missed the SIGINT\n{gateway.Output}");
+        Assert.Equal(0, exitCode);
+        Assert.NotEmpty(replicas);
+        Assert.DoesNotContain(replicas, ProcessTable.IsAlive);
+    }
 }

@@ -30,8 +30,18 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output => string.Join('\n', _output);
 
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <param name="interruptIgnored">
+    /// Start it with SIGINT ignored, as a non-interactive shell starts a background job (<c>gateway &amp;</c> in a
+    /// script); its PID is still the program's own.
+    /// </param>
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, bool interruptIgnored = false)
     {
+        if (interruptIgnored)
+        {
+            arguments = ["-c", "trap '' INT; exec \"$0\" \"$@\"", fileName, .. arguments];
+            fileName = "/bin/sh";
+        }
+
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,

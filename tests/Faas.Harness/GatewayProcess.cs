@@ -14,14 +14,16 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly string _binary;
     private readonly string? _workingDirectory;
+    private readonly bool _interruptIgnored;
     private ChildProcess _process = null!;
     private bool _killed;
 
-    private GatewayProcess(IReadOnlyDictionary<string, string> settings, string? binary, string? workingDirectory)
+    private GatewayProcess(IReadOnlyDictionary<string, string> settings, string? binary, string? workingDirectory, bool interruptIgnored)
     {
         _settings = settings;
         _binary = binary ?? RepoPaths.Built("gateway/Faas.Gateway", "gateway");
         _workingDirectory = workingDirectory;
+        _interruptIgnored = interruptIgnored;
         Url = $"http://127.0.0.1:{FreePort.Next()}";
     }
 
@@ -36,9 +38,10 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <param name="settings">Extra environment, e.g. <c>Gateway__Async__NatsUrl</c>.</param>
     /// <param name="binary">Another gateway executable (the Native AOT one in out/) instead of the build output.</param>
     /// <param name="workingDirectory">Where it is started (the test's own working directory otherwise).</param>
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? binary = null, string? workingDirectory = null)
+    /// <param name="interruptIgnored">Start it with SIGINT ignored, as a shell script's <c>gateway &amp;</c> does.</param>
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? binary = null, string? workingDirectory = null, bool interruptIgnored = false)
     {
-        var gateway = new GatewayProcess(settings ?? new Dictionary<string, string>(), binary, workingDirectory);
+        var gateway = new GatewayProcess(settings ?? new Dictionary<string, string>(), binary, workingDirectory, interruptIgnored);
         try
         {
             await gateway.StartProcessAsync();
@@ -113,6 +116,14 @@ public sealed class GatewayProcess : IAsyncDisposable
         _killed = true;
     }
 
+    /// <summary>SIGTERM, as a service manager stops it; whether it exited within <paramref name="timeout"/>, and how.</summary>
+    public async Task<(bool Exited, int ExitCode)> StopAsync(TimeSpan timeout)
+    {
+        _process.Signal(15);
+        var exited = await _process.WaitForExitAsync(timeout);
+        return (exited, exited ? _process.ExitCode : -1);
+    }
+
     /// <summary>A new gateway process on the same state directory and port.</summary>
     public Task StartAgainAsync() => StartProcessAsync();
 
@@ -150,7 +161,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             environment[name] = value;
         }
 
-        _process = ChildProcess.Start(_binary, ["--urls", Url], environment, _workingDirectory);
+        _process = ChildProcess.Start(_binary, ["--urls", Url], environment, _workingDirectory, _interruptIgnored);
         _killed = false;
         await TestHttp.WaitForOkAsync(Url + "/healthz", TimeSpan.FromSeconds(30), () => _process.Output);
     }

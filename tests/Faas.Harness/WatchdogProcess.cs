@@ -9,7 +9,7 @@ public sealed class WatchdogProcess : IAsyncDisposable
 {
     private readonly TempDirectory _temp = new("faas-watchdog-");
 
-    private WatchdogProcess(IReadOnlyDictionary<string, string> environment)
+    private WatchdogProcess(IReadOnlyDictionary<string, string> environment, bool interruptIgnored)
     {
         Port = FreePort.Next();
         MetricsPort = FreePort.Next();
@@ -26,7 +26,7 @@ public sealed class WatchdogProcess : IAsyncDisposable
             merged[name] = value;
         }
 
-        Process = ChildProcess.Start(RepoPaths.Watchdog, [], merged);
+        Process = ChildProcess.Start(RepoPaths.Watchdog, [], merged, interruptIgnored: interruptIgnored);
     }
 
     public ChildProcess Process { get; }
@@ -42,9 +42,10 @@ public sealed class WatchdogProcess : IAsyncDisposable
     public string LockFile => _temp.Combine(".lock");
 
     /// <summary>Starts a watchdog and, unless told not to, waits until <c>/_/health</c> answers 200.</summary>
-    public static async Task<WatchdogProcess> StartAsync(IReadOnlyDictionary<string, string> environment, bool waitUntilHealthy = true)
+    /// <param name="interruptIgnored">Start it with SIGINT ignored, as a shell's background job and its children are.</param>
+    public static async Task<WatchdogProcess> StartAsync(IReadOnlyDictionary<string, string> environment, bool waitUntilHealthy = true, bool interruptIgnored = false)
     {
-        var watchdog = new WatchdogProcess(environment);
+        var watchdog = new WatchdogProcess(environment, interruptIgnored);
         if (waitUntilHealthy)
         {
             await TestHttp.WaitForOkAsync(watchdog.Url + "/_/health", TimeSpan.FromSeconds(20), () => watchdog.Process.Output);

@@ -50,6 +50,22 @@ public class ShutdownTests
     }
 
     [Fact]
+    public async Task SIGINT_drains_a_watchdog_started_with_SIGINT_ignored()
+    {
+        // As the replicas of a gateway started by a script's "gateway &" are: their supervisor's SIGINT must not be lost.
+        await using var watchdog = await WatchdogProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["fprocess"] = "cat",
+            ["healthcheck_interval"] = "30s",
+        }, interruptIgnored: true);
+
+        watchdog.Process.Signal(2);
+
+        Assert.True(await watchdog.Process.WaitForExitAsync(TimeSpan.FromSeconds(10)), "still running: the SIGINT was ignored");
+        Assert.Equal(0, watchdog.Process.ExitCode);
+    }
+
+    [Fact]
     public async Task Drain_stops_at_write_timeout()
     {
         await using var watchdog = await WatchdogProcess.StartAsync(new Dictionary<string, string>

@@ -17,6 +17,10 @@ internal sealed class Lifetime : IDisposable
 
     public Lifetime()
     {
+        // A shell's background job starts with SIGINT ignored, its children too, and .NET leaves an inherited ignored
+        // SIGINT alone: the replicas of a gateway started that way would lose its "drain now" and wait out the stop
+        // grace. Before the first registration, which is when .NET looks at how SIGINT was left.
+        Faas.Posix.Signals.RestoreDefaultAction(Faas.Posix.Signals.SigInt);
         _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
         _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
     }
