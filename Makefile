@@ -61,7 +61,7 @@ images-rootfs: publish-watchdog
 	./scripts/images.sh
 
 deps-bench:
-	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nats-server:nats-server python3:python3 node:nodejs npm:npm chromium:chromium dockerd:docker.io busybox:busybox-static rabbitmq-server:rabbitmq-server mosquitto:mosquitto
+	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nginx:nginx-light nats-server:nats-server python3:python3 node:nodejs npm:npm chromium:chromium dockerd:docker.io busybox:busybox-static rabbitmq-server:rabbitmq-server mosquitto:mosquitto
 
 clean:
 	rm -rf $(OUT)

@@ -6,11 +6,12 @@ namespace Faas.Bench.Scenarios;
 /// <summary>
 /// Request paths measured side by side in one run: <c>direct</c> (wrk → upstream, the baseline),
 /// <c>watchdog-http</c> (wrk → watchdog in http mode → the same upstream program) and <c>gateway</c>
-/// (wrk → gateway → watchdog → upstream). The gateway scenario also runs two watchdogs in a row (wrk → watchdog →
-/// watchdog → upstream): what the full path would reach with a gateway hop as lean as the watchdog's. Rounds alternate between the paths so that noise on this shared
-/// machine lands on all of them; medians are reported. Scenario <c>watchdog-http</c> runs the first two,
-/// <c>gateway</c> all three; <c>watchdog-http</c> also runs a watchdog with <c>log_level=warn</c> beside the default
-/// one, to price the per-request log line.
+/// (wrk → gateway → watchdog → upstream). Scenario <c>watchdog-http</c> runs the first two, <c>gateway</c> all three.
+/// Each also puts nginx in the measured hop's place (in front of the upstream, or of the watchdog): what the field's
+/// C proxy reaches on this machine. <c>watchdog-http</c> also runs a watchdog with <c>log_level=warn</c>, to price the
+/// per-request log line; <c>gateway</c> two watchdogs in a row (wrk → watchdog → watchdog → upstream), a gateway hop
+/// as lean as the watchdog's. Rounds alternate between the paths so that noise on this shared machine lands on all of
+/// them; medians are reported.
 /// </summary>
 internal static class ProxyPathScenario
 {
@@ -25,6 +26,8 @@ internal static class ProxyPathScenario
         await using var quietWatchdog = withGateway ? null : await Targets.StartWatchdogHttpAsync(logLevel: "warn");
         await using var gateway = withGateway ? await GatewayTarget.StartAsync() : null;
         await using var chained = withGateway ? await Targets.StartWatchdogInFrontOfAsync(watchdog) : null;
+        await using var nginx = await NginxTarget.StartInFrontOfAsync(withGateway ? watchdog : direct);
+        var nginxPath = withGateway ? "nginx in the gateway's place" : "nginx in the watchdog's place";
         var paths = new List<(string Name, string Url, int? Pid)>
         {
             ("direct", direct.Url + "/", null),
@@ -43,6 +46,8 @@ internal static class ProxyPathScenario
             paths.Add(("watchdog behind a watchdog", chained!.Url + "/", chained.Pid));
         }
 
+        paths.Add((nginxPath, nginx.Url + "/", nginx.Pid));
+
         var runs = await SideBySide.MeasureAsync(report, settings, paths, direct.Pid);
         if (!withGateway)
         {
@@ -58,6 +63,10 @@ internal static class ProxyPathScenario
         var addedP50 = Median(runs, "watchdog-http", "unsaturated", r => r.P50Ms) - Median(runs, "direct", "unsaturated", r => r.P50Ms);
         report.AddGoal("watchdog-http saturated req/s at least 0.4x direct", rpsRatio >= 0.4, $"{rpsRatio:0.000}x");
         report.AddGoal("watchdog-http adds at most 0.2 ms at p50 unsaturated", addedP50 <= 0.2, $"{addedP50:0.000} ms");
+        var nginxRatio = Median(runs, nginxPath, "saturated", r => r.RequestsPerSecond) / Median(runs, "direct", "saturated", r => r.RequestsPerSecond);
+        var measured = withGateway ? "gateway" : "watchdog-http";
+        var oursToNginx = Median(runs, measured, "saturated", r => r.RequestsPerSecond) / Median(runs, nginxPath, "saturated", r => r.RequestsPerSecond);
+        report.AddNote($"{nginxPath} reaches {nginxRatio:0.000}x direct saturated; {measured} reaches {oursToNginx:0.000}x of nginx (nginx's RSS columns are its master process alone, without its workers)");
         if (quietWatchdog is not null)
         {
             var logged = Median(runs, "watchdog-http", "saturated", r => r.RequestsPerSecond) / Median(runs, "watchdog-http log_level=warn", "saturated", r => r.RequestsPerSecond);

@@ -9,6 +9,8 @@ public sealed class Target(ChildProcess process, int port, IDisposable? owned = 
 {
     public int Pid => process.Pid;
 
+    public int Port => port;
+
     /// <summary>The base URL requests go to (for the gateway, the function's route).</summary>
     public string Url => $"http://127.0.0.1:{port}{path}";
 
