@@ -44,13 +44,19 @@ public class RunScriptTests
         var started = ProcessTable.DescendantsOf(gateway).Append(gateway).ToList();
         var watchdogs = started.Count(pid => ProcessTable.Executable(pid) == Path.Combine(RepoPaths.Root, "out", "watchdog"));
 
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
         Faas.Posix.Signals.SendToGroup(run.Pid, SigInt);
         var exited = await run.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var stopped = stopping.Elapsed;
         var left = await ProcessTable.EventuallyAsync(() => !started.Any(ProcessTable.IsAlive) && ProcessTable.WithEnvironment("FAAS_RUN_MARKER", marker).Count == 0, TimeSpan.FromSeconds(10));
 
         Assert.Contains("Hello, test!", await greeting.Content.ReadAsStringAsync());
         Assert.True(watchdogs >= 4, $"expected a watchdog for each function of stack.yml, found {watchdogs}");
         Assert.True(exited, "the script did not exit after Ctrl-C");
+
+        // The script starts the gateway with '&', so with SIGINT ignored, as its replicas then are: the SIGINT the
+        // gateway stops them with must still reach them, or each waits out its 10 s grace and is killed.
+        Assert.True(stopped < TimeSpan.FromSeconds(8), $"stopping took {stopped.TotalSeconds:0.0} s: the replicas waited out their stop grace");
         Assert.True(left, "processes were left behind: " + string.Join(", ", started.Where(ProcessTable.IsAlive)));
     }
 }
