@@ -102,5 +102,12 @@ public sealed class ScriptedUpstream : IAsyncDisposable
         }
 
         public void Close() => client.Close();
+
+        /// <summary>Closes abortively (an RST), as a process that dies with the connection open does.</summary>
+        public void Reset()
+        {
+            client.Client.LingerState = new LingerOption(true, 0);
+            client.Close();
+        }
     }
 }

@@ -37,35 +37,51 @@ public static class PipeForwarder
                 return new(cancellationToken.IsCancellationRequested ? ForwardResult.Timeout : ForwardResult.ConnectFailed, 0, false, null);
             }
 
-            using var abort = cancellationToken.UnsafeRegister(static c => ((UpstreamConnection)c!).Abort(), connection);
-            ResponseHead response;
-            try
+            RelayOutcome outcome;
+            using (cancellationToken.UnsafeRegister(static c => ((UpstreamConnection)c!).Abort(), connection))
             {
-                await connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                response = await connection.ReadHeadAsync(requestWasHead: false, cancellationToken).ConfigureAwait(false);
+                ResponseHead response;
+                try
+                {
+                    await connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                    response = await connection.ReadHeadAsync(requestWasHead: false, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception error) when (IsTransportFailure(error) || error is UpstreamProtocolException)
+                {
+                    connection.Dispose();
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return new(ForwardResult.Timeout, 0, false, null);
+                    }
+
+                    if (connection.IsReused && !connection.ReceivedResponseBytes && error is not UpstreamProtocolException)
+                    {
+                        continue;
+                    }
+
+                    return new(ForwardResult.UpstreamFailed, 0, false, null);
+                }
+
+                outcome = await RelayResponseAsync(connection, response, output, head, extraHeaders, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception error) when (IsTransportFailure(error) || error is UpstreamProtocolException)
+
+            // Pooled only once the abort is unregistered: a deadline or a client leaving just after the response must not
+            // abort the connection while another request holds it (it would fail with response bytes in, past retrying).
+            if (outcome.Result == ForwardResult.Success && connection.CanBeReused)
+            {
+                pool.Return(connection);
+            }
+            else
             {
                 connection.Dispose();
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    return new(ForwardResult.Timeout, 0, false, null);
-                }
-
-                if (connection.IsReused && !connection.ReceivedResponseBytes && error is not UpstreamProtocolException)
-                {
-                    continue;
-                }
-
-                return new(ForwardResult.UpstreamFailed, 0, false, null);
             }
 
-            return await RelayResponseAsync(connection, pool, response, output, head, extraHeaders, cancellationToken).ConfigureAwait(false);
+            return outcome;
         }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<RelayOutcome> RelayResponseAsync(UpstreamConnection connection, ConnectionPool pool, ResponseHead response,
+    private static async ValueTask<RelayOutcome> RelayResponseAsync(UpstreamConnection connection, ResponseHead response,
         PipeWriter output, HeadBuffer head, IResponseHeaderSource extraHeaders, CancellationToken cancellationToken)
     {
         var noBody = response.StatusCode is 204 or 304;
@@ -119,15 +135,6 @@ public static class PipeForwarder
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        if (connection.CanBeReused)
-        {
-            pool.Return(connection);
-        }
-        else
-        {
-            connection.Dispose();
         }
 
         return new(ForwardResult.Success, response.StatusCode, true, response.ContentLength);

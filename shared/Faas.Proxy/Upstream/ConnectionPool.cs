@@ -28,7 +28,7 @@ internal sealed class ConnectionPool(string host, int port, UpstreamClientOption
             var idleFor = Stopwatch.GetElapsedTime(idle.IdleSinceTimestamp);
             if (idleFor < options.IdleTimeout && (idleFor < RecentlyUsed || idle.LooksAlive()))
             {
-                idle.IsReused = true;
+                idle.Reuse();
                 return idle;
             }
 

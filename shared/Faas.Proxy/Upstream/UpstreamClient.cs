@@ -38,28 +38,35 @@ public sealed class UpstreamClient : IDisposable
     {
         var pool = PoolFor(host, port);
         var connection = await pool.RentAsync(fresh: false, cancellationToken).ConfigureAwait(false);
+        var reusable = false;
         try
         {
-            using var abort = cancellationToken.Register(static c => ((UpstreamConnection)c!).Abort(), connection);
-            var head = System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: faas-watchdog\r\n\r\n");
-            await connection.SendAsync(head, cancellationToken).ConfigureAwait(false);
-            var response = await connection.ReadHeadAsync(requestWasHead: false, cancellationToken).ConfigureAwait(false);
-            var discard = new byte[4096];
-            while (await connection.ReadBodyAsync(discard, cancellationToken).ConfigureAwait(false) > 0)
+            ResponseHead response;
+            using (cancellationToken.Register(static c => ((UpstreamConnection)c!).Abort(), connection))
             {
+                var head = System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: faas-watchdog\r\n\r\n");
+                await connection.SendAsync(head, cancellationToken).ConfigureAwait(false);
+                response = await connection.ReadHeadAsync(requestWasHead: false, cancellationToken).ConfigureAwait(false);
+                var discard = new byte[4096];
+                while (await connection.ReadBodyAsync(discard, cancellationToken).ConfigureAwait(false) > 0)
+                {
+                }
             }
 
-            if (connection.CanBeReused)
-            {
-                pool.Return(connection);
-                connection = null;
-            }
-
+            // Only with the abort unregistered, as the forwarders do.
+            reusable = connection.CanBeReused;
             return response.StatusCode;
         }
         finally
         {
-            connection?.Dispose();
+            if (reusable)
+            {
+                pool.Return(connection);
+            }
+            else
+            {
+                connection.Dispose();
+            }
         }
     }
 

@@ -24,6 +24,7 @@ internal sealed class UpstreamConnection : IDisposable
     private bool _chunkedDone;
     private bool _expectChunkEnd;
     private bool _reusable;
+    private volatile bool _aborted;
 
     private UpstreamConnection(Socket socket)
     {
@@ -31,15 +32,15 @@ internal sealed class UpstreamConnection : IDisposable
     }
 
     /// <summary>Whether this connection served a request before (so a failure may just mean it went stale).</summary>
-    public bool IsReused { get; set; }
+    public bool IsReused { get; private set; }
 
-    /// <summary>Whether any byte of a response arrived on this connection for the current request.</summary>
+    /// <summary>Whether any byte of a response arrived on this connection since it was handed out for the current request.</summary>
     public bool ReceivedResponseBytes { get; private set; }
 
     public long IdleSinceTimestamp { get; set; }
 
     /// <summary>True once the current response was read to its end and the connection can serve another request.</summary>
-    public bool CanBeReused => _reusable && BodyComplete && _start == _end;
+    public bool CanBeReused => !_aborted && _reusable && BodyComplete && _start == _end;
 
     private bool BodyComplete => _framing switch
     {
@@ -62,6 +63,16 @@ internal sealed class UpstreamConnection : IDisposable
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Hands an idle connection out for another request. Nothing of that request's response has arrived yet, so a
+    /// failure before any does not count the last request's bytes: even a failed send is retried on a fresh connection.
+    /// </summary>
+    public void Reuse()
+    {
+        IsReused = true;
+        ReceivedResponseBytes = false;
     }
 
     /// <summary>An idle connection is usable if the upstream has neither closed it nor sent anything unasked.</summary>
@@ -91,7 +102,6 @@ internal sealed class UpstreamConnection : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ResponseHead> ReadHeadAsync(bool requestWasHead, CancellationToken cancellationToken)
     {
-        ReceivedResponseBytes = false;
         while (true)
         {
             int headEnd;
@@ -166,8 +176,12 @@ internal sealed class UpstreamConnection : IDisposable
         return await _socket.ReceiveAsync(destination, SocketFlags.None, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Aborts whatever is pending on the connection (used at a deadline).</summary>
-    public void Abort() => _socket.Dispose();
+    /// <summary>Aborts whatever is pending on the connection (used at a deadline); it is never pooled again.</summary>
+    public void Abort()
+    {
+        _aborted = true;
+        _socket.Dispose();
+    }
 
     public void Dispose() => _socket.Dispose();
 

@@ -181,6 +181,61 @@ public class PipeForwarderTests
     }
 
     [Fact]
+    public async Task A_pooled_connection_the_upstream_reset_is_retried_on_a_fresh_one_though_the_send_itself_fails()
+    {
+        // The first connection answers once and is then reset, so the next send on it fails before any response byte:
+        // the bytes of the response before must not count against the retry.
+        var answered = new TaskCompletionSource();
+        var connections = 0;
+        await using var upstream = new ScriptedUpstream(async connection =>
+        {
+            if (Interlocked.Increment(ref connections) > 1)
+            {
+                await AnswerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")(connection);
+                return;
+            }
+
+            await connection.ReadHeadAsync();
+            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            await answered.Task;
+            connection.Reset();
+        });
+        using var client = new UpstreamClient();
+
+        var (first, _) = await ForwardAsync(client, upstream.Port);
+        answered.SetResult();
+        await Task.Delay(100);
+        var (second, written) = await ForwardAsync(client, upstream.Port);
+
+        Assert.Equal(ForwardResult.Success, first.Result);
+        Assert.Equal(ForwardResult.Success, second.Result);
+        Assert.EndsWith("\r\n\r\nok", written, StringComparison.Ordinal);
+        Assert.Equal(2, upstream.Connections);
+    }
+
+    [Fact]
+    public async Task A_request_cancelled_as_its_response_went_out_leaves_no_broken_connection_to_the_next()
+    {
+        // The client leaves (or the deadline fires) just as the response is flushed: that request's abort must not
+        // reach the connection once it serves another request: it is not pooled, and the next request is not failed by it.
+        await using var upstream = new ScriptedUpstream(AnswerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        using var client = new UpstreamClient();
+        using var leaving = new CancellationTokenSource();
+        var output = new CancelOnFlushWriter(new Pipe().Writer, leaving);
+
+        var outcome = await PipeForwarder.ForwardAsync(Encoding.ASCII.GetBytes(Get), client, "127.0.0.1", upstream.Port, output,
+            new HeadBuffer(), new DurationHeaders(), leaving.Token);
+        var (next, written) = await ForwardAsync(client, upstream.Port);
+
+        Assert.Equal(ForwardResult.Success, outcome.Result);
+        Assert.True(leaving.IsCancellationRequested);
+        Assert.Equal(ForwardResult.Success, next.Result);
+        Assert.EndsWith("\r\n\r\nok", written, StringComparison.Ordinal);
+        Assert.Equal(2, upstream.Connections);
+        Assert.Equal(2, upstream.RequestHeads.Count);
+    }
+
+    [Fact]
     public async Task The_deadline_ends_a_wait_for_the_response_as_a_timeout()
     {
         await using var upstream = new ScriptedUpstream(async connection =>
@@ -242,5 +297,26 @@ public class PipeForwarderTests
         public bool Replaces(string name) => name.Equals("X-Duration-Seconds", StringComparison.OrdinalIgnoreCase);
 
         public void WriteHeaders(HeadBuffer head) => head.Header("X-Duration-Seconds"u8, "0.5");
+    }
+
+    /// <summary>A client connection that goes away the moment its response has been flushed to it.</summary>
+    private sealed class CancelOnFlushWriter(PipeWriter inner, CancellationTokenSource leaving) : PipeWriter
+    {
+        public override void Advance(int bytes) => inner.Advance(bytes);
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            var flushed = await inner.FlushAsync(cancellationToken);
+            await leaving.CancelAsync();
+            return flushed;
+        }
     }
 }
