@@ -109,6 +109,35 @@ public class HttpForwarderTests
     }
 
     [Fact]
+    public async Task Keep_alive_connection_the_upstream_reset_is_retried_once_on_a_fresh_one_though_the_send_itself_fails()
+    {
+        // The first connection answers once and is then reset (as by a function process that died), so the next send on
+        // it fails before any byte of its response: the previous response's bytes must not count against the retry.
+        var answered = new TaskCompletionSource();
+        var connections = 0;
+        await using var upstream = new ScriptedUpstream(async connection =>
+        {
+            if (Interlocked.Increment(ref connections) > 1)
+            {
+                await AnswerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")(connection);
+                return;
+            }
+
+            await connection.ReadHeadAsync();
+            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            await answered.Task;
+            connection.Reset();
+        });
+        await using var proxy = await ForwardingServer.StartAsync(upstream.Port);
+
+        Assert.Equal("ok", await Client.GetStringAsync(proxy.Url + "/"));
+        answered.SetResult();
+        await Task.Delay(100);
+        Assert.Equal("ok", await Client.GetStringAsync(proxy.Url + "/"));
+        Assert.Equal(2, upstream.Connections);
+    }
+
+    [Fact]
     public async Task Refused_connection_is_reported_as_connect_failure()
     {
         await using var proxy = await ForwardingServer.StartAsync(FreePort.Next());
