@@ -25,6 +25,45 @@ public sealed class ScriptedUpstream : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>A script that answers every request on its connection with <paramref name="response"/>.</summary>
+    public static Func<ScriptedConnection, Task> AnswerEach(string response) => async connection =>
+    {
+        while (await connection.ReadHeadAsync() is not null)
+        {
+            await connection.WriteAsync(response);
+        }
+    };
+
+    /// <summary>
+    /// An upstream whose first connection answers one request with <paramref name="response"/> and, once
+    /// <paramref name="end"/> completes, is closed (a FIN, as by an idle timeout) or reset (an RST, as by a process that
+    /// died): a pooled connection gone stale. Later connections answer every request.
+    /// </summary>
+    public static ScriptedUpstream FirstConnectionEnds(string response, Task end, bool reset)
+    {
+        var connections = 0;
+        return new ScriptedUpstream(async connection =>
+        {
+            if (Interlocked.Increment(ref connections) > 1)
+            {
+                await AnswerEach(response)(connection);
+                return;
+            }
+
+            await connection.ReadHeadAsync();
+            await connection.WriteAsync(response);
+            await end;
+            if (reset)
+            {
+                connection.Reset();
+            }
+            else
+            {
+                connection.Close();
+            }
+        });
+    }
+
     public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Every request head received, in order.</summary>
@@ -107,7 +146,7 @@ public sealed class ScriptedUpstream : IAsyncDisposable
         public void Reset()
         {
             client.Client.LingerState = new LingerOption(true, 0);
-            client.Close();
+            client.Client.Close();
         }
     }
 }

@@ -7,18 +7,10 @@ public class HttpForwarderTests
 {
     private static readonly HttpClient Client = TestHttp.Client;
 
-    private static Func<ScriptedUpstream.ScriptedConnection, Task> AnswerEach(string response) => async connection =>
-    {
-        while (await connection.ReadHeadAsync() is not null)
-        {
-            await connection.WriteAsync(response);
-        }
-    };
-
     [Fact]
     public async Task Chunked_response_is_relayed_whole_with_extensions_and_trailers_consumed()
     {
-        await using var upstream = new ScriptedUpstream(AnswerEach(
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach(
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n" +
             "5;name=value\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: dropped\r\n\r\n"));
         await using var proxy = await ForwardingServer.StartAsync(upstream.Port);
@@ -34,7 +26,7 @@ public class HttpForwarderTests
     [Fact]
     public async Task Keep_alive_connections_are_reused_for_sequential_requests()
     {
-        await using var upstream = new ScriptedUpstream(AnswerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
         await using var proxy = await ForwardingServer.StartAsync(upstream.Port);
 
         for (var i = 0; i < 5; i++)
@@ -64,7 +56,7 @@ public class HttpForwarderTests
     [Fact]
     public async Task Interim_100_continue_is_skipped()
     {
-        await using var upstream = new ScriptedUpstream(AnswerEach("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 4\r\n\r\ndone"));
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 4\r\n\r\ndone"));
         await using var proxy = await ForwardingServer.StartAsync(upstream.Port);
 
         using var response = await Client.GetAsync(proxy.Url + "/");
@@ -81,7 +73,7 @@ public class HttpForwarderTests
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")]
     public async Task Malformed_responses_become_upstream_failures(string response)
     {
-        await using var upstream = new ScriptedUpstream(AnswerEach(response));
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach(response));
         await using var proxy = await ForwardingServer.StartAsync(upstream.Port);
 
         using var answer = await Client.GetAsync(proxy.Url + "/");
@@ -89,49 +81,19 @@ public class HttpForwarderTests
         Assert.Equal(HttpStatusCode.BadGateway, answer.StatusCode);
     }
 
-    [Fact]
-    public async Task Stale_keep_alive_connection_is_retried_once_on_a_fresh_one()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Stale_keep_alive_connection_is_retried_once_on_a_fresh_one(bool reset)
     {
-        // Answers one request per connection, then closes without saying so (as an upstream whose idle timeout fired).
-        await using var upstream = new ScriptedUpstream(async connection =>
-        {
-            await connection.ReadHeadAsync();
-            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-            await Task.Delay(50);
-            connection.Close();
-        });
+        // Closed (as by an upstream whose idle timeout fired) or reset (as by a function process that died): reset, the
+        // next send on it fails before any byte of its response, and the previous response's bytes must not count.
+        var ended = new TaskCompletionSource();
+        await using var upstream = ScriptedUpstream.FirstConnectionEnds("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", ended.Task, reset);
         await using var proxy = await ForwardingServer.StartAsync(upstream.Port);
 
         Assert.Equal("ok", await Client.GetStringAsync(proxy.Url + "/"));
-        await Task.Delay(200);
-        Assert.Equal("ok", await Client.GetStringAsync(proxy.Url + "/"));
-        Assert.Equal(2, upstream.Connections);
-    }
-
-    [Fact]
-    public async Task Keep_alive_connection_the_upstream_reset_is_retried_once_on_a_fresh_one_though_the_send_itself_fails()
-    {
-        // The first connection answers once and is then reset (as by a function process that died), so the next send on
-        // it fails before any byte of its response: the previous response's bytes must not count against the retry.
-        var answered = new TaskCompletionSource();
-        var connections = 0;
-        await using var upstream = new ScriptedUpstream(async connection =>
-        {
-            if (Interlocked.Increment(ref connections) > 1)
-            {
-                await AnswerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")(connection);
-                return;
-            }
-
-            await connection.ReadHeadAsync();
-            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-            await answered.Task;
-            connection.Reset();
-        });
-        await using var proxy = await ForwardingServer.StartAsync(upstream.Port);
-
-        Assert.Equal("ok", await Client.GetStringAsync(proxy.Url + "/"));
-        answered.SetResult();
+        ended.SetResult();
         await Task.Delay(100);
         Assert.Equal("ok", await Client.GetStringAsync(proxy.Url + "/"));
         Assert.Equal(2, upstream.Connections);
@@ -180,7 +142,7 @@ public class HttpForwarderTests
     [Fact]
     public async Task Hop_by_hop_response_headers_are_dropped_and_repeated_headers_kept()
     {
-        await using var upstream = new ScriptedUpstream(AnswerEach(
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach(
             "HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Private\r\nKeep-Alive: timeout=5\r\nX-Private: secret\r\n" +
             "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Kept: yes\r\nContent-Length: 0\r\n\r\n"));
         await using var proxy = await ForwardingServer.StartAsync(upstream.Port);
@@ -196,7 +158,7 @@ public class HttpForwarderTests
     [Fact]
     public async Task Request_head_has_the_upstream_host_no_hop_by_hop_headers_and_the_raw_target()
     {
-        await using var upstream = new ScriptedUpstream(AnswerEach("HTTP/1.1 204 No Content\r\n\r\n"));
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach("HTTP/1.1 204 No Content\r\n\r\n"));
         await using var proxy = await ForwardingServer.StartAsync(upstream.Port, new ForwardOptions
         {
             AddRequestHeaders = _ => [new("X-Forwarded-Host", "original.example")],
@@ -257,7 +219,7 @@ public class HttpForwarderTests
     [Fact]
     public async Task Head_request_expects_no_body_even_with_a_content_length()
     {
-        await using var upstream = new ScriptedUpstream(AnswerEach("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n"));
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n"));
         await using var proxy = await ForwardingServer.StartAsync(upstream.Port);
 
         using var first = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, proxy.Url + "/"));

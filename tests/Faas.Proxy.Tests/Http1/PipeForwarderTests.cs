@@ -10,14 +10,6 @@ public class PipeForwarderTests
 {
     private const string Get = "GET /x HTTP/1.1\r\nHost: upstream\r\n\r\n";
 
-    private static Func<ScriptedUpstream.ScriptedConnection, Task> AnswerEach(string response) => async connection =>
-    {
-        while (await connection.ReadHeadAsync() is not null)
-        {
-            await connection.WriteAsync(response);
-        }
-    };
-
     /// <summary>Forwards <paramref name="request"/> and returns the outcome with everything written to the client.</summary>
     private static async Task<(RelayOutcome Outcome, string Written)> ForwardAsync(UpstreamClient client, int port, string request = Get,
         CancellationToken cancellationToken = default)
@@ -35,7 +27,7 @@ public class PipeForwarderTests
     [Fact]
     public async Task A_response_goes_out_with_its_end_to_end_headers_the_callers_headers_and_its_own_length()
     {
-        await using var upstream = new ScriptedUpstream(AnswerEach(
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach(
             "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nConnection: X-Hop\r\nX-Hop: dropped\r\nKeep-Alive: timeout=5\r\n" +
             "X-Duration-Seconds: 9\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 5\r\n\r\nhello"));
         using var client = new UpstreamClient();
@@ -60,7 +52,7 @@ public class PipeForwarderTests
     [Fact]
     public async Task A_chunked_response_is_rechunked_and_its_connection_reused()
     {
-        await using var upstream = new ScriptedUpstream(AnswerEach(
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach(
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nDate: Tue, 01 Jan 2030 00:00:00 GMT\r\n\r\n5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n"));
         using var client = new UpstreamClient();
 
@@ -100,7 +92,7 @@ public class PipeForwarderTests
     [Fact]
     public async Task A_no_content_response_has_neither_body_nor_framing()
     {
-        await using var upstream = new ScriptedUpstream(AnswerEach("HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n"));
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach("HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n"));
         using var client = new UpstreamClient();
 
         var (outcome, written) = await ForwardAsync(client, upstream.Port);
@@ -151,7 +143,7 @@ public class PipeForwarderTests
     [Fact]
     public async Task A_header_value_with_a_control_character_is_never_relayed()
     {
-        await using var upstream = new ScriptedUpstream(AnswerEach("HTTP/1.1 200 OK\r\nX-Split: a\nInjected: yes\r\nContent-Length: 2\r\n\r\nok"));
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach("HTTP/1.1 200 OK\r\nX-Split: a\nInjected: yes\r\nContent-Length: 2\r\n\r\nok"));
         using var client = new UpstreamClient();
 
         var (outcome, written) = await ForwardAsync(client, upstream.Port);
@@ -160,50 +152,19 @@ public class PipeForwarderTests
         Assert.Empty(written);
     }
 
-    [Fact]
-    public async Task A_pooled_connection_the_upstream_closed_is_retried_on_a_fresh_one()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_pooled_connection_the_upstream_closed_or_reset_is_retried_on_a_fresh_one(bool reset)
     {
-        await using var upstream = new ScriptedUpstream(async connection =>
-        {
-            await connection.ReadHeadAsync();
-            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-            connection.Close();
-        });
+        // Reset, the next send on it fails before any byte of its response: the previous response's bytes must not
+        // count against the retry.
+        var ended = new TaskCompletionSource();
+        await using var upstream = ScriptedUpstream.FirstConnectionEnds("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", ended.Task, reset);
         using var client = new UpstreamClient();
 
         var (first, _) = await ForwardAsync(client, upstream.Port);
-        var (second, written) = await ForwardAsync(client, upstream.Port);
-
-        Assert.Equal(ForwardResult.Success, first.Result);
-        Assert.Equal(ForwardResult.Success, second.Result);
-        Assert.EndsWith("\r\n\r\nok", written, StringComparison.Ordinal);
-        Assert.Equal(2, upstream.Connections);
-    }
-
-    [Fact]
-    public async Task A_pooled_connection_the_upstream_reset_is_retried_on_a_fresh_one_though_the_send_itself_fails()
-    {
-        // The first connection answers once and is then reset, so the next send on it fails before any response byte:
-        // the bytes of the response before must not count against the retry.
-        var answered = new TaskCompletionSource();
-        var connections = 0;
-        await using var upstream = new ScriptedUpstream(async connection =>
-        {
-            if (Interlocked.Increment(ref connections) > 1)
-            {
-                await AnswerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")(connection);
-                return;
-            }
-
-            await connection.ReadHeadAsync();
-            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-            await answered.Task;
-            connection.Reset();
-        });
-        using var client = new UpstreamClient();
-
-        var (first, _) = await ForwardAsync(client, upstream.Port);
-        answered.SetResult();
+        ended.SetResult();
         await Task.Delay(100);
         var (second, written) = await ForwardAsync(client, upstream.Port);
 
@@ -218,7 +179,7 @@ public class PipeForwarderTests
     {
         // The client leaves (or the deadline fires) just as the response is flushed: that request's abort must not
         // reach the connection once it serves another request: it is not pooled, and the next request is not failed by it.
-        await using var upstream = new ScriptedUpstream(AnswerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
         using var client = new UpstreamClient();
         using var leaving = new CancellationTokenSource();
         var output = new CancelOnFlushWriter(new Pipe().Writer, leaving);
