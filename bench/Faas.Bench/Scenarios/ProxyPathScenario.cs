@@ -30,7 +30,7 @@ internal static class ProxyPathScenario
         var nginxPath = withGateway ? "nginx in the gateway's place" : "nginx in the watchdog's place";
         var paths = new List<(string Name, string Url, int? Pid)>
         {
-            ("direct", direct.Url + "/", null),
+            ("direct", direct.Url + "/", direct.Pid),
             ("watchdog-http", watchdog.Url + "/", watchdog.Pid),
         };
         if (quietWatchdog is not null)
@@ -67,6 +67,8 @@ internal static class ProxyPathScenario
         var measured = withGateway ? "gateway" : "watchdog-http";
         var oursToNginx = Median(runs, measured, "saturated", r => r.RequestsPerSecond) / Median(runs, nginxPath, "saturated", r => r.RequestsPerSecond);
         report.AddNote($"{nginxPath} reaches {nginxRatio:0.000}x direct saturated; {measured} reaches {oursToNginx:0.000}x of nginx (nginx's RSS columns are its master process alone, without its workers)");
+        report.AddNote($"CPU per request saturated, the hop's process alone: {measured} {CpuPerRequest(runs, measured)}, nginx (master and workers) {CpuPerRequest(runs, nginxPath)}; "
+            + $"the upstream {CpuPerRequest(runs, "direct")} when reached directly");
         if (quietWatchdog is not null)
         {
             var logged = Median(runs, "watchdog-http", "saturated", r => r.RequestsPerSecond) / Median(runs, "watchdog-http log_level=warn", "saturated", r => r.RequestsPerSecond);
@@ -82,6 +84,13 @@ internal static class ProxyPathScenario
             var chainedRatio = Median(runs, "watchdog behind a watchdog", "saturated", r => r.RequestsPerSecond) / Median(runs, "direct", "saturated", r => r.RequestsPerSecond);
             report.AddNote($"two watchdogs in a row (a gateway hop as lean as the watchdog's) reach {chainedRatio:0.000}x direct saturated; the gateway reaches {fullRatio / chainedRatio:0.000}x of that");
         }
+    }
+
+    private static string CpuPerRequest(Dictionary<(string, string), List<WrkResult>> runs, string path)
+    {
+        var user = Median(runs, path, "saturated", r => r.UserMicrosecondsPerRequest ?? double.NaN);
+        var system = Median(runs, path, "saturated", r => r.SystemMicrosecondsPerRequest ?? double.NaN);
+        return $"{user + system:0.0} µs (user {user:0.0}, kernel {system:0.0})";
     }
 
     private static double Median(Dictionary<(string, string), List<WrkResult>> runs, string path, string load, Func<WrkResult, double> value) =>

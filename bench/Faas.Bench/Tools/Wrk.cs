@@ -4,8 +4,15 @@ using System.Text.RegularExpressions;
 
 namespace Faas.Bench.Tools;
 
-/// <summary>One wrk run and what it measured.</summary>
-internal sealed record WrkResult(string Command, double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
+/// <summary>One wrk run and what it measured; the CPU figures are filled in by the caller that sampled the process.</summary>
+internal sealed record WrkResult(string Command, double RequestsPerSecond, double P50Ms, double P99Ms, long Errors, long Requests)
+{
+    /// <summary>The measured process's user CPU time per request, in microseconds.</summary>
+    public double? UserMicrosecondsPerRequest { get; init; }
+
+    /// <summary>The measured process's kernel CPU time per request, in microseconds.</summary>
+    public double? SystemMicrosecondsPerRequest { get; init; }
+}
 
 /// <summary>Runs wrk (Debian package wrk) against a loopback URL and parses its --latency report.</summary>
 internal static partial class Wrk
@@ -27,7 +34,8 @@ internal static partial class Wrk
         var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var errors = NonSuccess().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         errors += SocketErrors().Matches(output).Sum(match => long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
-        return new WrkResult(command, rps, Percentile(output, "50%"), Percentile(output, "99%"), errors);
+        var requests = long.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        return new WrkResult(command, rps, Percentile(output, "50%"), Percentile(output, "99%"), errors, requests);
     }
 
     private static double Percentile(string output, string label)
@@ -39,6 +47,9 @@ internal static partial class Wrk
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex Requests();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
     private static partial Regex NonSuccess();
