@@ -71,6 +71,9 @@ public class HttpForwarderTests
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok")]
     [InlineData("HTTP/1.1 200 OK\r\n folded: header\r\n\r\n")]
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nX-Split: a\rInjected: yes\r\nContent-Length: 2\r\n\r\nok")]
+    [InlineData("HTTP/1.1 200 OK\r\nX-Split\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\nok")]
+    [InlineData("HTTP/1.1 200 OK\r\nX Split: a\r\nContent-Length: 2\r\n\r\nok")]
     public async Task Malformed_responses_become_upstream_failures(string response)
     {
         await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach(response));

@@ -86,11 +86,13 @@ public static class PipeForwarder
     {
         var noBody = response.StatusCode is 204 or 304;
         var chunked = !noBody && response.ContentLength is null;
-        if (response.StatusCode == 101 || !ResponseHeadWriter.TryWrite(head, response, chunked, extraHeaders))
+        if (response.StatusCode == 101)
         {
             connection.Dispose();
             return new(ForwardResult.UpstreamFailed, 0, false, null);
         }
+
+        ResponseHeadWriter.Write(head, response, chunked, extraHeaders);
 
         var buffer = ArrayPool<byte>.Shared.Rent(BodyBufferSize);
         var started = false;

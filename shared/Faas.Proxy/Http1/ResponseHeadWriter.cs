@@ -9,8 +9,8 @@ namespace Faas.Proxy.Http1;
 /// </summary>
 internal static class ResponseHeadWriter
 {
-    /// <summary>False if a header value holds a control character: relaying it could split the response.</summary>
-    public static bool TryWrite(HeadBuffer head, ResponseHead response, bool chunked, IResponseHeaderSource extraHeaders)
+    /// <remarks>The fields were checked when the head was parsed (see <see cref="ResponseHeadParser"/>): none can split the response.</remarks>
+    public static void Write(HeadBuffer head, ResponseHead response, bool chunked, IResponseHeaderSource extraHeaders)
     {
         head.Clear();
         head.Append(StatusLines.For(response.StatusCode));
@@ -20,11 +20,6 @@ internal static class ResponseHeadWriter
             if (IsFraming(name) || response.IsHopByHop(name) || extraHeaders.Replaces(name))
             {
                 continue;
-            }
-
-            if (HasControlCharacter(value))
-            {
-                return false;
             }
 
             hasDate |= name.Equals("Date", StringComparison.OrdinalIgnoreCase);
@@ -50,20 +45,6 @@ internal static class ResponseHeadWriter
         }
 
         head.Append("\r\n"u8);
-        return true;
-    }
-
-    private static bool HasControlCharacter(string value)
-    {
-        foreach (var c in value)
-        {
-            if ((c < ' ' && c != '\t') || c == '\x7f')
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool IsFraming(string name) =>

@@ -1,9 +1,15 @@
 using System.Globalization;
 using System.Text;
+using Faas.Proxy.Http1;
 
 namespace Faas.Proxy.Upstream;
 
-/// <summary>Parses an HTTP/1.x response head (status line and header fields, without the final empty line).</summary>
+/// <summary>
+/// Parses an HTTP/1.x response head (status line and header fields, without the final empty line). A field whose name
+/// is not a token or whose value holds a control character fails the response: relayed, a bare CR or LF in either could
+/// split it for a lenient client or proxy downstream, which a function must not be able to do to the callers it shares
+/// a connection with.
+/// </summary>
 internal static class ResponseHeadParser
 {
     public static ResponseHead Parse(ReadOnlySpan<byte> head)
@@ -35,9 +41,9 @@ internal static class ResponseHeadParser
             }
 
             var colon = line.IndexOf((byte)':');
-            if (colon <= 0 || line[0] is (byte)' ' or (byte)'\t' || line[colon - 1] is (byte)' ' or (byte)'\t')
+            if (colon <= 0 || line[..colon].ContainsAnyExcept(FieldSyntax.Token) || line[(colon + 1)..].ContainsAny(FieldSyntax.Control))
             {
-                throw new UpstreamProtocolException($"malformed header line '{Encoding.Latin1.GetString(line)}'");
+                throw new UpstreamProtocolException($"malformed header line '{Encoding.Latin1.GetString(line).ReplaceLineEndings("\\n")}'");
             }
 
             var name = HeaderNames.Intern(line[..colon]);

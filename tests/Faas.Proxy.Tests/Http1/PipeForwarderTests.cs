@@ -140,10 +140,18 @@ public class PipeForwarderTests
         Assert.EndsWith("\r\n\r\nabc", written, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_header_value_with_a_control_character_is_never_relayed()
+    /// <summary>A lenient client or proxy downstream would read a bare CR or LF as the end of a line: a second framing header.</summary>
+    [Theory]
+    [InlineData("X-Split: a\nInjected: yes")]
+    [InlineData("X-Split: a\rInjected: yes")]
+    [InlineData("X-Split: a\0b")]
+    [InlineData("X-Split\nTransfer-Encoding: chunked")]
+    [InlineData("X-Split\rTransfer-Encoding: chunked")]
+    [InlineData("X-\0Split: a")]
+    [InlineData("X Split: a")]
+    public async Task A_header_line_that_could_split_the_response_is_never_relayed(string field)
     {
-        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach("HTTP/1.1 200 OK\r\nX-Split: a\nInjected: yes\r\nContent-Length: 2\r\n\r\nok"));
+        await using var upstream = new ScriptedUpstream(ScriptedUpstream.AnswerEach($"HTTP/1.1 200 OK\r\n{field}\r\nContent-Length: 2\r\n\r\nok"));
         using var client = new UpstreamClient();
 
         var (outcome, written) = await ForwardAsync(client, upstream.Port);

@@ -89,6 +89,26 @@ public class FastPathConnectionTests
         Assert.Equal(400, (await connection.ReadResponseAsync()).StatusCode);
     }
 
+    /// <summary>A hostile function's header line with a bare LF: a lenient client would read a second framing header in it.</summary>
+    [Fact]
+    public async Task A_function_header_that_could_split_the_response_is_a_502_on_both_paths()
+    {
+        await using var function = new ScriptedUpstream(ScriptedUpstream.AnswerEach("HTTP/1.1 200 OK\r\nX-Split\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\nok"));
+        (string, string)[] hostile = [("fprocess", "sleep infinity"), ("upstream_url", $"http://127.0.0.1:{function.Port}")];
+        await using var fast = await HttpModeTests.StartAsync(hostile);
+        await using var kestrel = await HttpModeTests.StartAsync([.. hostile, ("http_fast_path", "false")]);
+
+        foreach (var watchdog in new[] { fast, kestrel })
+        {
+            using var connection = await RawHttpConnection.ConnectAsync(watchdog.Port);
+            await connection.SendAsync($"GET /x HTTP/1.1\r\n{Host}\r\n");
+            var answer = await connection.ReadResponseAsync();
+
+            Assert.Equal(502, answer.StatusCode);
+            Assert.DoesNotContain(answer.Headers, header => header.Name.Contains("Split", StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public async Task On_SIGTERM_a_kept_alive_connection_gets_its_answer_marked_close_and_is_then_closed()
     {

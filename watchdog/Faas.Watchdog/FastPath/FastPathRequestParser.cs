@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Faas.Proxy;
+using Faas.Proxy.Http1;
 using Microsoft.AspNetCore.Http;
 
 namespace Faas.Watchdog.FastPath;
@@ -21,7 +22,6 @@ internal sealed class FastPathRequestParser(string upstreamHost, int upstreamPor
     /// <summary>Largest request (head and body) held whole in memory; larger bodies are streamed by Kestrel's path.</summary>
     public const int MaxRequestSize = 64 * 1024;
 
-    private static readonly SearchValues<byte> TokenBytes = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
     private static readonly SearchValues<byte> HostBytes = SearchValues.Create("-.:[]_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
     private static readonly SearchValues<byte> FieldValueBytes = SearchValues.Create(Enumerable.Range(0x20, 0x7f - 0x20).Select(b => (byte)b).Append((byte)'\t').ToArray());
 
@@ -74,7 +74,7 @@ internal sealed class FastPathRequestParser(string upstreamHost, int upstreamPor
             var line = fields[..end];
             fields = fields[(end + 2)..];
             var colon = line.IndexOf((byte)':');
-            if (colon <= 0 || line[..colon].ContainsAnyExcept(TokenBytes))
+            if (colon <= 0 || line[..colon].ContainsAnyExcept(FieldSyntax.Token))
             {
                 return RequestRoute.Kestrel;
             }
