@@ -21,6 +21,7 @@ using Faas.Provider.Kubernetes;
 #endif
 using Faas.Provider.Local;
 using Faas.Proxy;
+using Faas.Proxy.Http1;
 using Faas.Proxy.Upstream;
 
 namespace Faas.Gateway;
@@ -35,7 +36,11 @@ internal static partial class GatewayApp
         // working directory) recursively: one inotify watch per directory under wherever the gateway was started, and
         // a wake-up for every file written there, the functions' logs included when the state directory is inside it.
         var builder = WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.ResponseHeaderEncodingSelector = HeaderEncoding.Relayed;
+        });
 
         // With inline socket completions (Program turns them on) requests are handled on the socket thread that read
         // them, not queued to the pool once more. Reading straight into a buffer saves the zero-byte readiness probe,

@@ -16,6 +16,7 @@ if (!int.TryParse(portText, out var port))
 
 var options = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = new ServiceCollection().BuildServiceProvider() };
 options.Limits.MaxRequestBodySize = null;
+options.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
 options.Listen(IPAddress.Loopback, port);
 using var server = new KestrelServer(Options.Create(options),
     new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance), NullLoggerFactory.Instance);

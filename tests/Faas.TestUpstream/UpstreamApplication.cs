@@ -13,7 +13,8 @@ namespace Faas.TestUpstream;
 /// <summary>
 /// Routes: <c>/</c> "OK"; <c>/echo</c> the body back with its content type; <c>/headers</c> the request headers as
 /// JSON; <c>/slow?ms=N</c>; <c>/sse?count=N&amp;interval=MS</c> server-sent events; <c>/size</c> the number of body
-/// bytes; <c>/ready</c>; <c>/status?code=N</c>; <c>/crash</c> exits the process; <c>/ws</c> a WebSocket echo.
+/// bytes; <c>/ready</c>; <c>/status?code=N</c>; <c>/download</c> a Content-Disposition whose file name is Latin-1, as
+/// Python's http.server would send it; <c>/crash</c> exits the process; <c>/ws</c> a WebSocket echo.
 /// </summary>
 internal sealed class UpstreamApplication(TimeSpan readyAfter) : IHttpApplication<HttpContext>
 {
@@ -79,6 +80,10 @@ internal sealed class UpstreamApplication(TimeSpan readyAfter) : IHttpApplicatio
             case "/redirect":
                 response.StatusCode = Query(request, "code", 302);
                 response.Headers.Location = request.Query["to"].ToString();
+                break;
+            case "/download":
+                response.Headers.ContentDisposition = "attachment; filename=\"caf\u00e9.txt\"";
+                await response.WriteAsync("ok");
                 break;
             case "/crash":
                 Environment.Exit(3);

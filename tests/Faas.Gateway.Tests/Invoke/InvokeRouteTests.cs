@@ -27,6 +27,21 @@ public class InvokeRouteTests
         Assert.True(response.Headers.Contains("X-Start-Time"));
     }
 
+    /// <summary>A file name in Latin-1, as Python's http.server sends it: Kestrel's default (ASCII only) failed the response with a 500.</summary>
+    [Fact]
+    public async Task A_function_header_value_beyond_ASCII_reaches_the_caller_byte_for_byte()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var _ = await gateway.DeployHttpAsync("files");
+        await gateway.WaitForAvailableAsync("files");
+        using var connection = await RawHttpConnection.ConnectAsync(new Uri(gateway.Url).Port);
+
+        await connection.SendAsync("GET /function/files/download HTTP/1.1\r\nHost: gateway\r\n\r\n");
+        var answer = await connection.ReadResponseAsync();
+
+        Assert.Equal((200, "attachment; filename=\"caf\u00e9.txt\"", "ok"), (answer.StatusCode, answer.Header("Content-Disposition"), answer.Body));
+    }
+
     [Fact]
     public async Task Unknown_function_is_404_naming_it()
     {

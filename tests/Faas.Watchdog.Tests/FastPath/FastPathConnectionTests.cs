@@ -94,19 +94,42 @@ public class FastPathConnectionTests
     public async Task A_function_header_that_could_split_the_response_is_a_502_on_both_paths()
     {
         await using var function = new ScriptedUpstream(ScriptedUpstream.AnswerEach("HTTP/1.1 200 OK\r\nX-Split\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\nok"));
-        (string, string)[] hostile = [("fprocess", "sleep infinity"), ("upstream_url", $"http://127.0.0.1:{function.Port}")];
-        await using var fast = await HttpModeTests.StartAsync(hostile);
-        await using var kestrel = await HttpModeTests.StartAsync([.. hostile, ("http_fast_path", "false")]);
 
+        foreach (var answer in await AskBothPathsAsync(function))
+        {
+            Assert.Equal(502, answer.StatusCode);
+            Assert.DoesNotContain(answer.Headers, header => header.Name.Contains("Split", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Header bytes beyond ASCII (a file name, say), in Latin-1 and in UTF-8: Kestrel's path answered them 500.</summary>
+    [Fact]
+    public async Task A_function_header_value_beyond_ASCII_is_relayed_byte_for_byte_on_both_paths()
+    {
+        await using var function = new ScriptedUpstream(ScriptedUpstream.AnswerEach(
+            "HTTP/1.1 200 OK\r\nX-Latin-1: caf\u00e9\r\nX-Utf-8: caf\u00c3\u00a9\r\nContent-Length: 2\r\n\r\nok"));
+
+        foreach (var answer in await AskBothPathsAsync(function))
+        {
+            Assert.Equal((200, "caf\u00e9", "caf\u00c3\u00a9"), (answer.StatusCode, answer.Header("X-Latin-1"), answer.Header("X-Utf-8")));
+        }
+    }
+
+    /// <summary>GET /x through a fast-path watchdog and a Kestrel-path one whose function is <paramref name="function"/>.</summary>
+    private static async Task<RawResponse[]> AskBothPathsAsync(ScriptedUpstream function)
+    {
+        (string, string)[] scripted = [("fprocess", "sleep infinity"), ("upstream_url", $"http://127.0.0.1:{function.Port}")];
+        await using var fast = await HttpModeTests.StartAsync(scripted);
+        await using var kestrel = await HttpModeTests.StartAsync([.. scripted, ("http_fast_path", "false")]);
+        var answers = new List<RawResponse>();
         foreach (var watchdog in new[] { fast, kestrel })
         {
             using var connection = await RawHttpConnection.ConnectAsync(watchdog.Port);
             await connection.SendAsync($"GET /x HTTP/1.1\r\n{Host}\r\n");
-            var answer = await connection.ReadResponseAsync();
-
-            Assert.Equal(502, answer.StatusCode);
-            Assert.DoesNotContain(answer.Headers, header => header.Name.Contains("Split", StringComparison.Ordinal));
+            answers.Add(await connection.ReadResponseAsync());
         }
+
+        return [.. answers];
     }
 
     [Fact]

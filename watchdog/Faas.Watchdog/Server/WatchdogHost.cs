@@ -1,3 +1,4 @@
+using Faas.Proxy.Http1;
 using Faas.Watchdog.Config;
 using Faas.Watchdog.FastPath;
 using Faas.Watchdog.Health;
@@ -127,6 +128,7 @@ internal sealed class WatchdogHost(WatchdogConfig config, Lifetime lifetime)
         options.Limits.RequestHeadersTimeout = config.ReadTimeout;
         options.Limits.MinRequestBodyDataRate = null;
         options.Limits.KeepAliveTimeout = KeepAliveTimeout;
+        options.ResponseHeaderEncodingSelector = HeaderEncoding.Relayed;
         options.Listen(config.ListenAddress, config.Port, listen =>
         {
             if (functionPortMiddleware is not null)
