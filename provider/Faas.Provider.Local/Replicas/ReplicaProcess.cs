@@ -19,6 +19,13 @@ namespace Faas.Provider.Local.Replicas;
 /// </summary>
 internal sealed class ReplicaProcess : IRunningReplica
 {
+    /// <summary>
+    /// The longest log line kept whole (the watchdog's default <c>log_buffer_size</c>); longer ones are stored in pieces.
+    /// A function sets its own watchdog's limit and can write to the watchdog's output itself: without a limit here one
+    /// line of hundreds of megabytes was held whole by the gateway and, too long for a JSON string, stopped it.
+    /// </summary>
+    private const int MaxLogLine = 64 * 1024;
+
     private readonly Process _process;
     private readonly ReplicaSandbox _sandbox;
     private readonly string _pidFile;
@@ -146,10 +153,8 @@ internal sealed class ReplicaProcess : IRunningReplica
         var pidFile = Path.Combine(state.RunningReplicas, id);
         StateDirectory.WriteAtomically(pidFile, System.Text.Encoding.ASCII.GetBytes(process.Id.ToString(CultureInfo.InvariantCulture)));
         var replica = new ReplicaProcess(process, sandbox, id, port, directory, pidFile);
-        process.OutputDataReceived += (_, line) => replica.Capture(line.Data);
-        process.ErrorDataReceived += (_, line) => replica.Capture(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _ = OutputLines.ReadAsync(process.StandardOutput.BaseStream, MaxLogLine, replica.Capture);
+        _ = OutputLines.ReadAsync(process.StandardError.BaseStream, MaxLogLine, replica.Capture);
         return replica;
     }
 
@@ -196,14 +201,10 @@ internal sealed class ReplicaProcess : IRunningReplica
         _process.StandardInput.Close();
     }
 
-    private void Capture(string? line)
+    private void Capture(string line)
     {
-        if (line is not null)
-        {
-            _lastOutput = line;
-        }
-
-        if (line is not null && _assignment is { } assignment)
+        _lastOutput = line;
+        if (_assignment is { } assignment)
         {
             assignment.Log.Append(new LogMessage
             {

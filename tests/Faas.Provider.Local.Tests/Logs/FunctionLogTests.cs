@@ -37,6 +37,26 @@ public class FunctionLogTests
         Assert.All(followed, m => Assert.Equal("chatty", m.Name));
     }
 
+    /// <summary>
+    /// A function sets its own watchdog's <c>log_buffer_size</c>, so the watchdog may pass on a line of any length: the
+    /// backend keeps its own limit. One line of hundreds of megabytes used to be held whole, and stopped the gateway.
+    /// </summary>
+    [Fact]
+    public async Task A_line_longer_than_64_KiB_is_logged_in_pieces_whatever_the_function_sets()
+    {
+        await using var fixture = await LocalProviderFixture.StartAsync();
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("loud", "sh -c 'head -c 3000000 /dev/zero | tr -c x a >&2; echo >&2; echo done >&2; echo ok'",
+            new() { ["log_buffer_size"] = "100000000" }), CancellationToken.None);
+        var ready = await fixture.WaitForReadyAsync("loud", 1);
+
+        await LocalProviderFixture.InvokeAsync(ready[0], "");
+        await TestLogs.WaitForLineAsync(fixture.Provider, "loud", "done");
+        var pieces = (await TestLogs.ReadAllAsync(fixture.Provider, "loud")).Where(m => m.Text.StartsWith('a')).Select(m => m.Text).ToList();
+
+        Assert.All(pieces, piece => Assert.True(piece.Length <= 64 * 1024 && piece.All(c => c == 'a'), $"a piece of {piece.Length} characters"));
+        Assert.Equal(3_000_000, pieces.Sum(piece => piece.Length));
+    }
+
     [Fact]
     public async Task Log_file_is_bounded_by_rotation_and_tail_and_since_filter()
     {

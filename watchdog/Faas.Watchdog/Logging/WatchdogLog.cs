@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
+using Faas.Posix;
 
 namespace Faas.Watchdog.Logging;
 
@@ -71,6 +72,14 @@ internal sealed class WatchdogLog : IAsyncDisposable
     /// <summary>A line the function wrote; prefixed with the time and its stream when <c>prefix_logs</c> is on.</summary>
     public void FunctionOutput(FunctionStream stream, string line) =>
         Enqueue(stream, _prefixLogs ? $"{Timestamp()} {(stream == FunctionStream.Stdout ? "stdout" : "stderr")}: {line}" : line);
+
+    /// <summary>
+    /// Logs a function's output stream line by line until it ends; a line longer than <paramref name="maxLineLength"/>
+    /// (<c>log_buffer_size</c>) is logged in pieces of that size rather than held without bound.
+    /// </summary>
+    /// <param name="capture">Also receives the whole output, unsplit (serializing mode answers with it on failure).</param>
+    public Task LogOutputAsync(Stream source, FunctionStream stream, int maxLineLength, StringBuilder? capture = null) =>
+        OutputLines.ReadAsync(source, maxLineLength, line => FunctionOutput(stream, line), capture);
 
     /// <summary>Writes what is queued and stops the writer.</summary>
     public async ValueTask DisposeAsync()

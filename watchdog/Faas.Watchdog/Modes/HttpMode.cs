@@ -43,8 +43,8 @@ internal sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime 
     {
         _child = FunctionProcess.Start(config.FunctionProcess, [], ownGroup: false);
         var child = _child;
-        _ = LinePump.PumpAsync(child.StandardOutput, FunctionStream.Stdout, log, config.LogBufferSize);
-        _ = LinePump.PumpAsync(child.StandardError, FunctionStream.Stderr, log, config.LogBufferSize);
+        _ = log.LogOutputAsync(child.StandardOutput, FunctionStream.Stdout, config.LogBufferSize);
+        _ = log.LogOutputAsync(child.StandardError, FunctionStream.Stderr, config.LogBufferSize);
         child.StandardInput.Close();
         _ = WatchChildAsync(child);
         await WaitUntilUpstreamReadyAsync(child, cancellationToken);

@@ -25,7 +25,7 @@ internal sealed class SerializingMode(WatchdogConfig config, WatchdogLog log) : 
         var stdout = new MemoryStream();
         var stderrText = new StringBuilder();
         var stdin = StdinFeeder.FeedAsync(context.Request.Body, process.StandardInput, deadline.Token);
-        var stderr = LinePump.PumpAsync(process.StandardError, FunctionStream.Stderr, log, config.LogBufferSize, stderrText);
+        var stderr = log.LogOutputAsync(process.StandardError, FunctionStream.Stderr, config.LogBufferSize, stderrText);
         try
         {
             await process.StandardOutput.CopyToAsync(stdout, deadline.Token);

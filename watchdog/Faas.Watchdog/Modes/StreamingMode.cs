@@ -26,7 +26,7 @@ internal sealed class StreamingMode(WatchdogConfig config, WatchdogLog log) : IF
         var stdin = StdinFeeder.FeedAsync(context.Request.Body, process.StandardInput, deadline.Token);
         var stderr = config.CombineOutput
             ? output.CopyFromAsync(process.StandardError, deadline.Token)
-            : LinePump.PumpAsync(process.StandardError, FunctionStream.Stderr, log, config.LogBufferSize);
+            : log.LogOutputAsync(process.StandardError, FunctionStream.Stderr, config.LogBufferSize);
         try
         {
             await output.CopyFromAsync(process.StandardOutput, deadline.Token);

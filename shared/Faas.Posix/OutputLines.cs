@@ -1,14 +1,17 @@
 using System.Text;
 
-namespace Faas.Watchdog.Logging;
+namespace Faas.Posix;
 
 /// <summary>
-/// Copies a child's output stream to the log line by line. A line longer than <c>log_buffer_size</c> is
-/// logged in pieces of that size rather than held without bound.
+/// A child process's output read as lines of at most a given length. A longer line comes in pieces of that length
+/// rather than being held whole: a process that writes gigabytes without a newline costs its reader a bounded buffer.
+/// Decoded as UTF-8; a CR is dropped, so CRLF ends a line as LF does.
 /// </summary>
-internal static class LinePump
+public static class OutputLines
 {
-    public static async Task PumpAsync(Stream source, FunctionStream stream, WatchdogLog log, int maxLineLength, StringBuilder? capture = null)
+    /// <param name="onLine">Called with each line or piece, in order, from the reading task.</param>
+    /// <param name="capture">Also receives the whole output as read, unsplit.</param>
+    public static async Task ReadAsync(Stream source, int maxLineLength, Action<string> onLine, StringBuilder? capture = null)
     {
         var decoder = Encoding.UTF8.GetDecoder();
         var bytes = new byte[8192];
@@ -24,14 +27,14 @@ internal static class LinePump
                 var c = chars[i];
                 if (c == '\n')
                 {
-                    Emit(line, stream, log);
+                    Emit(line, onLine);
                 }
                 else if (c != '\r')
                 {
                     line.Append(c);
                     if (line.Length >= maxLineLength)
                     {
-                        Emit(line, stream, log);
+                        Emit(line, onLine);
                     }
                 }
             }
@@ -39,13 +42,13 @@ internal static class LinePump
 
         if (line.Length > 0)
         {
-            Emit(line, stream, log);
+            Emit(line, onLine);
         }
     }
 
-    private static void Emit(StringBuilder line, FunctionStream stream, WatchdogLog log)
+    private static void Emit(StringBuilder line, Action<string> onLine)
     {
-        log.FunctionOutput(stream, line.ToString());
+        onLine(line.ToString());
         line.Clear();
     }
 }
