@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Threading.Channels;
 using Faas.Provider.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +19,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
     private const int BufferBytes = 16 * 1024;
 
     private readonly Lock _lock = new();
-    private readonly List<Channel<LogMessage>> _followers = [];
+    private readonly List<LogFollower> _followers = [];
     private FileStream? _file;
     private long _length;
     private bool _flushScheduled;
@@ -34,14 +33,14 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
             WriteToFile(line);
             foreach (var follower in _followers)
             {
-                follower.Writer.TryWrite(message);
+                follower.Offer(message);
             }
         }
     }
 
     public async IAsyncEnumerable<LogMessage> ReadAsync(LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Channel<LogMessage>? live = null;
+        LogFollower? live = null;
         List<LogMessage> history;
         lock (_lock)
         {
@@ -50,7 +49,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
             history = [.. ReadFile(path + ".1").Concat(ReadFile(path)).Where(m => Matches(m, request))];
             if (request.Follow)
             {
-                live = Channel.CreateUnbounded<LogMessage>(new UnboundedChannelOptions { SingleReader = true });
+                live = new LogFollower();
                 _followers.Add(live);
             }
         }
@@ -67,7 +66,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
                 yield break;
             }
 
-            await foreach (var message in live.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var message in live.Lines.ReadAllAsync(cancellationToken))
             {
                 if (Matches(message, request))
                 {
@@ -95,7 +94,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
             CloseQuietly();
             foreach (var follower in _followers)
             {
-                follower.Writer.TryComplete();
+                follower.End();
             }
 
             if (Directory.Exists(Path.GetDirectoryName(path)))
@@ -114,7 +113,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
             CloseQuietly();
             foreach (var follower in _followers)
             {
-                follower.Writer.TryComplete();
+                follower.End();
             }
         }
     }

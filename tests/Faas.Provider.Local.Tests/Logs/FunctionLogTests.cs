@@ -87,6 +87,44 @@ public class FunctionLogTests
         Assert.Equal(["line 195", "line 197", "line 199"], since.Select(m => m.Text));
     }
 
+    /// <summary>A paused <c>faas logs -f | less</c> beside a chatty function: the gateway held every line for it, 100 MB a second.</summary>
+    [Fact]
+    public async Task A_follower_that_falls_behind_is_told_how_many_lines_it_missed_and_no_more_are_held_for_it()
+    {
+        using var temp = new TempDirectory();
+        using var log = new FunctionLog(temp.Combine("f.log"), maxBytes: 1 << 20, NullLogger.Instance);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var follow = log.ReadAsync(new LogRequest("f", "ns") { Follow = true }, cancel.Token).GetAsyncEnumerator(cancel.Token);
+        LogMessage Line(string text) => new() { Name = "f", Namespace = "ns", Instance = "a", Timestamp = DateTimeOffset.UtcNow, Text = text };
+        var first = follow.MoveNextAsync();
+        log.Append(Line("line 0"));
+        Assert.True(await first);
+
+        // The reader reads nothing while these come.
+        for (var i = 1; i <= LogFollower.Capacity + 15_000; i++)
+        {
+            log.Append(Line($"line {i}"));
+        }
+
+        var read = new List<string>();
+        while (read.Count < LogFollower.Capacity)
+        {
+            Assert.True(await follow.MoveNextAsync());
+            read.Add(follow.Current.Text);
+        }
+
+        log.Append(Line("after"));
+        Assert.True(await follow.MoveNextAsync());
+        var notice = follow.Current.Text;
+        Assert.True(await follow.MoveNextAsync());
+        var after = follow.Current.Text;
+        await follow.DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(1, LogFollower.Capacity).Select(i => $"line {i}"), read);
+        Assert.Equal("15000 log line(s) not sent here: this reader fell 10000 lines behind", notice);
+        Assert.Equal("after", after);
+    }
+
     [Fact]
     public async Task Lines_reach_the_file_without_a_reader_and_a_file_that_cannot_be_written_loses_lines_not_the_log()
     {
