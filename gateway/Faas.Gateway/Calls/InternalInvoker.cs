@@ -1,14 +1,17 @@
+using Faas.Gateway.Configuration;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 
 namespace Faas.Gateway.Calls;
 
 /// <summary>
 /// Invokes functions for the gateway itself (the queue worker, cron and topic triggers) through its own
 /// <c>/function/</c> route on loopback, so such a call takes exactly the path of any other: scale from zero, balancing,
-/// timeouts, metrics, tracing.
+/// timeouts, metrics, tracing. The response is held in memory, so it is bounded like an async request's body
+/// (<c>Async:MaxBodySize</c>): a function answering gigabytes must not take the gateway's memory with it.
 /// </summary>
-internal sealed class InternalInvoker(IServer server, Faas.Gateway.Security.InternalCaller internalCaller) : IDisposable
+internal sealed class InternalInvoker(IServer server, Faas.Gateway.Security.InternalCaller internalCaller, IOptions<AsyncOptions> options) : IDisposable
 {
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
     {
@@ -30,7 +33,24 @@ internal sealed class InternalInvoker(IServer server, Faas.Gateway.Security.Inte
             }
         }
 
-        return await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var limit = options.Value.MaxBodySize;
+        var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(limit, cancellationToken);
+            return response;
+        }
+        catch (HttpRequestException error) when (error.InnerException is null)
+        {
+            // Over the limit (a transport failure comes wrapped around its IOException).
+            response.Dispose();
+            throw new HttpRequestException($"its response is over the limit of {limit} bytes the gateway holds for a call it makes itself (Async:MaxBodySize)", error);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 
     public void Dispose() => _client.Dispose();

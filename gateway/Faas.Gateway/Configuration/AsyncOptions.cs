@@ -27,7 +27,10 @@ public sealed class AsyncOptions
     /// <summary>How long a request may wait for NATS to store it (or to answer any other queue operation) before it is answered 503.</summary>
     public TimeSpan EnqueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The largest body accepted (bodies above NATS' max_payload are stored in chunks); larger is 413.</summary>
+    /// <summary>
+    /// The largest body accepted (bodies above NATS' max_payload are stored in chunks); larger is 413. Also the largest
+    /// response the gateway holds for a call it makes itself (see <see cref="Calls.InternalInvoker"/>).
+    /// </summary>
     public long MaxBodySize { get; set; } = 10L << 20;
 
     /// <summary>When set, the only networks (CIDR, or single addresses) a callback may reach; otherwise any not denied.</summary>

@@ -64,6 +64,28 @@ public class AsyncRouteTests
         Assert.StartsWith(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(large)), Assert.Single(callback.Received).Body);
     }
 
+    /// <summary>The gateway holds a queued call's response to call it back: a function answering gigabytes took its memory.</summary>
+    [Fact]
+    public async Task A_response_over_the_async_limit_is_called_back_as_a_failure_not_held()
+    {
+        await using var callback = await CallbackReceiver.StartAsync();
+        await using var gateway = await GatewayFixture.StartAsync(configureAsync: options => { options.MaxBodySize = 1 << 20; options.MaxAttempts = 1; });
+        using var _ = await gateway.DeployAsync("flood", "head -c 3000000 /dev/zero");
+        using var small = await gateway.DeployAsync("small", "head -c 1000 /dev/zero");
+
+        using var accepted = await TestHttp.Client.SendAsync(Enqueue(gateway, "flood", "", callback, "call-flood"));
+        using var acceptedSmall = await TestHttp.Client.SendAsync(Enqueue(gateway, "small", "", callback, "call-small"));
+        var arrived = await callback.WaitForAsync(2, TimeSpan.FromSeconds(30));
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (accepted.StatusCode, acceptedSmall.StatusCode));
+        Assert.True(arrived, "no callbacks");
+        var flood = callback.Received.Single(c => c.CallId == "call-flood");
+        Assert.Equal(502, flood.Status);
+        Assert.Contains("its response is over the limit of 1048576 bytes", flood.Body, StringComparison.Ordinal);
+        var answered = callback.Received.Single(c => c.CallId == "call-small");
+        Assert.Equal((200, 1000), (answered.Status, answered.Body.Length));
+    }
+
     [Fact]
     public async Task A_queued_call_can_be_cancelled_and_a_repeated_call_id_is_queued_once()
     {
