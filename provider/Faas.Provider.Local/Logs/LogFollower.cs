@@ -5,8 +5,8 @@ namespace Faas.Provider.Local.Logs;
 
 /// <summary>
 /// One reader following a function's log: the lines it has not read yet, at most <see cref="Capacity"/>. A reader that
-/// falls further behind (a paused <c>faas logs -f | less</c>) misses the lines after that, and is told how many in a
-/// line of their place, rather than the gateway holding a chatty function's every line for it (it grew by 100 MB a
+/// falls further behind (a paused <c>faas logs -f | less</c>) misses the lines after that and gets one line in their
+/// place saying how many, rather than the gateway holding a chatty function's every line for it (it grew by 100 MB a
 /// second). Written under the log's lock; read by one reader.
 /// </summary>
 internal sealed class LogFollower
