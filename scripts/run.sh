@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# make run: the gateway on 127.0.0.1:$PORT with the local backend, the functions of stack.yml deployed with
+# make run: the gateway on 127.0.0.1:$PORT (its dashboard on $DASHBOARD_PORT, by default the next port) with the local backend, the functions of stack.yml deployed with
 # `faas up`, ready-to-paste invoke lines printed. Ctrl-C stops the gateway, which stops every replica.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${PORT:-8080}
 export FAAS_URL="http://127.0.0.1:$port"
+# The dashboard has an address of its own, apart from the functions' pages (README: the dashboard).
+dashboard_url="http://127.0.0.1:${DASHBOARD_PORT:-$((port + 1))}"
 export FAAS_STATE_DIR=${FAAS_STATE_DIR:-$PWD/.state}
 export FAAS_STORE_DIR=${FAAS_STORE_DIR:-$FAAS_STATE_DIR/store}
 faas=out/faas
@@ -12,7 +14,7 @@ faas=out/faas
 # The dashboard deploys from the function store: its functions built once as bundles.
 $faas store build --output "$FAAS_STORE_DIR" >/dev/null
 
-out/gateway --urls "$FAAS_URL" &
+Gateway__Dashboard__Url=$dashboard_url out/gateway --urls "$FAAS_URL" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' INT TERM EXIT
 
@@ -37,7 +39,7 @@ $faas up -f stack.yml --parallel 2
 cat <<MSG
 
 FaaS is running at $FAAS_URL (Ctrl-C stops it and every replica).
-  Dashboard: $FAAS_URL/ui/ (user '$admin_user', the password below)
+  Dashboard: $dashboard_url/ui/ (user '$admin_user', the password below)
   echo you | $faas invoke hello
   echo you | $faas invoke hello-python
   curl -d you $FAAS_URL/function/hello-node

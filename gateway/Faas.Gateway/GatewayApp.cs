@@ -67,6 +67,14 @@ internal static partial class GatewayApp
         var asyncOptions = builder.Configuration.GetSection("Gateway:Async").Get<AsyncOptions>() ?? new AsyncOptions();
         configureAsync?.Invoke(asyncOptions);
         SettingsCheck.Validate(options, asyncOptions);
+        if (options.Dashboard.Url is { Length: > 0 } dashboardUrl)
+        {
+            // Kestrel listens on the dashboard's address beside the main one (--urls, ASPNETCORE_URLS or Kestrel's default).
+            var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } main ? main : "http://localhost:5000";
+            builder.WebHost.UseUrls([.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), dashboardUrl]);
+            Console.WriteLine($"dashboard at {dashboardUrl}/ui/");
+        }
+
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         Directory.CreateDirectory(options.StateDirectory);
         var credentials = AdminCredentials.Load(options.SecretsDirectory, options.StateDirectory);
@@ -114,6 +122,7 @@ internal static partial class GatewayApp
         builder.Services.AddSingleton<AsyncStats>();
         builder.Services.AddSingleton<FunctionHistory>();
         builder.Services.AddHostedService(services => services.GetRequiredService<FunctionHistory>());
+        builder.Services.AddSingleton<DashboardOrigin>();
         builder.Services.AddSingleton<DashboardSessions>();
         builder.Services.AddSingleton<DashboardAssets>();
         builder.Services.AddSingleton<FunctionStore>();
@@ -147,6 +156,7 @@ internal static partial class GatewayApp
 
         // Resolved now so that its listener records from the first invocation; the container disposes (flushes) it at shutdown.
         _ = app.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
+        app.UseMiddleware<OriginSeparation>();
         app.UseMiddleware<BasicAuth>();
         app.UseMiddleware<TypedErrors>();
         var invoke = app.Services.GetRequiredService<InvokeRoute>();

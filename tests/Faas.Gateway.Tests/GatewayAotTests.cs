@@ -67,10 +67,10 @@ public class GatewayAotTests
         Assert.Equal("later", Assert.Single(callback.Received).Body);
         Assert.Contains("gateway_function_invocation_total{function_name=\"echo.openfaas-fn\",code=\"200\"} 2", await TestHttp.Client.GetStringAsync(gateway.Url + "/metrics"), StringComparison.Ordinal);
 
-        using var page = await TestHttp.Client.GetAsync(gateway.Url + "/ui/");
+        using var page = await TestHttp.Client.GetAsync(gateway.DashboardUrl + "/ui/");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("<script type=\"module\" src=\"main.js\">", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        using var signIn = await TestHttp.Client.PostAsync(gateway.Url + "/ui/session",
+        using var signIn = await TestHttp.Client.PostAsync(gateway.DashboardUrl + "/ui/session",
             new StringContent($$"""{"user":"admin","password":"{{GatewayProcess.AdminPassword}}"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         await Task.Delay(1500);

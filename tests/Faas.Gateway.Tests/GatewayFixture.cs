@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Faas.Gateway.Tests;
 
 /// <summary>
-/// The real gateway app in this process on a free 127.0.0.1 port, with the local backend on a temporary state
+/// The real gateway app in this process on a free 127.0.0.1 port (its dashboard on another), with the local backend on a temporary state
 /// directory running the real watchdog. Disposing it stops the gateway (and so every replica) and deletes the state.
 /// </summary>
 public sealed class GatewayFixture : IAsyncDisposable
@@ -19,6 +19,9 @@ public sealed class GatewayFixture : IAsyncDisposable
     private Action<Faas.Gateway.Configuration.AsyncOptions>? _configureAsync;
 
     public string Url { get; private set; } = "";
+
+    /// <summary>The dashboard's own address (<see cref="DashboardOptions.Url"/>).</summary>
+    public string DashboardUrl { get; private set; } = "";
 
     /// <summary>A client that sends the admin credentials (the password the gateway generated in its state directory).</summary>
     public HttpClient Admin { get; private set; } = null!;
@@ -41,6 +44,7 @@ public sealed class GatewayFixture : IAsyncDisposable
     {
         var fixture = new GatewayFixture { _configure = configure, _configureAsync = configureAsync, _settings = settings ?? new Dictionary<string, string>() };
         fixture.Url = $"http://127.0.0.1:{FreePort.Next()}";
+        fixture.DashboardUrl = $"http://127.0.0.1:{FreePort.Next()}";
         await fixture.StartAppAsync();
         fixture.AdminPassword = await File.ReadAllTextAsync(Path.Combine(fixture._state.Path, "admin-password"));
         fixture.Admin = new HttpClient(new SocketsHttpHandler { UseProxy = false });
@@ -74,6 +78,7 @@ public sealed class GatewayFixture : IAsyncDisposable
         {
             options.StateDirectory = _state.Path;
             options.UpstreamTimeout = TimeSpan.FromSeconds(5);
+            options.Dashboard.Url = DashboardUrl;
             _configure?.Invoke(options);
         }, _configureAsync);
         _app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(Warnings);

@@ -18,20 +18,21 @@ public class RunScriptTests
         using var config = new TempDirectory("faas-run-config-");
         var marker = Guid.NewGuid().ToString();
         var port = FreePort.Next();
+        var dashboardPort = FreePort.Next();
 
         // As a terminal's Ctrl-C does: SIGINT to the script's whole process group, with SIGINT's default action
         // restored first (perl is essential on Debian) in case this test itself runs with SIGINT ignored.
         await using var run = ChildProcess.Start(
             "perl",
             ["-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die", "setsid", "bash", "scripts/run.sh"],
-            new Dictionary<string, string> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["FAAS_STATE_DIR"] = state.Path, ["FAAS_RUN_MARKER"] = marker, ["FAAS_CONFIG_DIR"] = config.Path },
+            new Dictionary<string, string> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["DASHBOARD_PORT"] = dashboardPort.ToString(System.Globalization.CultureInfo.InvariantCulture), ["FAAS_STATE_DIR"] = state.Path, ["FAAS_RUN_MARKER"] = marker, ["FAAS_CONFIG_DIR"] = config.Path },
             RepoPaths.Root);
         Assert.True(await run.WaitForOutputAsync("FaaS is running", TimeSpan.FromSeconds(180)), run.Output);
         var greeting = await TestHttp.Client.PostAsync($"http://127.0.0.1:{port}/function/hello", new StringContent("test"));
 
         // The banner names the dashboard, which is served, and its store holds the store's functions, built by the script.
-        Assert.Contains($"Dashboard: http://127.0.0.1:{port}/ui/", run.Output, StringComparison.Ordinal);
-        using var dashboard = await TestHttp.Client.GetAsync($"http://127.0.0.1:{port}/ui/");
+        Assert.Contains($"Dashboard: http://127.0.0.1:{dashboardPort}/ui/", run.Output, StringComparison.Ordinal);
+        using var dashboard = await TestHttp.Client.GetAsync($"http://127.0.0.1:{dashboardPort}/ui/");
         Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.StatusCode);
         using var store = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/system/store");
         store.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",

@@ -2,7 +2,7 @@ using Faas.Posix;
 namespace Faas.Harness;
 
 /// <summary>
-/// The built gateway binary on a free loopback port, with the local backend on a temporary state directory running
+/// The built gateway binary on a free loopback port (its dashboard on another), with the local backend on a temporary state directory running
 /// the repository's watchdog; admin password fixed. It can be killed outright and started again on the same state and
 /// port, as a crash and a restart would. Disposing it stops it by PID (which stops every replica) and deletes the state.
 /// </summary>
@@ -25,9 +25,13 @@ public sealed class GatewayProcess : IAsyncDisposable
         _workingDirectory = workingDirectory;
         _interruptIgnored = interruptIgnored;
         Url = $"http://127.0.0.1:{FreePort.Next()}";
+        DashboardUrl = $"http://127.0.0.1:{FreePort.Next()}";
     }
 
     public string Url { get; }
+
+    /// <summary>The dashboard's own address (<c>Gateway:Dashboard:Url</c>).</summary>
+    public string DashboardUrl { get; }
 
     public int Pid => _process.Pid;
 
@@ -155,6 +159,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Gateway__Local__WatchdogPath"] = RepoPaths.Watchdog,
             ["Gateway__Local__StandbyReplicas"] = "0",
             ["Gateway__Local__SandboxReadOnlyPaths__0"] = RepoPaths.Root,
+            ["Gateway__Dashboard__Url"] = DashboardUrl,
         };
         foreach (var (name, value) in _settings)
         {

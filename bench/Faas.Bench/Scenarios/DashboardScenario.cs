@@ -1,5 +1,6 @@
 using System.Text;
 using Faas.Bench.Tools;
+using Faas.Posix;
 using Faas.Harness.Browser;
 using Microsoft.Playwright;
 
@@ -18,7 +19,8 @@ internal static class DashboardScenario
 
     public static async Task RunAsync(BenchReport report, BenchSettings settings)
     {
-        await using var gateway = await GatewayTarget.StartGatewayAsync();
+        var dashboardUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        await using var gateway = await GatewayTarget.StartGatewayAsync(new Dictionary<string, string> { ["Gateway__Dashboard__Url"] = dashboardUrl });
         using var admin = GatewayTarget.AdminClient();
         for (var i = 0; i < Functions; i++)
         {
@@ -31,7 +33,7 @@ internal static class DashboardScenario
         await using var browser = await Chromium.LaunchAsync(playwright);
 
         // Signed in once; each measured load starts from that session's cookie in a fresh context.
-        var cookies = await SignInAsync(browser, gateway.Url);
+        var cookies = await SignInAsync(browser, dashboardUrl);
         var firstPaints = new List<double>();
         var listShown = new List<double>();
         for (var load = -2; load < Loads; load++)
@@ -39,7 +41,7 @@ internal static class DashboardScenario
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
             await context.AddCookiesAsync(cookies);
             var page = await context.NewPageAsync();
-            await page.GotoAsync(gateway.Url + "/ui/");
+            await page.GotoAsync(dashboardUrl + "/ui/");
             await page.Locator("tr[data-function]").Nth(Functions - 1).WaitForAsync();
             var shown = await page.EvaluateAsync<double>("performance.now()");
             var paint = await page.EvaluateAsync<double>("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1");

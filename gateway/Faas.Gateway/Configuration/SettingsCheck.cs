@@ -18,6 +18,7 @@ internal static class SettingsCheck
             ?? (gateway.MaxRequestBodySize is <= 0 ? Bad("Gateway:MaxRequestBodySize", gateway.MaxRequestBodySize.Value, "a number of bytes above 0, or empty for no limit") : null)
             ?? Positive("Gateway:Dashboard:HistoryInterval", gateway.Dashboard.HistoryInterval)
             ?? Positive("Gateway:Dashboard:SessionIdleTimeout", gateway.Dashboard.SessionIdleTimeout)
+            ?? Security.DashboardOrigin.Check(gateway.Dashboard.Url)
             ?? Positive("Gateway:Autoscaling:Interval", scaling.Interval)
             ?? (scaling.StabilizationWindow < TimeSpan.Zero ? Bad("Gateway:Autoscaling:StabilizationWindow", scaling.StabilizationWindow, "a duration of 0 or more") : null)
             ?? (scaling.ScaleDownFraction is < 0 or >= 1 ? Bad("Gateway:Autoscaling:ScaleDownFraction", scaling.ScaleDownFraction, "a fraction from 0 up to (not including) 1") : null)

@@ -5,8 +5,9 @@ using Faas.Gateway.Security;
 namespace Faas.Gateway.Dashboard;
 
 /// <summary>
-/// The dashboard's page at <c>/ui/</c> and its sign-in at <c>/ui/session</c>. The page itself is public (it holds
-/// nothing); everything it shows comes from the <c>/system</c> API, which a session's cookie opens as Basic auth does.
+/// The dashboard's page at <c>/ui/</c> and its sign-in at <c>/ui/session</c>, on the dashboard's own port (see
+/// <see cref="DashboardOrigin"/>). The page itself is public (it holds nothing); everything it shows comes from the
+/// <c>/system</c> API, which a session's cookie opens there as Basic auth does.
 /// </summary>
 internal static class DashboardRoutes
 {
@@ -18,7 +19,7 @@ internal static class DashboardRoutes
     {
         app.MapGet("/ui/{**path}", (HttpContext context, string? path, DashboardAssets assets) => ServeAsync(context, path ?? "", assets));
         app.MapGet("/ui/session", (HttpContext context, DashboardSessions sessions, AdminCredentials credentials) =>
-            sessions.Accepts(context.Request) ? Results.Json(new SessionInfo { User = credentials.User }, DashboardJson.Default.SessionInfo) : Unauthorized());
+            sessions.Accepts(context) ? Results.Json(new SessionInfo { User = credentials.User }, DashboardJson.Default.SessionInfo) : Unauthorized());
         app.MapPost("/ui/session", SignInAsync);
         app.MapDelete("/ui/session", (HttpContext context, DashboardSessions sessions) =>
         {

@@ -1,4 +1,5 @@
 using Faas.Gateway.Configuration;
+using Faas.Gateway.Http;
 using Microsoft.Extensions.Options;
 
 namespace Faas.Gateway.Security;
@@ -6,9 +7,13 @@ namespace Faas.Gateway.Security;
 /// <summary>
 /// Basic auth on <c>/system/*</c> (as OpenFaaS decorates every admin route). Invocations stay public unless
 /// <see cref="GatewayOptions.AuthenticateInvocations"/> asks for the admin credentials there too; the gateway's own
-/// invocations pass with their <see cref="InternalCaller"/> token instead, and the dashboard's with its session cookie.
+/// invocations pass with their <see cref="InternalCaller"/> token instead, and the dashboard's with its session cookie
+/// (on the dashboard's port only). A request a function's page made in a browser gets nothing from the credentials the
+/// browser adds by itself (see <see cref="DashboardOrigin.FromFunctionPage"/>): a 403, and no challenge, so such a page
+/// cannot make the browser ask the admin for the password either.
 /// </summary>
-internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials, InternalCaller internalCaller, DashboardSessions sessions, IOptions<GatewayOptions> options)
+internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials, InternalCaller internalCaller, DashboardSessions sessions,
+    DashboardOrigin dashboard, IOptions<GatewayOptions> options)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -17,7 +22,8 @@ internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentia
         var internalCall = internalCaller.Claim(context.Request);
         var guarded = path.StartsWithSegments("/system") || (options.Value.AuthenticateInvocations && invocation);
         var admin = context.Request.Headers.Authorization.Count > 0 && credentials.Accepts(context.Request.Headers.Authorization);
-        var allowed = !guarded || (invocation && internalCall) || admin || sessions.Accepts(context.Request);
+        var fromFunctionPage = guarded && dashboard.FromFunctionPage(context);
+        var allowed = !guarded || (invocation && internalCall) || (admin && !fromFunctionPage) || sessions.Accepts(context);
         if (invocation)
         {
             // A function must never hold what opens the admin API: the admin's own credentials and the dashboard's
@@ -34,9 +40,16 @@ internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentia
             return next(context);
         }
 
+        var what = path.StartsWithSegments("/system") ? "the /system API" : "invoking functions";
+        if (fromFunctionPage)
+        {
+            return PlainTextError.WriteAsync(context, StatusCodes.Status403Forbidden,
+                $"forbidden: {what} takes no request a web page makes here, where a page may be a function's (Sec-Fetch-Site: {context.Request.Headers["Sec-Fetch-Site"]}): use the dashboard's address or a client such as faas-cli");
+        }
+
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"FaaS\", charset=\"UTF-8\"";
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync($"unauthorized: {(path.StartsWithSegments("/system") ? "the /system API" : "invoking functions")} needs the admin user and password\n");
+        return context.Response.WriteAsync($"unauthorized: {what} needs the admin user and password\n");
     }
 }

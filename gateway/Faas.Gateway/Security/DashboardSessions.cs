@@ -9,7 +9,7 @@ namespace Faas.Gateway.Security;
 /// page never holds the admin password and a gateway restart signs everyone out. A session ends when signed out or
 /// after <c>Dashboard:SessionIdleTimeout</c> without use; at most <see cref="Limit"/> live at once (the oldest go first).
 /// </summary>
-internal sealed class DashboardSessions(IOptions<GatewayOptions> options, TimeProvider time)
+internal sealed class DashboardSessions(IOptions<GatewayOptions> options, DashboardOrigin origin, TimeProvider time)
 {
     public const string CookieName = "faas_session";
 
@@ -43,10 +43,16 @@ internal sealed class DashboardSessions(IOptions<GatewayOptions> options, TimePr
         return token;
     }
 
-    /// <summary>Whether the request carries a live session's cookie (and, for changes, the dashboard's header); a use extends it.</summary>
-    public bool Accepts(HttpRequest request)
+    /// <summary>
+    /// Whether the request carries a live session's cookie, on the dashboard's port, not from a function's page (and, for
+    /// changes, with the dashboard's header); a use extends it. Browsers send a cookie to every port of its host, so
+    /// where it came in is checked, and who asks (see <see cref="DashboardOrigin.FromFunctionPage"/>).
+    /// </summary>
+    public bool Accepts(HttpContext context)
     {
-        if (request.Cookies[CookieName] is not { Length: 64 } token || !_lastUse.TryGetValue(token, out var lastUse))
+        var request = context.Request;
+        if (!origin.Serves(context) || origin.FromFunctionPage(context)
+            || request.Cookies[CookieName] is not { Length: 64 } token || !_lastUse.TryGetValue(token, out var lastUse))
         {
             return false;
         }

@@ -16,26 +16,103 @@ public class DashboardApiTests
         await using var gateway = await GatewayFixture.StartAsync();
         foreach (var path in GuardedReads)
         {
-            using var response = await TestHttp.Client.GetAsync(gateway.Url + path);
-            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            foreach (var origin in new[] { gateway.Url, gateway.DashboardUrl })
+            {
+                using var response = await TestHttp.Client.GetAsync(origin + path);
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            }
         }
 
-        using var page = await TestHttp.Client.GetAsync(gateway.Url + "/ui/");
+        using var page = await TestHttp.Client.GetAsync(gateway.DashboardUrl + "/ui/");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.StartsWith("text/html", page.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
         Assert.Contains("default-src 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
-        using var script = await TestHttp.Client.GetAsync(gateway.Url + "/ui/main.js");
+        using var script = await TestHttp.Client.GetAsync(gateway.DashboardUrl + "/ui/main.js");
         Assert.StartsWith("text/javascript", script.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
-        using var missing = await TestHttp.Client.GetAsync(gateway.Url + "/ui/../admin-password");
+        using var missing = await TestHttp.Client.GetAsync(gateway.DashboardUrl + "/ui/../admin-password");
         Assert.NotEqual(HttpStatusCode.OK, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_session_opens_nothing_on_the_functions_port_nor_for_another_origin_and_no_function_is_a_page_on_the_dashboards()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        (await gateway.DeployAsync("kept", "cat")).EnsureSuccessStatusCode();
+        await gateway.WaitForAvailableAsync("kept");
+        using var signedIn = await SignInAsync(gateway);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+
+        // What a script on a function's page may send: on the main port (its own origin), the cookie and the dashboard's
+        // header; to the dashboard's port (same site, another origin), the cookie, which the browser names same-site.
+        using (var fromFunctionPage = await SendAsync(gateway.Url, HttpMethod.Post, "/system/scale-function/kept", cookie, """{"replicas":0}""", dashboardHeader: true))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, fromFunctionPage.StatusCode);
+        }
+
+        using (var read = await SendAsync(gateway.Url, HttpMethod.Get, "/system/functions", cookie))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, read.StatusCode);
+        }
+
+        using (var sameSite = await SendAsync(gateway.DashboardUrl, HttpMethod.Post, "/system/scale-function/kept", cookie, """{"replicas":0}""", dashboardHeader: true, fetchSite: "same-site"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, sameSite.StatusCode);
+        }
+
+        Assert.Equal(1, await ReplicasAsync(gateway, "kept"));
+
+        // A browser navigating to a function at the dashboard's address (a link, a frame) is refused; the dashboard's
+        // own script, which sends its header, invokes it.
+        using (var navigated = await TestHttp.Client.PostAsync(gateway.DashboardUrl + "/function/kept", new StringContent("page")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, navigated.StatusCode);
+            Assert.Contains("main address", await navigated.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var queued = await TestHttp.Client.PostAsync(gateway.DashboardUrl + "/async-function/kept", new StringContent("page")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, queued.StatusCode);
+        }
+
+        using (var invoked = await SendAsync(gateway.DashboardUrl, HttpMethod.Post, "/function/kept", cookie, "{\"from\":\"dashboard\"}", dashboardHeader: true, fetchSite: "same-origin"))
+        {
+            Assert.Equal(HttpStatusCode.OK, invoked.StatusCode);
+            Assert.Equal("{\"from\":\"dashboard\"}", await invoked.Content.ReadAsStringAsync());
+        }
+
+        using (var scaled = await SendAsync(gateway.DashboardUrl, HttpMethod.Post, "/system/scale-function/kept", cookie, """{"replicas":0}""", dashboardHeader: true, fetchSite: "same-origin"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, scaled.StatusCode);
+        }
+
+        // The main port sends /ui/ to the dashboard's address, on the host the caller used.
+        using var redirected = await TestHttp.Client.GetAsync(gateway.Url + "/ui/?x=1");
+        Assert.Equal(HttpStatusCode.Found, redirected.StatusCode);
+        Assert.Equal(gateway.DashboardUrl + "/ui/?x=1", redirected.Headers.Location!.ToString());
+    }
+
+    [Fact]
+    public async Task Without_an_address_of_its_own_there_is_no_dashboard_and_a_bad_address_stops_the_start()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(options => options.Dashboard.Url = null);
+        using var page = await TestHttp.Client.GetAsync(gateway.Url + "/ui/");
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Contains("Gateway:Dashboard:Url", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var signIn = await TestHttp.Client.PostAsync(gateway.Url + "/ui/session", GatewayFixture.Json($$"""{"user":"admin","password":"{{gateway.AdminPassword}}"}"""));
+        Assert.Equal(HttpStatusCode.NotFound, signIn.StatusCode);
+        Assert.False(signIn.Headers.Contains("Set-Cookie"));
+
+        var (exitCode, output) = await GatewayProcess.RunUntilExitAsync(new Dictionary<string, string> { ["Gateway__Dashboard__Url"] = "http://127.0.0.1:8081/ui" });
+        Assert.Equal(2, exitCode);
+        Assert.Contains("invalid Gateway:Dashboard:Url=\"http://127.0.0.1:8081/ui\"", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_wrong_password_gets_no_session_and_a_right_one_a_cookie_the_page_cannot_read()
     {
         await using var gateway = await GatewayFixture.StartAsync();
-        using var wrong = await TestHttp.Client.PostAsync(gateway.Url + "/ui/session", GatewayFixture.Json("""{"user":"admin","password":"guess"}"""));
+        using var wrong = await TestHttp.Client.PostAsync(gateway.DashboardUrl + "/ui/session", GatewayFixture.Json("""{"user":"admin","password":"guess"}"""));
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.False(wrong.Headers.Contains("Set-Cookie"));
 
@@ -162,15 +239,30 @@ public class DashboardApiTests
     }
 
     private static Task<HttpResponseMessage> SignInAsync(GatewayFixture gateway) =>
-        TestHttp.Client.PostAsync(gateway.Url + "/ui/session", GatewayFixture.Json($$"""{"user":"admin","password":"{{gateway.AdminPassword}}"}"""));
+        TestHttp.Client.PostAsync(gateway.DashboardUrl + "/ui/session", GatewayFixture.Json($$"""{"user":"admin","password":"{{gateway.AdminPassword}}"}"""));
 
-    private static Task<HttpResponseMessage> SendAsync(GatewayFixture gateway, HttpMethod method, string path, string cookie, string? json = null, bool dashboardHeader = false)
+    private static async Task<int> ReplicasAsync(GatewayFixture gateway, string name)
     {
-        var request = new HttpRequestMessage(method, gateway.Url + path) { Content = json is null ? null : GatewayFixture.Json(json) };
+        using var status = await JsonDocument.ParseAsync(await gateway.Admin.GetStreamAsync($"{gateway.Url}/system/function/{name}"));
+        return status.RootElement.GetProperty("replicas").GetInt32();
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(GatewayFixture gateway, HttpMethod method, string path, string cookie, string? json = null, bool dashboardHeader = false) =>
+        SendAsync(gateway.DashboardUrl, method, path, cookie, json, dashboardHeader);
+
+    /// <param name="fetchSite">The <c>Sec-Fetch-Site</c> a browser would send, or none (as a client outside a browser).</param>
+    private static Task<HttpResponseMessage> SendAsync(string origin, HttpMethod method, string path, string cookie, string? json = null, bool dashboardHeader = false, string? fetchSite = null)
+    {
+        var request = new HttpRequestMessage(method, origin + path) { Content = json is null ? null : GatewayFixture.Json(json) };
         request.Headers.Add("Cookie", cookie);
         if (dashboardHeader)
         {
             request.Headers.Add("X-Faas-Dashboard", "1");
+        }
+
+        if (fetchSite is not null)
+        {
+            request.Headers.Add("Sec-Fetch-Site", fetchSite);
         }
 
         return TestHttp.Client.SendAsync(request);

@@ -36,7 +36,7 @@ public sealed class DashboardAsyncTests(ChromiumFixture chromium) : IClassFixtur
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
-        await page.GotoAsync(gateway.Url + "/ui/#/async");
+        await page.GotoAsync(gateway.DashboardUrl + "/ui/#/async");
         await page.GetByLabel("Password").FillAsync(GatewayProcess.AdminPassword);
         await page.GetByLabel("Password").PressAsync("Enter");
         await page.GetByRole(AriaRole.Link, new() { Name = "Async" }).ClickAsync();

@@ -55,7 +55,7 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task SignInAsync(IPage page, string password = GatewayProcess.AdminPassword)
     {
-        await page.GotoAsync(Gateway.Url + "/ui/");
+        await page.GotoAsync(Gateway.DashboardUrl + "/ui/");
         await page.GetByLabel("User").FillAsync("admin");
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByLabel("Password").PressAsync("Enter");

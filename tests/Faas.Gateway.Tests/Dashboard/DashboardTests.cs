@@ -72,7 +72,7 @@ public sealed class DashboardTests(DashboardFixture dashboard, ChromiumFixture c
 
         lock (requests)
         {
-            Assert.All(requests, url => Assert.StartsWith(dashboard.Gateway.Url + "/", url, StringComparison.Ordinal));
+            Assert.All(requests, url => Assert.StartsWith(dashboard.Gateway.DashboardUrl + "/", url, StringComparison.Ordinal));
         }
 
         await page.Context.CloseAsync();

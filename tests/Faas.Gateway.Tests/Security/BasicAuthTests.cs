@@ -28,6 +28,40 @@ public class BasicAuthTests
     }
 
     [Fact]
+    public async Task A_request_a_web_page_makes_on_the_main_port_gets_nothing_from_the_credentials_the_browser_adds()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(options => options.AuthenticateInvocations = true);
+        (await gateway.DeployAsync("closed", "cat")).EnsureSuccessStatusCode();
+        await gateway.WaitForAvailableAsync("closed");
+
+        // Basic auth a browser once had typed in is added by itself to every request of the origin, a function's page's too.
+        foreach (var (path, site) in new[] { ("/system/functions", "same-origin"), ("/system/functions", "cross-site"), ("/function/closed", "same-origin") })
+        {
+            using var fromPage = new HttpRequestMessage(HttpMethod.Get, gateway.Url + path);
+            fromPage.Headers.Authorization = gateway.Admin.DefaultRequestHeaders.Authorization;
+            fromPage.Headers.Add("Sec-Fetch-Site", site);
+            using var refused = await TestHttp.Client.SendAsync(fromPage);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Empty(refused.Headers.WwwAuthenticate);
+            Assert.Contains($"Sec-Fetch-Site: {site}", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Without credentials a page gets no challenge, so it cannot make the browser ask the admin for the password.
+        using var probe = new HttpRequestMessage(HttpMethod.Get, gateway.Url + "/system/functions");
+        probe.Headers.Add("Sec-Fetch-Site", "same-origin");
+        using var probed = await TestHttp.Client.SendAsync(probe);
+        Assert.Equal(HttpStatusCode.Forbidden, probed.StatusCode);
+        Assert.Empty(probed.Headers.WwwAuthenticate);
+
+        // An address typed in the browser's bar (none) is the admin's own request.
+        using var typed = new HttpRequestMessage(HttpMethod.Get, gateway.Url + "/system/functions");
+        typed.Headers.Authorization = gateway.Admin.DefaultRequestHeaders.Authorization;
+        typed.Headers.Add("Sec-Fetch-Site", "none");
+        using var answered = await TestHttp.Client.SendAsync(typed);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+    }
+
+    [Fact]
     public async Task Invocations_and_health_stay_public()
     {
         await using var gateway = await GatewayFixture.StartAsync();
