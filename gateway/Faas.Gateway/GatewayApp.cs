@@ -7,6 +7,7 @@ using Faas.Gateway.Connectors;
 using Faas.Gateway.Dashboard;
 using Faas.Gateway.Http;
 using Faas.Gateway.Invoke;
+using Faas.Gateway.Invoke.FastPath;
 using Faas.Gateway.Invoke.Forwarding;
 using Faas.Gateway.Messaging;
 using Faas.Gateway.Metrics;
@@ -40,6 +41,9 @@ internal static partial class GatewayApp
         {
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.ResponseHeaderEncodingSelector = HeaderEncoding.Relayed;
+
+            // Neither path names the server (nor does OpenFaaS' gateway); the fast path's answers carry no Server field.
+            kestrel.AddServerHeader = false;
         });
 
         // With inline socket completions (Program turns them on) requests are handled on the socket thread that read
@@ -84,6 +88,14 @@ internal static partial class GatewayApp
 
         AddProvider(builder.Services, builder.Configuration, options);
         AddForwarder(builder.Services, options);
+        if (InvokeFastPath.Applies(options))
+        {
+            builder.Services.AddSingleton<InvokeFastPath>();
+
+            // Resolved when Kestrel binds its endpoints, once the container is built.
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint =>
+                endpoint.Use(next => endpoint.ApplicationServices.GetRequiredService<InvokeFastPath>().Wrap(next))));
+        }
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingTable>());
         builder.Services.AddSingleton<ScaleFromZero>();

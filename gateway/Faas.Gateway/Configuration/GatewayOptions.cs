@@ -55,6 +55,12 @@ public sealed class GatewayOptions
     public string Forwarder { get; set; } = "own";
 
     /// <summary>
+    /// Whether ordinary invocations skip Kestrel's HttpContext pipeline (see <see cref="Faas.Gateway.Invoke.FastPath.InvokeFastPath"/>):
+    /// the same answers, for less CPU per request. Off, every request takes Kestrel's path.
+    /// </summary>
+    public bool FastPath { get; set; } = true;
+
+    /// <summary>
     /// Whether the gateway's own threads run SCHED_BATCH, so that waking it does not preempt the sender (a watchdog,
     /// a client) on a busy machine. Replicas are started with the policy the gateway was started with. Program reads
     /// it before the host starts its threads; it is bound here too, so a wrong value is reported like any other.

@@ -8,6 +8,16 @@ namespace Faas.Gateway.Http;
 /// </summary>
 internal sealed class TypedErrors(RequestDelegate next)
 {
+    public static int StatusOf(ProviderError kind) => kind switch
+    {
+        ProviderError.NotFound => StatusCodes.Status404NotFound,
+        ProviderError.Conflict => StatusCodes.Status409Conflict,
+        ProviderError.NotSupported => StatusCodes.Status501NotImplemented,
+        ProviderError.Refused => StatusCodes.Status502BadGateway,
+        ProviderError.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
     public async Task InvokeAsync(HttpContext context)
     {
         try
@@ -16,16 +26,7 @@ internal sealed class TypedErrors(RequestDelegate next)
         }
         catch (ProviderException error) when (!context.Response.HasStarted)
         {
-            var status = error.Kind switch
-            {
-                ProviderError.NotFound => StatusCodes.Status404NotFound,
-                ProviderError.Conflict => StatusCodes.Status409Conflict,
-                ProviderError.NotSupported => StatusCodes.Status501NotImplemented,
-                ProviderError.Refused => StatusCodes.Status502BadGateway,
-                ProviderError.Unavailable => StatusCodes.Status503ServiceUnavailable,
-                _ => StatusCodes.Status400BadRequest,
-            };
-            await PlainTextError.WriteAsync(context, status, error.Message);
+            await PlainTextError.WriteAsync(context, StatusOf(error.Kind), error.Message);
         }
         catch (Async.QueueUnavailableException error) when (!context.Response.HasStarted)
         {

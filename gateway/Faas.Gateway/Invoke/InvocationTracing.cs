@@ -15,6 +15,9 @@ internal static class InvocationTracing
 
     private static readonly ActivitySource Source = new(SourceName, Faas.Conventions.BuildVersion.Of(typeof(InvocationTracing).Assembly).Release);
 
+    /// <summary>Whether a tracer listens: invocations are then recorded as spans.</summary>
+    public static bool Recording => Source.HasListeners();
+
     /// <summary>The invocation's span, or null when no tracer listens.</summary>
     public static Activity? Start(HttpContext context, FunctionKey function)
     {
@@ -42,9 +45,11 @@ internal static class InvocationTracing
             return id;
         }
 
-        var given = context.Request.Headers.TraceParent.ToString();
-        return ActivityContext.TryParse(given, null, out _) ? given : NewTraceParent();
+        return PassedOn(context.Request.Headers.TraceParent.ToString());
     }
+
+    /// <summary>Without a span: the caller's <c>traceparent</c> when it is valid, else a new trace.</summary>
+    public static string PassedOn(string? given) => ActivityContext.TryParse(given, null, out _) ? given! : NewTraceParent();
 
     /// <summary>A sampled <c>traceparent</c> with random trace and span ids, formatted straight into one string.</summary>
     private static string NewTraceParent() => string.Create(55, 0, static (chars, _) =>

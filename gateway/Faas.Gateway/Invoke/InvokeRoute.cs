@@ -33,7 +33,7 @@ internal sealed class InvokeRoute(
     IOptions<GatewayOptions> options)
 {
     /// <summary>The gateway's own deadline trails the function's so the watchdog, which can kill the process cleanly, answers first.</summary>
-    private static readonly TimeSpan BackstopGrace = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan BackstopGrace = TimeSpan.FromSeconds(1);
 
     private const string RetryAfterSeconds = "5";
 
@@ -181,12 +181,25 @@ internal sealed class InvokeRoute(
     /// <summary>The function's timeout, or less if the caller asked for less with <c>X-Timeout</c>.</summary>
     private async ValueTask<FunctionTimeouts.Limit> TimeoutForAsync(HttpContext context, FunctionKey key)
     {
-        var timeout = await timeouts.ForAsync(key, context.RequestAborted);
         var asked = context.Request.Headers[RequestTimeout.Header];
-        return asked.Count == 1 && Duration.TryParse(asked[0]!, out var shorter) && shorter > TimeSpan.Zero && shorter < timeout.Value
+        return Shortened(await timeouts.ForAsync(key, context.RequestAborted), asked.Count == 1 ? asked[0] : null);
+    }
+
+    /// <summary><paramref name="timeout"/>, or the caller's <c>X-Timeout</c> (<paramref name="asked"/>) when that is shorter.</summary>
+    public static FunctionTimeouts.Limit Shortened(FunctionTimeouts.Limit timeout, string? asked) =>
+        asked is not null && Duration.TryParse(asked, out var shorter) && shorter > TimeSpan.Zero && shorter < timeout.Value
             ? FunctionTimeouts.Limit.Of(shorter)
             : timeout;
-    }
+
+    /// <summary>The answer to a forward that failed before its response started; null when it succeeded or the client left.</summary>
+    public static (int Status, string Message)? FailureOf(ForwardResult result, FunctionKey key, TimeSpan timeout, long? maxRequestBodySize) => result switch
+    {
+        ForwardResult.ConnectFailed => (StatusCodes.Status502BadGateway, $"cannot connect to a replica of {key}"),
+        ForwardResult.UpstreamFailed => (StatusCodes.Status502BadGateway, $"a replica of {key} failed to answer"),
+        ForwardResult.Timeout => (StatusCodes.Status504GatewayTimeout, $"{key} did not answer within {timeout.TotalSeconds:0.###}s"),
+        ForwardResult.RequestTooLarge => (StatusCodes.Status413PayloadTooLarge, $"the request body for {key} is over the limit of {maxRequestBodySize} bytes"),
+        _ => null,
+    };
 
     private async Task ForwardAsync(HttpContext context, string function, Invocation invocation, ReplicaLoad replica)
     {
@@ -198,21 +211,9 @@ internal sealed class InvokeRoute(
             result = await ForwardToAsync(context, other, target, deadline.Token);
         }
 
-        var key = invocation.Function;
-        switch (result)
+        if (FailureOf(result, invocation.Function, invocation.Timeout.Value, options.Value.MaxRequestBodySize) is var (status, message))
         {
-            case ForwardResult.ConnectFailed:
-                await FailAsync(context, StatusCodes.Status502BadGateway, $"cannot connect to a replica of {key}");
-                break;
-            case ForwardResult.UpstreamFailed:
-                await FailAsync(context, StatusCodes.Status502BadGateway, $"a replica of {key} failed to answer");
-                break;
-            case ForwardResult.Timeout:
-                await FailAsync(context, StatusCodes.Status504GatewayTimeout, $"{key} did not answer within {invocation.Timeout.Value.TotalSeconds:0.###}s");
-                break;
-            case ForwardResult.RequestTooLarge:
-                await FailAsync(context, StatusCodes.Status413PayloadTooLarge, $"the request body for {key} is over the limit of {options.Value.MaxRequestBodySize} bytes");
-                break;
+            await FailAsync(context, status, message);
         }
     }
 
@@ -240,7 +241,7 @@ internal sealed class InvokeRoute(
         ];
     }
 
-    private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture);
+    public static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture);
 
     private static async Task FailAsync(HttpContext context, int status, string message, string? retryAfter = null)
     {

@@ -38,6 +38,7 @@ internal sealed class GatewayMetrics
         ConnectorRedeliveries = factory.CreateCounter("gateway_connector_redeliveries_total", "Messages the broker delivered again (after a failure or a lost connection).", ["connector", "topic"]);
         ConnectorDeadLetters = factory.CreateCounter("gateway_connector_dead_letters_total", "Messages dead-lettered once their attempts were spent.", ["connector", "topic"]);
         ConnectorLag = factory.CreateGauge("gateway_connector_lag", "Messages waiting in a function's queue, where the broker reports it (RabbitMQ).", ["connector", "function_name"]);
+        FastPathInvocations = factory.CreateCounter("gateway_fast_path_invocation_total", "Invocations served without Kestrel's HttpContext pipeline (Gateway:FastPath).");
         ConnectorUp = factory.CreateGauge("gateway_connector_up", "1 while a connector is connected to its broker, 0 while it is not.", ["connector"]);
     }
 
@@ -76,6 +77,8 @@ internal sealed class GatewayMetrics
     public Gauge ConnectorLag { get; }
 
     public Gauge ConnectorUp { get; }
+
+    public Counter FastPathInvocations { get; }
 
     /// <summary>Invocations of a function this gateway has started (<c>invocationCount</c> in the admin API, as OpenFaaS reports it from its metrics).</summary>
     public double InvocationCount(FunctionStatus function) => Load(function.Key().ToString()).Started;

@@ -1,3 +1,4 @@
+using Faas.Proxy.FastPath;
 using Faas.Watchdog.Logging;
 using Faas.Watchdog.Modes;
 using Faas.Watchdog.Server;
@@ -26,7 +27,8 @@ internal sealed class HttpModeFastPath(RequestPolicy policy, HttpMode mode, Watc
     public FastPathRequestParser Parser { get; } = new(mode.UpstreamHost, mode.UpstreamPort, mode.UpstreamBasePath, policy.Config.LogInvocations);
 
     /// <summary>The middleware: every connection starts on the fast path; <paramref name="kestrel"/> takes over those it hands on.</summary>
-    public ConnectionDelegate Wrap(ConnectionDelegate kestrel) => connection => new FastPathConnection(this, connection).RunAsync(kestrel);
+    public ConnectionDelegate Wrap(ConnectionDelegate kestrel) =>
+        FastPathConnection.Middleware(KeepAlive, FastPathRequestParser.MaxRequestSize, connection => new WatchdogExchange(this, connection))(kestrel);
 
     public void Dispose() => KeepAlive.Dispose();
 }

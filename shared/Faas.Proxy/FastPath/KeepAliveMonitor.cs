@@ -2,14 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Pipelines;
 
-namespace Faas.Watchdog.FastPath;
+namespace Faas.Proxy.FastPath;
 
 /// <summary>
 /// Closes fast-path connections left idle between requests for longer than Kestrel's keep-alive timeout. Kestrel's own
 /// heartbeat watches only the connections it parses; this is the same once-a-second sweep for the ones the fast path
 /// keeps, so a request pays a timestamp, not a timer.
 /// </summary>
-internal sealed class KeepAliveMonitor : IDisposable
+public sealed class KeepAliveMonitor : IDisposable
 {
     private readonly ConcurrentDictionary<Entry, byte> _entries = new();
     private readonly long _timeout;

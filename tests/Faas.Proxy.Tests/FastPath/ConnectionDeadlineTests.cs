@@ -1,6 +1,6 @@
-using Faas.Watchdog.FastPath;
+using Faas.Proxy.FastPath;
 
-namespace Faas.Watchdog.Tests.FastPath;
+namespace Faas.Proxy.Tests.FastPath;
 
 public class ConnectionDeadlineTests
 {

@@ -1,11 +1,11 @@
-namespace Faas.Watchdog.FastPath;
+namespace Faas.Proxy.FastPath;
 
 /// <summary>
 /// The deadline of the request a fast-path connection is serving. One cancellation source per connection, tied to the
 /// connection's closing once and armed for each request: a request pays neither a pooled deadline's locks nor a
 /// registration of its own (together a few percent of the watchdog's time per proxied request).
 /// </summary>
-internal sealed class ConnectionDeadline : IDisposable
+public sealed class ConnectionDeadline : IDisposable
 {
     private readonly CancellationToken _connectionClosed;
     private readonly CancellationTokenRegistration _closing;

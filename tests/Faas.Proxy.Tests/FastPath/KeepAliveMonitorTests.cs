@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
-using Faas.Watchdog.FastPath;
+using Faas.Proxy.FastPath;
 
-namespace Faas.Watchdog.Tests.FastPath;
+namespace Faas.Proxy.Tests.FastPath;
 
 public class KeepAliveMonitorTests
 {
