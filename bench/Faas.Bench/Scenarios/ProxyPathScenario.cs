@@ -10,7 +10,7 @@ namespace Faas.Bench.Scenarios;
 /// Each also puts nginx in the measured hop's place (in front of the upstream, or of the watchdog): what the field's
 /// C proxy reaches on this machine. <c>watchdog-http</c> also runs a watchdog with <c>log_level=warn</c>, to price the
 /// per-request log line; <c>gateway</c> two watchdogs in a row (wrk → watchdog → watchdog → upstream), a gateway hop
-/// as lean as the watchdog's. Rounds alternate between the paths so that noise on this shared machine lands on all of
+/// as lean as the watchdog's, and a gateway with its fast path off (Kestrel's path for every request). Rounds alternate between the paths so that noise on this shared machine lands on all of
 /// them; medians are reported.
 /// </summary>
 internal static class ProxyPathScenario
@@ -25,6 +25,7 @@ internal static class ProxyPathScenario
         await using var watchdog = await Targets.StartWatchdogHttpAsync();
         await using var quietWatchdog = withGateway ? null : await Targets.StartWatchdogHttpAsync(logLevel: "warn");
         await using var gateway = withGateway ? await GatewayTarget.StartAsync() : null;
+        await using var kestrelGateway = withGateway ? await GatewayTarget.StartAsync(settings: new Dictionary<string, string> { ["Gateway__FastPath"] = "false" }) : null;
         await using var chained = withGateway ? await Targets.StartWatchdogInFrontOfAsync(watchdog) : null;
         await using var nginx = await NginxTarget.StartInFrontOfAsync(withGateway ? watchdog : direct);
         var nginxPath = withGateway ? "nginx in the gateway's place" : "nginx in the watchdog's place";
@@ -43,6 +44,7 @@ internal static class ProxyPathScenario
             var idleRss = ProcessMemory.RssMegabytes(gateway.Pid);
             report.AddGoal("gateway idle RSS under 80 MB", idleRss < 80, $"{idleRss:0.0} MB");
             paths.Add(("gateway", gateway.Url + "/", gateway.Pid));
+            paths.Add(("gateway Gateway:FastPath=false", kestrelGateway!.Url + "/", kestrelGateway.Pid));
             paths.Add(("watchdog behind a watchdog", chained!.Url + "/", chained.Pid));
         }
 
@@ -83,6 +85,9 @@ internal static class ProxyPathScenario
             report.AddGoal("the gateway hop adds at most 0.3 ms at p50 unsaturated", gatewayHop <= 0.3, $"{gatewayHop:0.000} ms");
             var chainedRatio = Median(runs, "watchdog behind a watchdog", "saturated", r => r.RequestsPerSecond) / Median(runs, "direct", "saturated", r => r.RequestsPerSecond);
             report.AddNote($"two watchdogs in a row (a gateway hop as lean as the watchdog's) reach {chainedRatio:0.000}x direct saturated; the gateway reaches {fullRatio / chainedRatio:0.000}x of that");
+            var kestrelPath = "gateway Gateway:FastPath=false";
+            var fastToKestrel = Median(runs, "gateway", "saturated", r => r.RequestsPerSecond) / Median(runs, kestrelPath, "saturated", r => r.RequestsPerSecond);
+            report.AddNote($"the gateway's fast path: {fastToKestrel:0.000}x the saturated req/s of Kestrel's path (Gateway:FastPath=false); CPU per request {CpuPerRequest(runs, "gateway")} against {CpuPerRequest(runs, kestrelPath)}");
         }
     }
 
