@@ -115,7 +115,7 @@ if [ "$import" = true ]; then
     [ -f "$out/$file.tar" ] || continue
     case $file in
       watchdog) changes=(--change 'CMD ["/usr/bin/watchdog"]') ;;
-      gateway) changes=(--change "$path" --change 'ENTRYPOINT ["/usr/share/dotnet/dotnet", "/app/gateway.dll"]' --change 'ENV Gateway__Dashboard__Url=http://0.0.0.0:8081' --change 'CMD ["--urls", "http://0.0.0.0:8080"]') ;;
+      gateway) changes=(--change "$path" --change 'ENTRYPOINT ["/usr/share/dotnet/dotnet", "/app/gateway.dll"]' --change 'CMD ["--urls", "http://0.0.0.0:8080"]') ;;
       *) changes=(--change "$path") ;;
     esac
     docker import "${changes[@]}" "$out/$file.tar" "$repository:$tag" >/dev/null

@@ -99,6 +99,7 @@ internal static partial class GatewayApp
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingTable>());
         builder.Services.AddSingleton<ScaleFromZero>();
+        builder.Services.AddSingleton<ReplicaWait>();
         builder.Services.AddSingleton<FunctionTimeouts>();
         builder.Services.AddSingleton<InvokeRoute>();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -5,7 +5,11 @@ namespace Faas.Harness;
 /// <summary>One shared client for tests (loopback only), and polling helpers.</summary>
 public static class TestHttp
 {
-    public static HttpClient Client { get; } = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
+    /// <summary>
+    /// Keeps no cookies: shared by every test, it would otherwise send one test's cookies (a dashboard session: cookies
+    /// ignore ports) to every gateway on 127.0.0.1. A test that needs a cookie sends the header itself.
+    /// </summary>
+    public static HttpClient Client { get; } = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })
     {
         Timeout = TimeSpan.FromSeconds(100),
     };

@@ -25,7 +25,7 @@ namespace Faas.Gateway.Invoke;
 /// </summary>
 internal sealed class InvokeRoute(
     RoutingTable routes,
-    ScaleFromZero scaleFromZero,
+    ReplicaWait replicaWait,
     FunctionTimeouts timeouts,
     IFunctionProvider provider,
     IReplicaForwarder forwarder,
@@ -34,8 +34,6 @@ internal sealed class InvokeRoute(
 {
     /// <summary>The gateway's own deadline trails the function's so the watchdog, which can kill the process cleanly, answers first.</summary>
     public static readonly TimeSpan BackstopGrace = TimeSpan.FromSeconds(1);
-
-    private const string RetryAfterSeconds = "5";
 
     private static readonly ForwardOptions Forwarding = new()
     {
@@ -146,30 +144,14 @@ internal sealed class InvokeRoute(
     /// <summary>Waits for a ready replica (scaling the function up from zero); null once the request has been answered 503.</summary>
     private async Task<ReplicaLoad?> WaitForReplicaAsync(HttpContext context, Invocation invocation, FunctionStatus status)
     {
-        var key = invocation.Function;
-        if (!options.Value.ScaleFromZero)
+        var (replica, waited, refusal) = await replicaWait.ForAsync(invocation.Function, status, context.RequestAborted);
+        if (refusal is not null)
         {
-            await FailAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready replicas of {key}", RetryAfterSeconds);
+            await FailAsync(context, StatusCodes.Status503ServiceUnavailable, refusal, ReplicaWait.RetryAfterSeconds);
             return null;
         }
 
-        if (status.CrashLooping)
-        {
-            await FailAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready replicas of {key}: they keep failing ({status.LastExit})", RetryAfterSeconds);
-            return null;
-        }
-
-        var waitStarted = Stopwatch.GetTimestamp();
-        var replica = await scaleFromZero.WaitForReplicaAsync(key, context.RequestAborted) ? routes.Pick(key) : null;
-        if (replica is null)
-        {
-            await FailAsync(context, StatusCodes.Status503ServiceUnavailable, $"no ready replicas of {key} within {options.Value.ScaleFromZeroTimeout.TotalSeconds:0.###}s", RetryAfterSeconds);
-            return null;
-        }
-
-        invocation.ColdStart = Stopwatch.GetElapsedTime(waitStarted);
-        metrics.ColdStartSeconds.WithLabels(key.ToString()).Observe(invocation.ColdStart.Value.TotalSeconds);
-        metrics.Function(key.ToString()).ColdStarted();
+        invocation.ColdStart = waited;
         return replica;
     }
 

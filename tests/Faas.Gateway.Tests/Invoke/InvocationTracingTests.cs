@@ -6,8 +6,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace Faas.Gateway.Tests.Invoke;
 
+[Collection(Collection)]
 public class InvocationTracingTests
 {
+    /// <summary>Tests that a tracer listening in this process would disturb run apart from these.</summary>
+    public const string Collection = "invocation tracing";
+
     private const string CallerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
 
     [Fact]

@@ -5,6 +5,7 @@ using Faas.Gateway.Calls;
 using Faas.Gateway.Http;
 using Faas.Gateway.Metrics;
 using Faas.Provider;
+using Faas.Provider.Wire;
 using Faas.Proxy;
 using Faas.Proxy.FastPath;
 using Faas.Proxy.Http1;
@@ -12,12 +13,15 @@ using Faas.Proxy.Http1;
 namespace Faas.Gateway.Invoke.FastPath;
 
 /// <summary>
-/// The gateway's side of one fast-path connection: an invocation of a function with a ready replica is relayed to the
-/// least busy one, with the same headers both ways, metrics, timeout, retry on another replica and failure answers as
-/// <see cref="InvokeRoute"/> gives on Kestrel's path.
+/// The gateway's side of one fast-path connection: an invocation is relayed to the function's least busy ready replica
+/// (waiting for one after a scale from zero, see <see cref="ReplicaWait"/>), with the same headers both ways, metrics,
+/// timeout, retry on another replica and failure answers as <see cref="InvokeRoute"/> gives on Kestrel's path.
 /// </summary>
 internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection connection) : IFastPathExchange, IResponseHeaderSource
 {
+    private const string ColdStartHeader = "X-Cold-Start-Seconds";
+    private const string RetryAfter = "Retry-After: " + ReplicaWait.RetryAfterSeconds + "\r\n";
+
     private readonly InvokeRequest _request = new();
     private readonly byte[] _clientAddress = Encoding.ASCII.GetBytes((connection.Context.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "");
     private byte[] _functionName = [];
@@ -27,6 +31,7 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
     private string _callId = "";
     private string _startTime = "";
     private long _started;
+    private TimeSpan? _coldStart;
 
     public FastPathRoute Parse(ReadOnlySpan<byte> input, out int length)
     {
@@ -45,20 +50,21 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
         // Keep-alive connections mostly call one function: its key and metrics are looked up again only when it changes.
         if (!function.SequenceEqual(_functionName))
         {
+            try
+            {
+                _function = FunctionRoute.Parse(Encoding.ASCII.GetString(function));
+            }
+            catch (ProviderException)
+            {
+                // Not a namespace: Kestrel's path answers the 400 that names it.
+                return FastPathRoute.Kestrel;
+            }
+
             _functionName = function.ToArray();
-            _function = FunctionRoute.Parse(Encoding.ASCII.GetString(function));
             _invocations = null;
         }
 
-        // Without a ready replica Kestrel's path scales the function up, or says why not. Only a function that exists
-        // gets metrics, so invoking made-up names cannot grow their labels.
         _replica = fastPath.Routes.Pick(_function);
-        if (_replica is null)
-        {
-            return FastPathRoute.Kestrel;
-        }
-
-        _invocations ??= fastPath.Metrics.Function(_function.ToString());
         length = _request.Length;
         return FastPathRoute.Serve;
     }
@@ -68,13 +74,47 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
         _started = Stopwatch.GetTimestamp();
         _startTime = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
         _callId = _request.CallId ?? CallId.New();
-        var invocations = _invocations!;
+        _coldStart = null;
+        var deadline = connection.Deadline;
+
+        // Without a ready replica, ask the provider: an unknown function is answered here, before any metric gets a
+        // label for it (as on Kestrel's path).
+        FunctionStatus? status = null;
+        if (_replica is null)
+        {
+            try
+            {
+                status = await fastPath.Provider.GetAsync(_function.Name, _function.Namespace, deadline.Token);
+            }
+            catch (ProviderException error)
+            {
+                return await AnswerAsync(TypedErrors.StatusOf(error.Kind), error.Message, withCallId: false);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        // Only a function that exists gets metrics, so invoking made-up names cannot grow their labels.
+        var invocations = _invocations ??= fastPath.Metrics.Function(_function.ToString());
         invocations.Start();
         fastPath.Metrics.FastPathInvocations.Inc();
-        var status = StatusCodes.Status200OK;
-        var deadline = connection.Deadline;
+        var answered = StatusCodes.Status200OK;
         try
         {
+            if (status is not null)
+            {
+                var (replica, waited, refusal) = await fastPath.ReplicaWait.ForAsync(_function, status, deadline.Token);
+                if (refusal is not null)
+                {
+                    answered = StatusCodes.Status503ServiceUnavailable;
+                    return await AnswerAsync(answered, refusal, withCallId: true, RetryAfter);
+                }
+
+                (_replica, _coldStart) = (replica, waited);
+            }
+
             FunctionTimeouts.Limit timeout;
             try
             {
@@ -83,21 +123,21 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
             catch (ProviderException error)
             {
                 // Removed since its replica was picked: answered as Kestrel's path answers the provider's errors.
-                status = TypedErrors.StatusOf(error.Kind);
-                return await AnswerAsync(status, error.Message);
+                answered = TypedErrors.StatusOf(error.Kind);
+                return await AnswerAsync(answered, error.Message, withCallId: false);
             }
 
             deadline.Arm(timeout.Value + InvokeRoute.BackstopGrace);
-            var replica = _replica!;
-            var outcome = await ForwardAsync(replica, timeout);
-            if (outcome.Result == ForwardResult.ConnectFailed && fastPath.Routes.Pick(_function, exclude: replica.Endpoint) is { } other && other != replica)
+            var first = _replica!;
+            var outcome = await ForwardAsync(first, timeout);
+            if (outcome.Result == ForwardResult.ConnectFailed && fastPath.Routes.Pick(_function, exclude: first.Endpoint) is { } other && other != first)
             {
                 outcome = await ForwardAsync(other, timeout);
             }
 
             if (outcome.ResponseStarted)
             {
-                status = outcome.StatusCode;
+                answered = outcome.StatusCode;
                 return outcome.Result == ForwardResult.Success;
             }
 
@@ -108,25 +148,33 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
 
             var (failureStatus, message) = InvokeRoute.FailureOf(outcome.Result, _function, timeout.Value, fastPath.MaxRequestBodySize)
                 ?? (StatusCodes.Status502BadGateway, $"a replica of {_function} failed to answer");
-            status = failureStatus;
-            return await AnswerAsync(failureStatus, message);
+            answered = failureStatus;
+            return await AnswerAsync(failureStatus, message, withCallId: true);
+        }
+        catch (OperationCanceledException) when (connection.ClientGone)
+        {
+            return false;
         }
         finally
         {
             deadline.Disarm();
-            invocations.Finish(status, _started);
+            invocations.Finish(answered, _started);
         }
     }
 
     bool IResponseHeaderSource.Replaces(string name) =>
         name.Equals(CallId.Header, StringComparison.OrdinalIgnoreCase) || name.Equals("X-Start-Time", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("X-Duration-Seconds", StringComparison.OrdinalIgnoreCase);
+        || name.Equals("X-Duration-Seconds", StringComparison.OrdinalIgnoreCase) || (_coldStart is not null && name.Equals(ColdStartHeader, StringComparison.OrdinalIgnoreCase));
 
     void IResponseHeaderSource.WriteHeaders(HeadBuffer head)
     {
         head.Header("X-Call-Id"u8, _callId);
         head.Header("X-Start-Time"u8, _startTime);
         head.Header("X-Duration-Seconds"u8, InvokeRoute.Seconds(Stopwatch.GetElapsedTime(_started)));
+        if (_coldStart is { } waited)
+        {
+            head.Header("X-Cold-Start-Seconds"u8, InvokeRoute.Seconds(waited));
+        }
         if (connection.CloseRequested)
         {
             head.Append("Connection: close\r\n"u8);
@@ -162,7 +210,7 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
             connection.Output, connection.ResponseHead, this, connection.Deadline.Token);
     }
 
-    /// <summary>A failure in the gateway's words (as <see cref="PlainTextError"/> writes it), with the call's id; false if the client is gone.</summary>
-    private ValueTask<bool> AnswerAsync(int status, string message) =>
-        connection.AnswerAsync(status, message, Encoding.ASCII.GetBytes($"X-Call-Id: {_callId}\r\n"));
+    /// <summary>A failure in the gateway's words (as <see cref="PlainTextError"/> writes it), with the call's id where Kestrel's path gives it; false if the client is gone.</summary>
+    private ValueTask<bool> AnswerAsync(int status, string message, bool withCallId, string extraHeaders = "") =>
+        connection.AnswerAsync(status, message, Encoding.ASCII.GetBytes((withCallId ? $"X-Call-Id: {_callId}\r\n" : "") + extraHeaders));
 }

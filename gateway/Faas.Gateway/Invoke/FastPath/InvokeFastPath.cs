@@ -1,6 +1,7 @@
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Metrics;
 using Faas.Gateway.Security;
+using Faas.Provider;
 using Faas.Proxy.FastPath;
 using Faas.Proxy.Upstream;
 using Microsoft.AspNetCore.Connections;
@@ -11,17 +12,20 @@ namespace Faas.Gateway.Invoke.FastPath;
 
 /// <summary>
 /// Invocations without Kestrel's HttpContext pipeline, as the watchdog's fast path serves its function (see
-/// <see cref="FastPathConnection"/>): connection middleware on the gateway's port that relays ordinary invocations of
-/// functions with a ready replica straight from the client's bytes to the replica's connection and back. The first
-/// request it does not take (see <see cref="InvokeRequestParser"/>, and any request while a tracer listens) hands the
-/// connection to Kestrel for good: the admin API, scale from zero, credentials, large or chunked bodies keep Kestrel's
-/// path. Not on the dashboard's port, and not when invocations need credentials or go through YARP (nor with
+/// <see cref="FastPathConnection"/>): connection middleware on the gateway's port that relays ordinary invocations
+/// straight from the client's bytes to a replica's connection and back. The first request it does not take (see
+/// <see cref="InvokeRequestParser"/>, and any request while a tracer listens) hands the connection to Kestrel for good:
+/// the admin API, credentials, large or chunked bodies keep Kestrel's path. Not on the dashboard's port, and not when invocations need credentials or go through YARP (nor with
 /// <see cref="GatewayOptions.FastPath"/> off).
 /// </summary>
-internal sealed class InvokeFastPath(RoutingTable routes, FunctionTimeouts timeouts, GatewayMetrics metrics, UpstreamClient client,
+internal sealed class InvokeFastPath(RoutingTable routes, ReplicaWait replicaWait, IFunctionProvider provider, FunctionTimeouts timeouts, GatewayMetrics metrics, UpstreamClient client,
     DashboardOrigin dashboard, IOptions<GatewayOptions> options, IOptions<KestrelServerOptions> kestrelOptions) : IDisposable
 {
     public RoutingTable Routes => routes;
+
+    public ReplicaWait ReplicaWait => replicaWait;
+
+    public IFunctionProvider Provider => provider;
 
     public FunctionTimeouts Timeouts => timeouts;
 

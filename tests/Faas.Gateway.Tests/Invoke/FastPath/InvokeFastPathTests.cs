@@ -9,7 +9,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Faas.Gateway.Tests.Invoke.FastPath;
 
-/// <summary>The gateway's fast path from a client's side: real gateways, a real replica (watchdog and test upstream), raw connections too.</summary>
+/// <summary>
+/// The gateway's fast path from a client's side: real gateways, a real replica (watchdog and test upstream), raw
+/// connections too. Not beside the tracing tests: a tracer listening anywhere in the process (an ActivitySource's
+/// listeners are process-wide) sends every invocation down Kestrel's path, as it should.
+/// </summary>
+[Collection(InvocationTracingTests.Collection)]
 public class InvokeFastPathTests
 {
     private const string Host = "Host: gateway\r\n";
@@ -70,7 +75,7 @@ public class InvokeFastPathTests
         {
             ($"GET /function/echo HTTP/1.1\r\n{Host}X-Call-Id: bad id\r\n\r\n", 400),
             ($"GET /function/echo HTTP/1.1\r\n{Host}X-Timeout: soon\r\n\r\n", 400),
-            ($"GET /function/nobody HTTP/1.1\r\n{Host}\r\n", 404),
+            ($"GET /function/echo.-bad HTTP/1.1\r\n{Host}\r\n", 400),
             ($"GET /function/Echo HTTP/1.1\r\n{Host}\r\n", 404),
             ($"GET /function/echo/a%20b HTTP/1.1\r\n{Host}\r\n", 200),
             ($"GET /function/echo HTTP/1.1\r\n\r\n", 400),
@@ -82,6 +87,32 @@ public class InvokeFastPathTests
         }
 
         Assert.Equal(0, FastPathInvocations(gateway));
+    }
+
+    [Fact]
+    public async Task A_scale_from_zero_and_an_unknown_function_are_answered_on_the_fast_path_and_the_connection_stays_on_it()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        (await gateway.DeployHttpAsync("lazy", ""","labels":{"com.openfaas.scale.min":"0"}""")).EnsureSuccessStatusCode();
+        using var connection = await RawHttpConnection.ConnectAsync(new Uri(gateway.Url).Port);
+
+        await connection.SendAsync($"POST /function/lazy/echo HTTP/1.1\r\n{Host}Content-Length: 4\r\n\r\ncold");
+        var cold = await connection.ReadResponseAsync();
+        Assert.Equal("cold", cold.Body);
+        Assert.NotNull(cold.Header("X-Cold-Start-Seconds"));
+
+        await connection.SendAsync($"GET /function/nobody HTTP/1.1\r\n{Host}\r\n");
+        var unknown = await connection.ReadResponseAsync();
+        Assert.Equal(404, unknown.StatusCode);
+        Assert.Contains("nobody", unknown.Body, StringComparison.Ordinal);
+
+        await connection.SendAsync($"POST /function/lazy/echo HTTP/1.1\r\n{Host}Content-Length: 4\r\n\r\nwarm");
+        var warm = await connection.ReadResponseAsync();
+        Assert.Equal("warm", warm.Body);
+        Assert.Null(warm.Header("X-Cold-Start-Seconds"));
+
+        Assert.Equal(2, FastPathInvocations(gateway));
+        Assert.DoesNotContain("nobody", await TestHttp.Client.GetStringAsync(gateway.Url + "/metrics"), StringComparison.Ordinal);
     }
 
     [Fact]
