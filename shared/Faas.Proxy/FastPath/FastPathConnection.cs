@@ -37,6 +37,8 @@ public interface IFastPathExchange
 /// </summary>
 public sealed class FastPathConnection : IDisposable
 {
+    private const int GatheredSize = 8 * 1024;
+
     private readonly ConnectionContext _connection;
     private readonly KeepAliveMonitor _keepAlive;
     private readonly int _maxRequestSize;
@@ -146,6 +148,12 @@ public sealed class FastPathConnection : IDisposable
                 _connection.Abort();
                 return false;
             }
+
+            // A large request's buffers go with it: thousands of idle keep-alive connections must not each keep 64 KiB.
+            if (_gathered is { Length: > GatheredSize })
+            {
+                _gathered = null;
+            }
         }
     }
 
@@ -166,7 +174,7 @@ public sealed class FastPathConnection : IDisposable
         var length = (int)Math.Min(buffer.Length, _maxRequestSize);
         if (_gathered is null || _gathered.Length < length)
         {
-            _gathered = new byte[Math.Max(length, 8 * 1024)];
+            _gathered = new byte[Math.Max(length, GatheredSize)];
         }
 
         buffer.Slice(0, length).CopyTo(_gathered);

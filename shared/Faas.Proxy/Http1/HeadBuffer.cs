@@ -7,8 +7,10 @@ namespace Faas.Proxy.Http1;
 /// A reusable buffer an HTTP/1.1 head is assembled in (ASCII and Latin-1 bytes), so it goes out in one write.
 /// One per connection: nothing is allocated per request once it has grown to the largest head seen.
 /// </summary>
-public sealed class HeadBuffer(int capacity = 4096)
+public sealed class HeadBuffer(int capacity = HeadBuffer.DefaultCapacity)
 {
+    public const int DefaultCapacity = 4096;
+
     private byte[] _bytes = new byte[capacity];
     private int _length;
 
@@ -17,6 +19,16 @@ public sealed class HeadBuffer(int capacity = 4096)
     public ReadOnlySpan<byte> WrittenSpan => _bytes.AsSpan(0, _length);
 
     public void Clear() => _length = 0;
+
+    /// <summary>Empties the buffer and lets go of its memory if a large request grew it past <paramref name="keep"/> bytes, so an idle connection holds little.</summary>
+    public void Release(int keep)
+    {
+        _length = 0;
+        if (_bytes.Length > keep)
+        {
+            _bytes = new byte[keep];
+        }
+    }
 
     public void Append(ReadOnlySpan<byte> bytes)
     {

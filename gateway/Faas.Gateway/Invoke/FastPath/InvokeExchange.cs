@@ -88,6 +88,7 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
             }
             catch (ProviderException error)
             {
+                _request.Release();
                 return await AnswerAsync(TypedErrors.StatusOf(error.Kind), error.Message, withCallId: false);
             }
             catch (OperationCanceledException)
@@ -159,6 +160,7 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
         {
             deadline.Disarm();
             invocations.Finish(answered, _started);
+            _request.Release();
         }
     }
 

@@ -27,4 +27,12 @@ internal sealed class InvokeRequest
 
     /// <summary>The caller's <c>X-Timeout</c>, checked; null when it sent none.</summary>
     public string? Timeout { get; set; }
+
+    /// <summary>After the request: buffers a large one grew are let go, so an idle connection holds little.</summary>
+    public void Release()
+    {
+        Body.Release(0);
+        Upstream.Release(HeadBuffer.DefaultCapacity);
+        Fields.Release(HeadBuffer.DefaultCapacity);
+    }
 }
