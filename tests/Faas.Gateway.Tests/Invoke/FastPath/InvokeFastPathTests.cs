@@ -152,9 +152,18 @@ public class InvokeFastPathTests
     private static async Task<GatewayFixture> StartAsync(bool fastPath)
     {
         var gateway = await GatewayFixture.StartAsync(options => options.FastPath = fastPath);
-        (await gateway.DeployHttpAsync("echo")).EnsureSuccessStatusCode();
-        await gateway.WaitForAvailableAsync("echo");
-        return gateway;
+        try
+        {
+            (await gateway.DeployHttpAsync("echo")).EnsureSuccessStatusCode();
+            await gateway.WaitForAvailableAsync("echo");
+            return gateway;
+        }
+        catch
+        {
+            // Its replicas and state go before the test sees the failure.
+            await gateway.DisposeAsync();
+            throw;
+        }
     }
 
     private static long FastPathInvocations(GatewayFixture gateway) => (long)gateway.Services.GetRequiredService<GatewayMetrics>().FastPathInvocations.Value;
