@@ -150,7 +150,7 @@ public sealed class FastPathConnection : IDisposable
             }
 
             // A large request's buffers go with it: thousands of idle keep-alive connections must not each keep 64 KiB.
-            if (_gathered is { Length: > GatheredSize })
+            if (_gathered is { Length: > HeadBuffer.RetainedCapacity })
             {
                 _gathered = null;
             }

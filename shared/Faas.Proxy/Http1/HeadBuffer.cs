@@ -11,6 +11,9 @@ public sealed class HeadBuffer(int capacity = HeadBuffer.DefaultCapacity)
 {
     public const int DefaultCapacity = 4096;
 
+    /// <summary>The most a buffer keeps between requests (see <see cref="Release"/>).</summary>
+    public const int RetainedCapacity = 16 * 1024;
+
     private byte[] _bytes = new byte[capacity];
     private int _length;
 
@@ -20,13 +23,16 @@ public sealed class HeadBuffer(int capacity = HeadBuffer.DefaultCapacity)
 
     public void Clear() => _length = 0;
 
-    /// <summary>Empties the buffer and lets go of its memory if a large request grew it past <paramref name="keep"/> bytes, so an idle connection holds little.</summary>
-    public void Release(int keep)
+    /// <summary>
+    /// Empties the buffer, and lets go of its memory if a large request grew it past <see cref="RetainedCapacity"/>, so
+    /// an idle connection holds little. Below that the buffer is kept: a request of ordinary size allocates nothing.
+    /// </summary>
+    public void Release()
     {
         _length = 0;
-        if (_bytes.Length > keep)
+        if (_bytes.Length > RetainedCapacity)
         {
-            _bytes = new byte[keep];
+            _bytes = new byte[DefaultCapacity];
         }
     }
 

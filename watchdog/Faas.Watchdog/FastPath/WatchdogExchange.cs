@@ -95,7 +95,7 @@ internal sealed class WatchdogExchange(HttpModeFastPath fastPath, FastPathConnec
             policy.Finish(_invocationStart, status, _request.Method, _request.Target ?? "", outcome.ContentLength);
 
             // A large request's buffer goes with it: thousands of idle keep-alive connections must not each keep 64 KiB.
-            _request.Upstream.Release(HeadBuffer.DefaultCapacity);
+            _request.Upstream.Release();
         }
     }
 

@@ -31,8 +31,8 @@ internal sealed class InvokeRequest
     /// <summary>After the request: buffers a large one grew are let go, so an idle connection holds little.</summary>
     public void Release()
     {
-        Body.Release(0);
-        Upstream.Release(HeadBuffer.DefaultCapacity);
-        Fields.Release(HeadBuffer.DefaultCapacity);
+        Body.Release();
+        Upstream.Release();
+        Fields.Release();
     }
 }

@@ -58,11 +58,11 @@ internal static class InvokeRequestParser
                     fields.Append(line);
                     fields.Append("\r\n"u8);
                     break;
-                case Field.CallId when request.CallId is null && Calls.CallId.Check(Encoding.ASCII.GetString(value)) is null:
-                    request.CallId = Encoding.ASCII.GetString(value);
+                case Field.CallId when request.CallId is null && Encoding.ASCII.GetString(value) is var callId && Calls.CallId.Check(callId) is null:
+                    request.CallId = callId;
                     break;
-                case Field.Timeout when request.Timeout is null && RequestTimeout.Check(Encoding.ASCII.GetString(value)) is null:
-                    request.Timeout = Encoding.ASCII.GetString(value);
+                case Field.Timeout when request.Timeout is null && Encoding.ASCII.GetString(value) is var timeout && RequestTimeout.Check(timeout) is null:
+                    request.Timeout = timeout;
                     break;
                 case Field.TraceParent when traceParent is null:
                     traceParent = Encoding.ASCII.GetString(value);
