@@ -11,7 +11,8 @@ namespace Faas.Provider.Local.Logs;
 /// they reach the file within <see cref="FlushDelay"/> (or as soon as anyone reads it), so a busy replica's lines,
 /// one per request at the watchdog's default level, cost a few large writes rather than a write per line. A file
 /// that cannot be written (a full disk) loses lines, is logged once, and is tried again with the next line; followers
-/// still get every line.
+/// still get every line. Once disposed or deleted it takes no more lines: a replica's last lines, read after the
+/// function was deleted or the gateway stopped, must not create the file (and its directories) again.
 /// </summary>
 internal sealed partial class FunctionLog(string path, long maxBytes, ILogger log) : IDisposable
 {
@@ -24,12 +25,18 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
     private long _length;
     private bool _flushScheduled;
     private bool _failing;
+    private bool _closed;
 
     public void Append(LogMessage message)
     {
         var line = JsonSerializer.SerializeToUtf8Bytes(message, ProviderJson.Default.LogMessage);
         lock (_lock)
         {
+            if (_closed)
+            {
+                return;
+            }
+
             WriteToFile(line);
             foreach (var follower in _followers)
             {
@@ -91,6 +98,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
     {
         lock (_lock)
         {
+            _closed = true;
             CloseQuietly();
             foreach (var follower in _followers)
             {
@@ -109,6 +117,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
     {
         lock (_lock)
         {
+            _closed = true;
             Flush();
             CloseQuietly();
             foreach (var follower in _followers)
@@ -157,7 +166,10 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
         lock (_lock)
         {
             _flushScheduled = false;
-            Flush();
+            if (!_closed)
+            {
+                Flush();
+            }
         }
     }
 

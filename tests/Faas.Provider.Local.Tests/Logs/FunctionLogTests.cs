@@ -150,4 +150,27 @@ public class FunctionLogTests
         Assert.True(written, "the line appended once the directory could be made never reached the file");
         Assert.DoesNotContain("lost", await File.ReadAllTextAsync(path), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A replica's last lines are read after its function was deleted or the gateway stopped: they used to create the
+    /// log (and <c>logs/NAMESPACE/</c>) again, in a state directory already deleted.
+    /// </summary>
+    [Fact]
+    public void A_deleted_or_disposed_log_takes_no_more_lines_and_creates_nothing()
+    {
+        using var temp = new TempDirectory();
+        LogMessage Line(string text) => new() { Name = "f", Namespace = "ns", Instance = "a", Timestamp = DateTimeOffset.UtcNow, Text = text };
+        var deletedPath = temp.Combine("deleted", "f.log");
+        var deleted = new FunctionLog(deletedPath, maxBytes: 1 << 20, NullLogger.Instance);
+        deleted.Append(Line("before"));
+        deleted.DeleteFiles();
+        deleted.Append(Line("after the delete"));
+        var disposedDirectory = temp.Combine("disposed");
+        var disposed = new FunctionLog(Path.Combine(disposedDirectory, "f.log"), maxBytes: 1 << 20, NullLogger.Instance);
+        disposed.Dispose();
+        disposed.Append(Line("after the gateway stopped"));
+
+        Assert.False(File.Exists(deletedPath), "a line after the delete wrote the log again");
+        Assert.False(Directory.Exists(disposedDirectory), "a line after the dispose made the log's directory");
+    }
 }
