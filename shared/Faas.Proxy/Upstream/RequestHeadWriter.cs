@@ -27,11 +27,11 @@ internal sealed class RequestHeadWriter : IDisposable
         Append("\r\n");
     }
 
-    /// <summary>The Host header for an upstream endpoint, written without building the "host:port" string; an IPv6 address in brackets (RFC 7230 §5.4).</summary>
+    /// <summary>The Host header for an upstream endpoint, written without building the "host:port" string; an IPv6 address in brackets.</summary>
     public void HostHeader(string host, int port)
     {
         Append("Host: ");
-        var ipv6 = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[');
+        var ipv6 = UpstreamHost.NeedsBrackets(host);
         if (ipv6)
         {
             Append("[");

@@ -9,6 +9,7 @@ using Faas.Provider.Wire;
 using Faas.Proxy;
 using Faas.Proxy.FastPath;
 using Faas.Proxy.Http1;
+using Faas.Proxy.Upstream;
 
 namespace Faas.Gateway.Invoke.FastPath;
 
@@ -190,7 +191,7 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
         var upstream = _request.Upstream;
         upstream.Clear();
         upstream.Append(_request.RequestLine.WrittenSpan);
-        var ipv6 = endpoint.Host.Contains(':', StringComparison.Ordinal) && !endpoint.Host.StartsWith('[');
+        var ipv6 = UpstreamHost.NeedsBrackets(endpoint.Host);
         upstream.Append(ipv6 ? "Host: ["u8 : "Host: "u8);
         upstream.AppendLatin1(endpoint.Host);
         upstream.Append(ipv6 ? "]:"u8 : ":"u8);
