@@ -50,7 +50,7 @@ public abstract class HostProvider<TVersion> : IFunctionProvider, IAsyncDisposab
 
     public Task DeployAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
-        deployment = DeploymentValidator.Validate(deployment);
+        deployment = Checked(deployment);
         var key = new FunctionKey(deployment.Service, deployment.Namespace!);
         return _locks.RunAsync(key, async () =>
         {
@@ -71,7 +71,7 @@ public abstract class HostProvider<TVersion> : IFunctionProvider, IAsyncDisposab
     /// <summary>Replaces the definition and starts a rolling update; returns before the new replicas are ready (status shows them).</summary>
     public Task UpdateAsync(FunctionDeployment deployment, CancellationToken cancellationToken)
     {
-        deployment = DeploymentValidator.Validate(deployment);
+        deployment = Checked(deployment);
         var key = new FunctionKey(deployment.Service, deployment.Namespace!);
         return _locks.RunAsync(key, async () =>
         {
@@ -210,6 +210,9 @@ public abstract class HostProvider<TVersion> : IFunctionProvider, IAsyncDisposab
     /// <summary>After a function was deleted and its replicas stopped: what else the backend keeps of it goes (its log).</summary>
     protected virtual Task OnDeletedAsync(FunctionKey key) => Task.CompletedTask;
 
+    /// <summary>What this backend refuses in a new or updated definition beyond the common rules (a 400's text), or null; stored definitions are not checked again.</summary>
+    protected virtual string? Refuse(FunctionDeployment deployment) => null;
+
     /// <summary>Brings every stored function back; one that cannot be prepared any more is reported and left out.</summary>
     protected async Task RestoreAllAsync(Action<FunctionKey, string> unrestorable, CancellationToken cancellationToken)
     {
@@ -230,6 +233,12 @@ public abstract class HostProvider<TVersion> : IFunctionProvider, IAsyncDisposab
             _functions[stored.Key] = function;
             await RestoreAsync(function, stored, cancellationToken);
         }
+    }
+
+    private FunctionDeployment Checked(FunctionDeployment deployment)
+    {
+        deployment = DeploymentValidator.Validate(deployment);
+        return Refuse(deployment) is { } problem ? throw ProviderException.Invalid(problem) : deployment;
     }
 
     private ReplicaSet<TVersion> CreateSet(TVersion version) =>

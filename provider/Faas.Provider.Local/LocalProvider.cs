@@ -136,6 +136,8 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
         return Task.FromResult(launch);
     }
 
+    protected override string? Refuse(FunctionDeployment deployment) => WatchdogVariables.Refuse(deployment.EnvVars);
+
     protected override Task RestoreAsync(ReplicaSet<ReplicaLaunch> function, StoredDefinition stored, CancellationToken cancellationToken) =>
         function.ScaleToAsync(stored.Replicas ?? 1);
 

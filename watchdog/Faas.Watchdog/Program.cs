@@ -51,6 +51,12 @@ if (args.Length > 0)
     return 2;
 }
 
+// After a standby's assignment, which is read from the same stdin.
+if (environment.GetValueOrDefault(Lifeline.Variable) == "1")
+{
+    Lifeline.Watch(lifetime);
+}
+
 // http mode only moves bytes between sockets; the fork modes start processes, which blocks briefly.
 if (config.Mode == WatchdogMode.Http)
 {

@@ -63,12 +63,9 @@ internal sealed class ReplicaProcess : IRunningReplica
     {
         var directory = ReplicaDirectory.Create(Path.Combine(state.Replicas, launch.Key.Namespace, instance), sandbox);
         var app = launch.WorkingDirectory ?? directory.App;
-        var info = CreateStartInfo(options, state, sandbox, instance, directory, new SandboxMounts(app, launch.SecretsDirectory, directory.Temporary, state.Root), out var port);
+        var info = CreateStartInfo(options, state, sandbox, instance, directory, new SandboxMounts(app, launch.SecretsDirectory, directory.Temporary, state.Root),
+            FunctionEnvironment(launch, sandbox), out var port);
         info.WorkingDirectory = sandbox.IsIsolated ? directory.Root : app;
-        foreach (var (name, value) in FunctionEnvironment(launch, sandbox))
-        {
-            info.Environment[name] = value;
-        }
 
         var replica = Launch(info, state, sandbox, instance, port, directory);
         replica.Assign(launch, instance, log, sendToStandby: false);
@@ -80,7 +77,8 @@ internal sealed class ReplicaProcess : IRunningReplica
     {
         var id = $"standby-{Guid.NewGuid().ToString("N")[..8]}";
         var directory = ReplicaDirectory.Create(Path.Combine(state.Replicas, "standby", id), sandbox);
-        var info = CreateStartInfo(options, state, sandbox, id, directory, new SandboxMounts(directory.App, directory.Secrets, directory.Temporary, state.Root), out var port);
+        var info = CreateStartInfo(options, state, sandbox, id, directory, new SandboxMounts(directory.App, directory.Secrets, directory.Temporary, state.Root),
+            functionEnvironment: [], out var port);
         info.WorkingDirectory = directory.Root;
         info.Environment["FAAS_STANDBY"] = "1";
         return Launch(info, state, sandbox, id, port, directory);
@@ -110,7 +108,9 @@ internal sealed class ReplicaProcess : IRunningReplica
         return ValueTask.CompletedTask;
     }
 
-    private static ProcessStartInfo CreateStartInfo(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, string id, ReplicaDirectory directory, SandboxMounts mounts, out int port)
+    /// <param name="functionEnvironment">The function's variables, over the watchdog's defaults (<see cref="WatchdogVariables"/> are the backend's).</param>
+    private static ProcessStartInfo CreateStartInfo(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, string id, ReplicaDirectory directory, SandboxMounts mounts,
+        Dictionary<string, string> functionEnvironment, out int port)
     {
         port = FreePort.Next();
         var temporary = sandbox.IsIsolated ? ReplicaSandbox.TempDirectory : directory.Temporary;
@@ -126,7 +126,7 @@ internal sealed class ReplicaProcess : IRunningReplica
         info.Environment["LANG"] = "C.UTF-8";
         info.Environment["HOME"] = temporary;
         info.Environment["TMPDIR"] = temporary;
-        foreach (var (name, value) in options.WatchdogEnvironment)
+        foreach (var (name, value) in options.WatchdogEnvironment.Concat(functionEnvironment))
         {
             info.Environment[name] = value;
         }
@@ -137,6 +137,8 @@ internal sealed class ReplicaProcess : IRunningReplica
         info.Environment["healthcheck_interval"] = options.DrainDelay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms";
         info.Environment["prefix_logs"] = "false";
         info.Environment["FAAS_REPLICA_ID"] = id;
+        // Stdin stays open for the replica's life (see Assign): its end tells the watchdog that this gateway is gone.
+        info.Environment["FAAS_LIFELINE"] = "1";
         sandbox.Enter(info, mounts);
         ProcessGroup.UseNewGroup(info);
         return info;
@@ -164,7 +166,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     /// </summary>
     private static Dictionary<string, string> FunctionEnvironment(ReplicaLaunch launch, ReplicaSandbox sandbox)
     {
-        var environment = new Dictionary<string, string>(launch.Environment, StringComparer.Ordinal)
+        var environment = new Dictionary<string, string>(launch.Environment.Where(variable => !WatchdogVariables.IsReserved(variable.Key)), StringComparer.Ordinal)
         {
             ["FAAS_SECRETS_DIR"] = sandbox.IsIsolated ? ReplicaSandbox.SecretsDirectory : launch.SecretsDirectory,
         };
@@ -198,7 +200,8 @@ internal sealed class ReplicaProcess : IRunningReplica
             _process.StandardInput.WriteLine(JsonSerializer.Serialize(environment, AssignmentJson.Default.DictionaryStringString));
         }
 
-        _process.StandardInput.Close();
+        // Not closed: the watchdog's lifeline (FAAS_LIFELINE). Only this process holds the pipe's writing end, so the
+        // kernel closes it when the gateway goes, however it goes, and the replica stops instead of living on unseen.
     }
 
     private void Capture(string line)

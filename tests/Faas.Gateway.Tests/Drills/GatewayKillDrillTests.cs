@@ -5,9 +5,33 @@ using Faas.Gateway.Tests.Async;
 
 namespace Faas.Gateway.Tests.Drills;
 
-/// <summary>The gateway binary (which runs the queue worker) killed with SIGKILL in the middle of a batch, then restarted.</summary>
+/// <summary>The gateway binary killed with SIGKILL: in the middle of an async batch (then restarted), and with replicas running.</summary>
 public class GatewayKillDrillTests
 {
+    /// <summary>
+    /// A replica assigned from the standby pool, one started afresh (a function that sets sched_batch gets a watchdog of
+    /// its own) and the waiting standby: each watchdog's lifeline is the gateway, so none lives on unseen, serving and
+    /// holding its ports, until a gateway happens to start again on the same state directory.
+    /// </summary>
+    [Fact]
+    public async Task Replicas_and_standbys_stop_by_themselves_when_their_gateway_is_killed()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string> { ["Gateway__Local__StandbyReplicas"] = "1" });
+        await gateway.DeployAsync($$$"""{"service":"pooled","image":"local","envProcess":"{{{RepoPaths.TestUpstream}}}","envVars":{"mode":"http"}}""");
+        await gateway.DeployAsync("""{"service":"fresh","image":"local","envProcess":"cat","envVars":{"sched_batch":"false"}}""");
+        Assert.Equal("OK", await gateway.InvokeAsync("pooled"));
+        Assert.Equal("", await gateway.InvokeAsync("fresh"));
+        int Watchdogs() => ProcessTable.DescendantsOf(gateway.Pid).Count(pid => ProcessTable.Executable(pid) == RepoPaths.Watchdog);
+        var refilled = await ProcessTable.EventuallyAsync(() => Watchdogs() == 3, TimeSpan.FromSeconds(15));
+        var replicas = ProcessTable.DescendantsOf(gateway.Pid);
+
+        await gateway.KillAsync();
+        var gone = await ProcessTable.EventuallyAsync(() => !replicas.Any(ProcessTable.IsAlive), TimeSpan.FromSeconds(15));
+
+        Assert.True(refilled, $"expected two replicas and a standby, found {replicas.Count(pid => ProcessTable.Executable(pid) == RepoPaths.Watchdog)} watchdogs among {replicas.Count} processes");
+        Assert.True(gone, $"still running after the gateway was killed: {string.Join(", ", replicas.Where(ProcessTable.IsAlive).Select(pid => $"{pid} {ProcessTable.Executable(pid)}"))}");
+    }
+
     [Fact]
     public async Task Every_accepted_request_is_invoked_and_called_back_after_the_worker_is_killed()
     {

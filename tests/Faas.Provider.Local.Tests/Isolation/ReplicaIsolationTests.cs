@@ -37,6 +37,29 @@ public class ReplicaIsolationTests
         Assert.DoesNotContain(lines, line => line.StartsWith(Canary + "=", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A function's envVars came after the backend's own variables: listen_address=0.0.0.0 opened its watchdog to the
+    /// network past the gateway, and FAAS_REPLICA_ID or FAAS_LIFELINE let a replica outlive its gateway unseen.
+    /// </summary>
+    [Theory]
+    [InlineData("listen_address", "0.0.0.0")]
+    [InlineData("port", "80")]
+    [InlineData("FAAS_REPLICA_ID", "someone-else")]
+    [InlineData("FAAS_LIFELINE", "0")]
+    public async Task A_function_cannot_set_the_variables_the_backend_gives_its_watchdog(string name, string value)
+    {
+        await using var fixture = await LocalProviderFixture.StartAsync();
+        var function = LocalProviderFixture.Function("sneaky", "cat", new() { [name] = value });
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("sneaky", "cat"), CancellationToken.None);
+
+        var deploy = await Assert.ThrowsAsync<ProviderException>(() => fixture.Provider.DeployAsync(function with { Service = "sneaky2" }, CancellationToken.None));
+        var update = await Assert.ThrowsAsync<ProviderException>(() => fixture.Provider.UpdateAsync(function, CancellationToken.None));
+
+        Assert.Equal((ProviderError.Invalid, ProviderError.Invalid), (deploy.Kind, update.Kind));
+        Assert.Contains($"\"{name}\"", deploy.Message);
+        Assert.DoesNotContain(await fixture.Provider.ListAsync("", CancellationToken.None), status => status.Name == "sneaky2");
+    }
+
     [SandboxFact]
     public async Task A_function_cannot_read_the_state_directory_another_functions_secret_or_the_hosts_processes()
     {
