@@ -2,9 +2,9 @@ namespace Faas.Provider.Local.Replicas;
 
 /// <summary>
 /// Variables the local backend gives every watchdog it starts, which a function's envVars cannot set: where it listens
-/// (the backend routes there, on loopback only: <c>listen_address=0.0.0.0</c> would open the function to the network
-/// past the gateway), the replica's id (how a leftover is recognised after a crash), its lifeline, and the standby's
-/// hand-over. A deploy naming one is refused; a definition stored before this rule gets the backend's values.
+/// (the backend routes there, and binds loopback only), the replica's id (how a leftover is recognised after a crash),
+/// its lifeline, and the standby's hand-over. A deploy naming one is refused; a definition stored before this rule
+/// gets the backend's values.
 /// </summary>
 internal static class WatchdogVariables
 {

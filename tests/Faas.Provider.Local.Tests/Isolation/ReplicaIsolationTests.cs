@@ -38,8 +38,8 @@ public class ReplicaIsolationTests
     }
 
     /// <summary>
-    /// A function's envVars came after the backend's own variables: listen_address=0.0.0.0 opened its watchdog to the
-    /// network past the gateway, and FAAS_REPLICA_ID or FAAS_LIFELINE let a replica outlive its gateway unseen.
+    /// A function's envVars came after the backend's own variables: listen_address=0.0.0.0 put its watchdog on every
+    /// interface, and FAAS_REPLICA_ID or FAAS_LIFELINE let a replica outlive its gateway unseen.
     /// </summary>
     [Theory]
     [InlineData("listen_address", "0.0.0.0")]
