@@ -10,7 +10,7 @@ namespace Faas.Gateway.Security;
 /// invocations pass with their <see cref="InternalCaller"/> token instead, and the dashboard's with its session cookie
 /// (on the dashboard's port only). A request a function's page made in a browser gets nothing from the credentials the
 /// browser adds by itself (see <see cref="DashboardOrigin.FromFunctionPage"/>): a 403, and no challenge, so such a page
-/// cannot make the browser ask the admin for the password either.
+/// cannot make the browser ask the admin for the password either. Nor is there a challenge on the dashboard's port.
 /// </summary>
 internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials, InternalCaller internalCaller, DashboardSessions sessions,
     DashboardOrigin dashboard, IOptions<GatewayOptions> options)
@@ -48,7 +48,13 @@ internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentia
         }
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers.WWWAuthenticate = "Basic realm=\"FaaS\", charset=\"UTF-8\"";
+        if (!dashboard.Serves(context))
+        {
+            // On the dashboard's port the sign-in is the dashboard's own form: a challenge there made the browser raise
+            // its password prompt over the page whenever a session ended.
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"FaaS\", charset=\"UTF-8\"";
+        }
+
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync($"unauthorized: {what} needs the admin user and password\n");
     }

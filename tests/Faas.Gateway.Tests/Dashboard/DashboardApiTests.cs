@@ -20,6 +20,8 @@ public class DashboardApiTests
             {
                 using var response = await TestHttp.Client.GetAsync(origin + path);
                 Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+                // A browser's own password prompt only where no dashboard's sign-in form is the way in.
+                Assert.Equal(origin == gateway.Url, response.Headers.WwwAuthenticate.Count == 1);
             }
         }
 
