@@ -131,8 +131,15 @@ public static class PipeForwarder
         catch (Exception error) when (IsTransportFailure(error) || error is UpstreamProtocolException)
         {
             connection.Dispose();
-            var result = started ? ForwardResult.Aborted : cancellationToken.IsCancellationRequested ? ForwardResult.Timeout : ForwardResult.UpstreamFailed;
-            return started ? new(result, response.StatusCode, true, response.ContentLength) : new(result, 0, false, null);
+            if (started)
+            {
+                // The caller resets the connection next: what was written goes out first, so the client has the head and
+                // the bytes that came (as on Kestrel's path) rather than no answer, which a client may take as one to retry.
+                await FlushQuietlyAsync(output).ConfigureAwait(false);
+                return new(ForwardResult.Aborted, response.StatusCode, true, response.ContentLength);
+            }
+
+            return new(cancellationToken.IsCancellationRequested ? ForwardResult.Timeout : ForwardResult.UpstreamFailed, 0, false, null);
         }
         finally
         {
@@ -171,6 +178,18 @@ public static class PipeForwarder
     {
         var flushed = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         return !flushed.IsCompleted && !flushed.IsCanceled;
+    }
+
+    private static async ValueTask FlushQuietlyAsync(PipeWriter output)
+    {
+        try
+        {
+            await output.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception error) when (IsTransportFailure(error) || error is InvalidOperationException)
+        {
+            // The client is gone too.
+        }
     }
 
     private static async ValueTask ObserveAsync(ValueTask<int> read)

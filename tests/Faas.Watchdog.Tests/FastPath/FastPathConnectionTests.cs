@@ -115,6 +115,50 @@ public class FastPathConnectionTests
         }
     }
 
+    /// <summary>
+    /// A function that dies inside its body. The fast path used to reset the connection with the head and the bytes in
+    /// hand still unsent, so the client saw no answer at all: what a client may retry, invoking the function again.
+    /// </summary>
+    [Fact]
+    public async Task A_function_that_closes_inside_its_body_leaves_the_client_the_head_and_the_bytes_it_sent_on_both_paths()
+    {
+        await using var function = new ScriptedUpstream(async connection =>
+        {
+            await connection.ReadHeadAsync();
+            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+            connection.Close();
+        });
+        (string, string)[] scripted = [("fprocess", "sleep infinity"), ("upstream_url", $"http://127.0.0.1:{function.Port}")];
+        await using var fast = await HttpModeTests.StartAsync(scripted);
+        await using var kestrel = await HttpModeTests.StartAsync([.. scripted, ("http_fast_path", "false")]);
+
+        foreach (var watchdog in new[] { fast, kestrel })
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync("127.0.0.1", watchdog.Port);
+            var stream = client.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /x HTTP/1.1\r\n{Host}\r\n"));
+            var received = new MemoryStream();
+            var buffer = new byte[4096];
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10))) > 0)
+                {
+                    received.Write(buffer, 0, read);
+                }
+            }
+            catch (IOException)
+            {
+                // The connection ends in a reset after what was sent: the client keeps what it read.
+            }
+
+            var text = System.Text.Encoding.Latin1.GetString(received.ToArray());
+            Assert.StartsWith("HTTP/1.1 200", text, StringComparison.Ordinal);
+            Assert.EndsWith("\r\n\r\nabc", text, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>GET /x through a fast-path watchdog and a Kestrel-path one whose function is <paramref name="function"/>.</summary>
     private static async Task<RawResponse[]> AskBothPathsAsync(ScriptedUpstream function)
     {
