@@ -44,10 +44,10 @@ internal sealed class InvokeRoute(
             var headers = context.Response.Headers;
             headers["X-Call-Id"] = invocation.CallId;
             headers["X-Start-Time"] = invocation.StartTime;
-            headers["X-Duration-Seconds"] = Seconds(Stopwatch.GetElapsedTime(invocation.Started));
+            headers["X-Duration-Seconds"] = SecondsText.Format(Stopwatch.GetElapsedTime(invocation.Started));
             if (invocation.ColdStart is { } waited)
             {
-                headers["X-Cold-Start-Seconds"] = Seconds(waited);
+                headers["X-Cold-Start-Seconds"] = SecondsText.Format(waited);
             }
         },
     };
@@ -222,8 +222,6 @@ internal sealed class InvokeRoute(
             new("X-Forwarded-Proto", request.Scheme),
         ];
     }
-
-    public static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture);
 
     private static async Task FailAsync(HttpContext context, int status, string message, string? retryAfter = null)
     {

@@ -1,3 +1,4 @@
+using Faas.Conventions;
 using Faas.Proxy;
 using Faas.Proxy.FastPath;
 using Faas.Proxy.Http1;
@@ -40,7 +41,7 @@ internal sealed class WatchdogExchange(HttpModeFastPath fastPath, FastPathConnec
 
     void IResponseHeaderSource.WriteHeaders(HeadBuffer head)
     {
-        Span<char> duration = stackalloc char[32];
+        Span<char> duration = stackalloc char[SecondsText.MaxLength];
         head.Header("X-Duration-Seconds"u8, duration[..DurationHeader.Format(_invocationStart, duration)]);
         if (connection.CloseRequested)
         {

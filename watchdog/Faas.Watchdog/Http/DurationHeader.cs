@@ -1,26 +1,17 @@
 using System.Diagnostics;
-using System.Globalization;
+using Faas.Conventions;
 using Microsoft.AspNetCore.Http;
 
 namespace Faas.Watchdog.Http;
 
-/// <summary>X-Duration-Seconds, in Go's %f form as of-watchdog writes it.</summary>
+/// <summary>X-Duration-Seconds, in Go's %f form as of-watchdog writes it (<see cref="SecondsText"/>).</summary>
 internal static class DurationHeader
 {
     public const string Name = "X-Duration-Seconds";
 
-    public static void Set(HttpResponse response, long startTimestamp)
-    {
-        Span<char> text = stackalloc char[32];
-        response.Headers[Name] = new string(text[..Format(startTimestamp, text)]);
-    }
+    public static void Set(HttpResponse response, long startTimestamp) =>
+        response.Headers[Name] = SecondsText.Format(Stopwatch.GetElapsedTime(startTimestamp));
 
-    /// <summary>Writes the seconds since <paramref name="startTimestamp"/> into <paramref name="destination"/> (32 chars suffice); returns the length.</summary>
-    /// <remarks>Whole microseconds formatted as integers: a double's "F6" formatting was a visible share of a proxied request.</remarks>
-    public static int Format(long startTimestamp, Span<char> destination)
-    {
-        var microseconds = (Stopwatch.GetElapsedTime(startTimestamp).Ticks + 5) / 10;
-        destination.TryWrite(CultureInfo.InvariantCulture, $"{microseconds / 1_000_000}.{microseconds % 1_000_000:D6}", out var written);
-        return written;
-    }
+    /// <summary>Writes the seconds since <paramref name="startTimestamp"/> into <paramref name="destination"/> (<see cref="SecondsText.MaxLength"/> chars suffice); returns the length.</summary>
+    public static int Format(long startTimestamp, Span<char> destination) => SecondsText.Format(Stopwatch.GetElapsedTime(startTimestamp), destination);
 }

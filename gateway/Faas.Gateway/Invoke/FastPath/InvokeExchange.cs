@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using Faas.Conventions;
 using Faas.Gateway.Calls;
 using Faas.Gateway.Http;
 using Faas.Gateway.Metrics;
@@ -173,10 +174,11 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
     {
         head.Header("X-Call-Id"u8, _callId);
         head.Header("X-Start-Time"u8, _startTime);
-        head.Header("X-Duration-Seconds"u8, InvokeRoute.Seconds(Stopwatch.GetElapsedTime(_started)));
+        Span<char> seconds = stackalloc char[SecondsText.MaxLength];
+        head.Header("X-Duration-Seconds"u8, seconds[..SecondsText.Format(Stopwatch.GetElapsedTime(_started), seconds)]);
         if (_coldStart is { } waited)
         {
-            head.Header("X-Cold-Start-Seconds"u8, InvokeRoute.Seconds(waited));
+            head.Header("X-Cold-Start-Seconds"u8, seconds[..SecondsText.Format(waited, seconds)]);
         }
         if (connection.CloseRequested)
         {
