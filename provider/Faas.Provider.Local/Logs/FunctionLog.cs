@@ -166,10 +166,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
         lock (_lock)
         {
             _flushScheduled = false;
-            if (!_closed)
-            {
-                Flush();
-            }
+            Flush();
         }
     }
 
