@@ -21,6 +21,12 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
 
     private readonly Lock _lock = new();
     private readonly List<LogFollower> _followers = [];
+
+    private const int RetainedLineBytes = 16 * 1024;
+
+    // One line's JSON, reused under the lock (a line per request at the watchdog's default level); a long line's is not kept.
+    private System.Buffers.ArrayBufferWriter<byte> _line = new(256);
+    private readonly Utf8JsonWriter _json = new(new System.Buffers.ArrayBufferWriter<byte>(1));
     private FileStream? _file;
     private long _length;
     private bool _flushScheduled;
@@ -29,7 +35,6 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
 
     public void Append(LogMessage message)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(message, ProviderJson.Default.LogMessage);
         lock (_lock)
         {
             if (_closed)
@@ -37,7 +42,15 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
                 return;
             }
 
-            WriteToFile(line);
+            _line.ResetWrittenCount();
+            _json.Reset(_line);
+            JsonSerializer.Serialize(_json, message, ProviderJson.Default.LogMessage);
+            WriteToFile(_line.WrittenSpan);
+            if (_line.Capacity > RetainedLineBytes)
+            {
+                _line = new(256);
+            }
+
             foreach (var follower in _followers)
             {
                 follower.Offer(message);
@@ -120,6 +133,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
             _closed = true;
             Flush();
             CloseQuietly();
+            _json.Dispose();
             foreach (var follower in _followers)
             {
                 follower.End();
@@ -127,7 +141,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
         }
     }
 
-    private void WriteToFile(byte[] line)
+    private void WriteToFile(ReadOnlySpan<byte> line)
     {
         try
         {
