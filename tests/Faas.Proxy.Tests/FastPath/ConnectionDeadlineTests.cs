@@ -51,4 +51,37 @@ public class ConnectionDeadlineTests
         deadline.Disarm();
         Assert.True(deadline.Token.IsCancellationRequested);
     }
+
+    [Fact]
+    public async Task A_request_is_cancelled_at_its_limit_and_not_before()
+    {
+        using var connection = new CancellationTokenSource();
+        using var deadline = new ConnectionDeadline(connection.Token);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        deadline.Arm(TimeSpan.FromMilliseconds(300));
+        await Task.Delay(Timeout.Infinite, deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(300), $"cancelled after {started.Elapsed.TotalMilliseconds} ms");
+        Assert.True(deadline.Expired);
+        deadline.Disarm();
+    }
+
+    [Fact]
+    public async Task The_sweep_stops_once_no_request_has_a_deadline_even_one_whose_connection_closed_while_armed()
+    {
+        using var connection = new CancellationTokenSource();
+        var first = new ConnectionDeadline(connection.Token);
+        using var second = new ConnectionDeadline(connection.Token);
+        first.Arm(TimeSpan.FromSeconds(30));
+        second.Arm(TimeSpan.FromSeconds(30));
+        Assert.True(DeadlineSweep.Running);
+
+        second.Disarm();
+        first.Dispose();
+        await Task.Delay(DeadlineSweep.Interval * 10);
+
+        Assert.False(DeadlineSweep.Running);
+        Assert.False(second.Token.IsCancellationRequested);
+    }
 }
