@@ -18,11 +18,10 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
 {
     private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(100);
     private const int BufferBytes = 16 * 1024;
+    private const int RetainedLineBytes = 16 * 1024;
 
     private readonly Lock _lock = new();
     private readonly List<LogFollower> _followers = [];
-
-    private const int RetainedLineBytes = 16 * 1024;
 
     // One line's JSON, reused under the lock (a line per request at the watchdog's default level); a long line's is not kept.
     private System.Buffers.ArrayBufferWriter<byte> _line = new(256);

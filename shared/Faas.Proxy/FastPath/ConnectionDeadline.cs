@@ -70,7 +70,8 @@ public sealed class ConnectionDeadline : IDisposable
                 DeadlineSweep.Disarmed();
             }
 
-            if (_fired || _source.IsCancellationRequested)
+            // A source that did not fire is kept, its registrations cleared (as anything left registered by the request).
+            if (_fired || !_source.TryReset())
             {
                 _fired = false;
                 spent = _source;
