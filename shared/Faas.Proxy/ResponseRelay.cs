@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using Faas.Proxy.Upstream;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -14,13 +15,16 @@ internal static class ResponseRelay
     {
         var response = context.Response;
         response.StatusCode = head.StatusCode;
-        foreach (var (name, value) in head.Headers)
+        for (var i = 0; i < head.FieldCount; i++)
         {
-            if (IsHopByHop(name, head, keepUpgrade) || (head.IsChunked && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+            var field = head.Name(i);
+            if (IsHopByHop(field, head, keepUpgrade) || (head.IsChunked && Ascii.EqualsIgnoreCase(field, "Content-Length"u8)))
             {
                 continue;
             }
 
+            var name = HeaderNames.Intern(field);
+            var value = Encoding.Latin1.GetString(head.Value(i));
             if (response.Headers.TryGetValue(name, out var existing) && existing.Count > 0 && !name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 response.Headers[name] = Microsoft.Extensions.Primitives.StringValues.Concat(existing, value);
@@ -67,8 +71,8 @@ internal static class ResponseRelay
         await Task.WhenAll(toUpstream, toClient).ConfigureAwait(false);
     }
 
-    private static bool IsHopByHop(string name, ResponseHead head, bool keepUpgrade) =>
-        !(keepUpgrade && name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase)) && head.IsHopByHop(name);
+    private static bool IsHopByHop(ReadOnlySpan<byte> name, ResponseHead head, bool keepUpgrade) =>
+        !(keepUpgrade && Ascii.EqualsIgnoreCase(name, "Upgrade"u8)) && head.IsHopByHop(name);
 
     private static async Task PumpAsync(Stream source, Stream destination, CancellationToken cancellationToken)
     {

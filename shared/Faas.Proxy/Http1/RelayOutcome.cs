@@ -10,7 +10,8 @@ public readonly record struct RelayOutcome(ForwardResult Result, int StatusCode,
 public interface IResponseHeaderSource
 {
     /// <summary>Whether the caller writes this header itself, so the upstream's is dropped.</summary>
-    bool Replaces(string name);
+    /// <param name="name">The upstream's field name as received (ASCII bytes, any case).</param>
+    bool Replaces(ReadOnlySpan<byte> name);
 
     void WriteHeaders(HeadBuffer head);
 }

@@ -1,11 +1,12 @@
+using System.Text;
 using Faas.Proxy.Upstream;
 
 namespace Faas.Proxy.Http1;
 
 /// <summary>
-/// Writes an upstream's response head for the client: its status line, its end-to-end headers as received, the
-/// caller's headers, a <c>Date</c> if the upstream sent none, and the framing the relay uses (its own Content-Length,
-/// or chunked when the upstream's body has no declared length).
+/// Writes an upstream's response head for the client: its status line, its end-to-end header fields as received (the
+/// bytes, not strings made of them), the caller's headers, a <c>Date</c> if the upstream sent none, and the framing the
+/// relay uses (its own Content-Length, or chunked when the upstream's body has no declared length).
 /// </summary>
 internal static class ResponseHeadWriter
 {
@@ -15,17 +16,18 @@ internal static class ResponseHeadWriter
         head.Clear();
         head.Append(StatusLines.For(response.StatusCode));
         var hasDate = false;
-        foreach (var (name, value) in response.Headers)
+        for (var i = 0; i < response.FieldCount; i++)
         {
+            var name = response.Name(i);
             if (IsFraming(name) || response.IsHopByHop(name) || extraHeaders.Replaces(name))
             {
                 continue;
             }
 
-            hasDate |= name.Equals("Date", StringComparison.OrdinalIgnoreCase);
-            head.AppendLatin1(name);
+            hasDate |= name.Length == 4 && Ascii.EqualsIgnoreCase(name, "Date"u8);
+            head.Append(name);
             head.Append(": "u8);
-            head.AppendLatin1(value);
+            head.Append(response.Value(i));
             head.Append("\r\n"u8);
         }
 
@@ -47,6 +49,6 @@ internal static class ResponseHeadWriter
         head.Append("\r\n"u8);
     }
 
-    private static bool IsFraming(string name) =>
-        name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase);
+    private static bool IsFraming(ReadOnlySpan<byte> name) =>
+        Ascii.EqualsIgnoreCase(name, "Content-Length"u8) || Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8);
 }

@@ -5,14 +5,14 @@ using Faas.Proxy.Http1;
 namespace Faas.Proxy.Upstream;
 
 /// <summary>
-/// Parses an HTTP/1.x response head (status line and header fields, without the final empty line). A field whose name
-/// is not a token or whose value holds a control character fails the response: relayed, a bare CR or LF in either could
-/// split it for a lenient client or proxy downstream, which a function must not be able to do to the callers it shares
-/// a connection with.
+/// Parses an HTTP/1.x response head (status line and header fields, without the final empty line) into a connection's
+/// <see cref="ResponseHead"/>, locating the fields without making strings of them. A field whose name is not a token
+/// or whose value holds a control character fails the response: relayed, a bare CR or LF in either could split it for a
+/// lenient client or proxy downstream, which a function must not be able to do to the callers it shares a connection with.
 /// </summary>
 internal static class ResponseHeadParser
 {
-    public static ResponseHead Parse(ReadOnlySpan<byte> head)
+    public static void Parse(ReadOnlySpan<byte> head, ResponseHead into)
     {
         var lineEnd = head.IndexOf("\r\n"u8);
         var statusLine = lineEnd < 0 ? head : head[..lineEnd];
@@ -23,18 +23,19 @@ internal static class ResponseHeadParser
         }
 
         var http10 = statusLine[7] == (byte)'0';
-        var headers = new List<KeyValuePair<string, string>>(head.Count("\r\n"u8) + 1);
+        into.Reset(status, http10, head);
         long? contentLength = null;
         var chunked = false;
         var close = http10;
-        List<string>? connectionTokens = null;
 
-        var rest = lineEnd < 0 ? [] : head[(lineEnd + 2)..];
-        while (!rest.IsEmpty)
+        var offset = lineEnd < 0 ? head.Length : lineEnd + 2;
+        while (offset < head.Length)
         {
+            var rest = head[offset..];
             var end = rest.IndexOf("\r\n"u8);
             var line = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 2)..];
+            var lineStart = offset;
+            offset += end < 0 ? rest.Length : end + 2;
             if (line.IsEmpty)
             {
                 continue;
@@ -46,50 +47,66 @@ internal static class ResponseHeadParser
                 throw new UpstreamProtocolException($"malformed header line '{Encoding.Latin1.GetString(line).ReplaceLineEndings("\\n")}'");
             }
 
-            var name = HeaderNames.Intern(line[..colon]);
-            var value = Encoding.Latin1.GetString(line[(colon + 1)..].Trim(" \t"u8));
-            headers.Add(new(name, value));
+            var name = line[..colon];
+            var rawValue = line[(colon + 1)..];
+            var value = rawValue.TrimStart(" \t"u8);
+            var valueStart = lineStart + colon + 1 + (rawValue.Length - value.Length);
+            value = value.TrimEnd(" \t"u8);
+            into.AddField(lineStart, colon, valueStart, value.Length);
 
-            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            switch (name.Length)
             {
-                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length) ||
-                    (contentLength is not null && contentLength != length))
-                {
-                    throw new UpstreamProtocolException($"invalid Content-Length '{value}'");
-                }
+                case 14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8):
+                    if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length) ||
+                        (contentLength is not null && contentLength != length))
+                    {
+                        throw new UpstreamProtocolException($"invalid Content-Length '{Encoding.Latin1.GetString(value)}'");
+                    }
 
-                contentLength = length;
-            }
-            else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
-            {
-                chunked = value.TrimEnd().EndsWith("chunked", StringComparison.OrdinalIgnoreCase);
-            }
-            else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
-            {
-                foreach (var token in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (token.Equals("close", StringComparison.OrdinalIgnoreCase))
-                    {
-                        close = true;
-                    }
-                    else if (token.Equals("keep-alive", StringComparison.OrdinalIgnoreCase))
-                    {
-                        close = close && !http10;
-                    }
-                    else
-                    {
-                        (connectionTokens ??= []).Add(token);
-                    }
-                }
+                    contentLength = length;
+                    break;
+                case 17 when Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8):
+                    chunked = value.Length >= 7 && Ascii.EqualsIgnoreCase(value[^7..], "chunked"u8);
+                    break;
+                case 10 when Ascii.EqualsIgnoreCase(name, "Connection"u8):
+                    close = ReadConnectionTokens(value, close, http10, into);
+                    break;
             }
         }
 
-        return new ResponseHead(status, headers)
+        into.SetChunked(chunked);
+        into.SetClosesConnection(close);
+        if (!chunked && contentLength is long declared)
         {
-            ContentLength = chunked ? null : contentLength,
-            IsChunked = chunked,
-            ClosesConnection = close,
-            ConnectionTokens = (IReadOnlyList<string>?)connectionTokens ?? [],
-        };
+            into.SetContentLength(declared);
+        }
+    }
+
+    /// <summary>Applies close and keep-alive; every other token names a field that is hop-by-hop for this message.</summary>
+    private static bool ReadConnectionTokens(ReadOnlySpan<byte> value, bool close, bool http10, ResponseHead into)
+    {
+        foreach (var range in value.Split((byte)','))
+        {
+            var token = value[range].Trim(" \t"u8);
+            if (token.IsEmpty)
+            {
+                continue;
+            }
+
+            if (Ascii.EqualsIgnoreCase(token, "close"u8))
+            {
+                close = true;
+            }
+            else if (Ascii.EqualsIgnoreCase(token, "keep-alive"u8))
+            {
+                close = close && !http10;
+            }
+            else
+            {
+                into.AddConnectionToken(Encoding.Latin1.GetString(token));
+            }
+        }
+
+        return close;
     }
 }

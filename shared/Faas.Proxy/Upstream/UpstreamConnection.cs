@@ -16,6 +16,7 @@ internal sealed class UpstreamConnection : IDisposable
     private const int MaxLineSize = 8 * 1024;
 
     private readonly Socket _socket;
+    private readonly ResponseHead _head = new();
     private byte[] _buffer = new byte[4096];
     private int _start;
     private int _end;
@@ -98,7 +99,10 @@ internal sealed class UpstreamConnection : IDisposable
         }
     }
 
-    /// <summary>Reads the next final response head, skipping interim 1xx responses other than 101.</summary>
+    /// <summary>
+    /// Reads the next final response head, skipping interim 1xx responses other than 101. The head is the connection's
+    /// own, filled again by the next call: valid until then.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ResponseHead> ReadHeadAsync(bool requestWasHead, CancellationToken cancellationToken)
     {
@@ -118,15 +122,15 @@ internal sealed class UpstreamConnection : IDisposable
                 }
             }
 
-            var head = ResponseHeadParser.Parse(_buffer.AsSpan(_start, headEnd));
+            ResponseHeadParser.Parse(_buffer.AsSpan(_start, headEnd), _head);
             _start += headEnd + 4;
-            if (head.StatusCode is >= 100 and < 200 && head.StatusCode != 101)
+            if (_head.StatusCode is >= 100 and < 200 && _head.StatusCode != 101)
             {
                 continue;
             }
 
-            SetFraming(head, requestWasHead);
-            return head;
+            SetFraming(_head, requestWasHead);
+            return _head;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using Faas.Conventions;
 using Faas.Proxy;
 using Faas.Proxy.FastPath;
@@ -37,7 +38,7 @@ internal sealed class WatchdogExchange(HttpModeFastPath fastPath, FastPathConnec
         _ => InvokeAsync(),
     };
 
-    bool IResponseHeaderSource.Replaces(string name) => name.Equals(DurationHeader.Name, StringComparison.OrdinalIgnoreCase);
+    bool IResponseHeaderSource.Replaces(ReadOnlySpan<byte> name) => Ascii.EqualsIgnoreCase(name, "X-Duration-Seconds"u8);
 
     void IResponseHeaderSource.WriteHeaders(HeadBuffer head)
     {

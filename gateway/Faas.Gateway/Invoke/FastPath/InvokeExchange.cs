@@ -21,7 +21,6 @@ namespace Faas.Gateway.Invoke.FastPath;
 /// </summary>
 internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection connection) : IFastPathExchange, IResponseHeaderSource
 {
-    private const string ColdStartHeader = "X-Cold-Start-Seconds";
     private const string RetryAfter = "Retry-After: " + ReplicaWait.RetryAfterSeconds + "\r\n";
 
     private readonly InvokeRequest _request = new();
@@ -166,9 +165,14 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
         }
     }
 
-    bool IResponseHeaderSource.Replaces(string name) =>
-        name.Equals(CallId.Header, StringComparison.OrdinalIgnoreCase) || name.Equals("X-Start-Time", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("X-Duration-Seconds", StringComparison.OrdinalIgnoreCase) || (_coldStart is not null && name.Equals(ColdStartHeader, StringComparison.OrdinalIgnoreCase));
+    bool IResponseHeaderSource.Replaces(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        9 => Ascii.EqualsIgnoreCase(name, "X-Call-Id"u8),
+        12 => Ascii.EqualsIgnoreCase(name, "X-Start-Time"u8),
+        18 => Ascii.EqualsIgnoreCase(name, "X-Duration-Seconds"u8),
+        20 => _coldStart is not null && Ascii.EqualsIgnoreCase(name, "X-Cold-Start-Seconds"u8),
+        _ => false,
+    };
 
     void IResponseHeaderSource.WriteHeaders(HeadBuffer head)
     {
