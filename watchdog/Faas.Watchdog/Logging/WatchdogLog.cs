@@ -1,40 +1,64 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
+using System.Buffers;
+using System.Text.Unicode;
 using Faas.Posix;
 
 namespace Faas.Watchdog.Logging;
 
 /// <summary>
 /// The watchdog's log: its own messages on stderr, the function's output lines on the stream they came from.
-/// Lines are queued and written whole by one writer, which writes a batch and then rests <see cref="BatchInterval"/>
-/// so that a busy replica's lines go out in a few large writes: a line per request costs a queue write, not a wake-up
-/// and a system call on the request's path (bench <c>watchdog-http</c> prices it). If the reader of the log
-/// falls behind by <see cref="Capacity"/> lines, new lines are counted and dropped, and the count is logged, rather
-/// than holding up requests or growing without bound.
+/// A line is written as UTF-8 straight into the batch of its stream, under a lock; one writer takes both batches,
+/// writes them, and then rests <see cref="BatchInterval"/>, so that a busy replica's lines go out in a few large
+/// writes: a line per request costs a copy into a buffer, not an allocation, a wake-up or a system call on the
+/// request's path (bench <c>watchdog-http</c> prices it). If the reader of the log falls behind, so that a stream
+/// holds <see cref="Capacity"/> bytes unwritten, new lines are counted and dropped, and the count is logged, rather
+/// than holding up requests or growing without bound. An idle replica's writer sleeps until a line comes.
 /// </summary>
 internal sealed class WatchdogLog : IAsyncDisposable
 {
-    private const int Capacity = 16 * 1024;
+    private const int Capacity = 4 * 1024 * 1024;
+
+    /// <summary>The most a batch buffer keeps between batches, so that a burst's memory is not held for good.</summary>
+    private const int RetainedCapacity = 256 * 1024;
+
     private static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(50);
-    private static FormattedSecond _timestamp = new(0, "");
+    private static FormattedSecond _timestamp = new(0, []);
 
-    private readonly Channel<(FunctionStream Stream, string Line)> _lines =
-        Channel.CreateBounded<(FunctionStream, string)>(new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _linesWaiting = new(0);
     private readonly bool _prefixLogs;
     private readonly bool _logInvocations;
     private readonly Task _writer;
+    private readonly Stream? _stdoutStream;
+    private readonly Stream? _stderrStream;
+    private ArrayBufferWriter<byte> _stdout = new(4096);
+    private ArrayBufferWriter<byte> _stderr = new(4096);
+    private bool _writerWoken;
+    private bool _closed;
     private long _dropped;
 
-    public WatchdogLog(bool prefixLogs, bool logInvocations)
+    /// <param name="stdout">Where stdout lines go; the process's stdout unless given (tests).</param>
+    /// <param name="stderr">Where stderr lines go; the process's stderr unless given (tests).</param>
+    public WatchdogLog(bool prefixLogs, bool logInvocations, Stream? stdout = null, Stream? stderr = null)
     {
-        (_prefixLogs, _logInvocations) = (prefixLogs, logInvocations);
+        (_prefixLogs, _logInvocations, _stdoutStream, _stderrStream) = (prefixLogs, logInvocations, stdout, stderr);
         _writer = Task.Run(WriteAsync);
     }
 
-    public void Info(string message) => Enqueue(FunctionStream.Stderr, $"{Timestamp()} {message}");
+    public void Info(string message)
+    {
+        lock (_lock)
+        {
+            if (Begin(FunctionStream.Stderr) is { } batch)
+            {
+                AppendTimestamp(batch);
+                AppendUtf8(batch, message);
+                End(batch);
+            }
+        }
+    }
 
     /// <summary>A per-invocation line, written only at the default level (see <c>log_level</c>).</summary>
     public void Invocation(string message)
@@ -47,7 +71,7 @@ internal sealed class WatchdogLog : IAsyncDisposable
 
     /// <summary>
     /// The line for a request in http and static modes, at the default level: <c>GET /path - 200 - ContentLength: 2 (0.0012s)</c>.
-    /// Written into one string with whole-number arithmetic: it is on every request's path.
+    /// Formatted straight into the batch with whole-number arithmetic: it is on every request's path.
     /// </summary>
     public void Request(string method, string target, int status, long? contentLength, TimeSpan elapsed)
     {
@@ -58,9 +82,24 @@ internal sealed class WatchdogLog : IAsyncDisposable
 
         var tenthsOfMilliseconds = (elapsed.Ticks + 500) / 1000;
         var (seconds, fraction) = Math.DivRem(tenthsOfMilliseconds, 10_000);
-        Enqueue(FunctionStream.Stderr, contentLength is { } length
-            ? string.Create(CultureInfo.InvariantCulture, $"{Timestamp()} {method} {target} - {status} - ContentLength: {length} ({seconds}.{fraction:D4}s)")
-            : string.Create(CultureInfo.InvariantCulture, $"{Timestamp()} {method} {target} - {status} - ContentLength: - ({seconds}.{fraction:D4}s)"));
+        lock (_lock)
+        {
+            if (Begin(FunctionStream.Stderr) is not { } batch)
+            {
+                return;
+            }
+
+            AppendTimestamp(batch);
+            AppendUtf8(batch, method);
+            batch.Write(" "u8);
+            AppendUtf8(batch, target);
+            var span = batch.GetSpan(80);
+            var written = contentLength is { } length
+                ? Utf8.TryWrite(span, CultureInfo.InvariantCulture, $" - {status} - ContentLength: {length} ({seconds}.{fraction:D4}s)", out var count) ? count : 0
+                : Utf8.TryWrite(span, CultureInfo.InvariantCulture, $" - {status} - ContentLength: - ({seconds}.{fraction:D4}s)", out count) ? count : 0;
+            batch.Advance(written);
+            End(batch);
+        }
     }
 
     /// <summary>The classic watchdog's lines around a forked invocation.</summary>
@@ -70,8 +109,25 @@ internal sealed class WatchdogLog : IAsyncDisposable
         Invocation($"Wrote {bytes} Bytes - Duration: {Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds.ToString("0.000000", CultureInfo.InvariantCulture)} seconds");
 
     /// <summary>A line the function wrote; prefixed with the time and its stream when <c>prefix_logs</c> is on.</summary>
-    public void FunctionOutput(FunctionStream stream, string line) =>
-        Enqueue(stream, _prefixLogs ? $"{Timestamp()} {(stream == FunctionStream.Stdout ? "stdout" : "stderr")}: {line}" : line);
+    public void FunctionOutput(FunctionStream stream, string line)
+    {
+        lock (_lock)
+        {
+            if (Begin(stream) is not { } batch)
+            {
+                return;
+            }
+
+            if (_prefixLogs)
+            {
+                AppendTimestamp(batch);
+                batch.Write(stream == FunctionStream.Stdout ? "stdout: "u8 : "stderr: "u8);
+            }
+
+            AppendUtf8(batch, line);
+            End(batch);
+        }
+    }
 
     /// <summary>
     /// Logs a function's output stream line by line until it ends; a line longer than <paramref name="maxLineLength"/>
@@ -81,59 +137,143 @@ internal sealed class WatchdogLog : IAsyncDisposable
     public Task LogOutputAsync(Stream source, FunctionStream stream, int maxLineLength, StringBuilder? capture = null) =>
         OutputLines.ReadAsync(source, maxLineLength, line => FunctionOutput(stream, line), capture);
 
-    /// <summary>Writes what is queued and stops the writer.</summary>
+    /// <summary>Writes what is batched and stops the writer; later lines are dropped.</summary>
     public async ValueTask DisposeAsync()
     {
-        _lines.Writer.TryComplete();
+        lock (_lock)
+        {
+            _closed = true;
+        }
+
+        _linesWaiting.Release();
         await _writer;
     }
 
-    private void Enqueue(FunctionStream stream, string line)
+    /// <summary>The batch a line for <paramref name="stream"/> goes into; null when it is dropped. Under the lock.</summary>
+    private ArrayBufferWriter<byte>? Begin(FunctionStream stream)
     {
-        if (!_lines.Writer.TryWrite((stream, line)))
+        var batch = stream == FunctionStream.Stdout ? _stdout : _stderr;
+        if (_closed)
         {
-            Interlocked.Increment(ref _dropped);
+            return null;
+        }
+
+        if (batch.WrittenCount >= Capacity)
+        {
+            _dropped++;
+            return null;
+        }
+
+        return batch;
+    }
+
+    /// <summary>Ends a line, and wakes the writer if it sleeps. Under the lock.</summary>
+    private void End(ArrayBufferWriter<byte> batch)
+    {
+        batch.Write("\n"u8);
+        if (!_writerWoken)
+        {
+            _writerWoken = true;
+            _linesWaiting.Release();
         }
     }
 
     private async Task WriteAsync()
     {
-        var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        await using var stdout = new StreamWriter(Console.OpenStandardOutput(), encoding, 64 * 1024);
-        await using var stderr = new StreamWriter(Console.OpenStandardError(), encoding, 64 * 1024);
-        while (await _lines.Reader.WaitToReadAsync())
+        var stdout = _stdoutStream ?? Console.OpenStandardOutput();
+        var stderr = _stderrStream ?? Console.OpenStandardError();
+        var (spareStdout, spareStderr) = (new ArrayBufferWriter<byte>(4096), new ArrayBufferWriter<byte>(4096));
+        while (true)
         {
-            while (_lines.Reader.TryRead(out var entry))
+            await _linesWaiting.WaitAsync();
+            bool closed;
+            lock (_lock)
             {
-                await (entry.Stream == FunctionStream.Stdout ? stdout : stderr).WriteLineAsync(entry.Line);
+                closed = _closed;
             }
 
-            if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
+            if (!closed)
             {
-                await stderr.WriteLineAsync($"{Timestamp()} {dropped} log line(s) dropped: the log's reader fell {Capacity} lines behind");
+                await Task.Delay(BatchInterval);
             }
 
-            await stdout.FlushAsync();
-            await stderr.FlushAsync();
-            await Task.Delay(BatchInterval);
+            ArrayBufferWriter<byte> outLines, errLines;
+            long dropped;
+            lock (_lock)
+            {
+                (outLines, _stdout) = (_stdout, spareStdout);
+                (errLines, _stderr) = (_stderr, spareStderr);
+                (dropped, _dropped) = (_dropped, 0);
+                _writerWoken = false;
+                closed = _closed;
+            }
+
+            if (dropped > 0)
+            {
+                AppendTimestamp(errLines);
+                AppendUtf8(errLines, $"{dropped} log line(s) dropped: the log's reader fell {Capacity / (1024 * 1024)} MiB behind\n");
+            }
+
+            await WriteQuietlyAsync(stdout, outLines);
+            await WriteQuietlyAsync(stderr, errLines);
+            (spareStdout, spareStderr) = (Recycle(outLines), Recycle(errLines));
+            if (closed)
+            {
+                return;
+            }
         }
     }
 
-    /// <summary>The time to the second, formatted once a second rather than once a line.</summary>
-    private static string Timestamp()
+    /// <summary>A reader that closed its end loses the lines; the watchdog goes on.</summary>
+    private static async Task WriteQuietlyAsync(Stream stream, ArrayBufferWriter<byte> lines)
+    {
+        if (lines.WrittenCount == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await stream.WriteAsync(lines.WrittenMemory);
+        }
+        catch (IOException)
+        {
+            // Nobody reads the log any more.
+        }
+    }
+
+    private static ArrayBufferWriter<byte> Recycle(ArrayBufferWriter<byte> batch)
+    {
+        if (batch.Capacity > RetainedCapacity)
+        {
+            return new ArrayBufferWriter<byte>(4096);
+        }
+
+        batch.ResetWrittenCount();
+        return batch;
+    }
+
+    private static void AppendUtf8(ArrayBufferWriter<byte> batch, ReadOnlySpan<char> text)
+    {
+        var written = Encoding.UTF8.GetBytes(text, batch.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
+        batch.Advance(written);
+    }
+
+    /// <summary>The time to the second and a space, formatted once a second rather than once a line.</summary>
+    private static void AppendTimestamp(ArrayBufferWriter<byte> batch)
     {
         var now = DateTime.UtcNow;
         var second = now.Ticks / TimeSpan.TicksPerSecond;
         var cached = _timestamp;
         if (cached.Second != second)
         {
-            _timestamp = cached = new FormattedSecond(second, now.ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture));
+            _timestamp = cached = new FormattedSecond(second, Encoding.ASCII.GetBytes(now.ToString("yyyy/MM/dd HH:mm:ss ", CultureInfo.InvariantCulture)));
         }
 
-        return cached.Text;
+        batch.Write(cached.Text);
     }
 
-    private sealed record FormattedSecond(long Second, string Text);
+    private sealed record FormattedSecond(long Second, byte[] Text);
 }
 
 internal enum FunctionStream
