@@ -1,7 +1,7 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Buffers;
 using System.Text.Unicode;
 using Faas.Posix;
 
