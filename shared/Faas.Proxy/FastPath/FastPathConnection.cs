@@ -42,6 +42,7 @@ public sealed class FastPathConnection : IDisposable
     private readonly ConnectionContext _connection;
     private readonly KeepAliveMonitor _keepAlive;
     private readonly int _maxRequestSize;
+    private readonly PipeWriter _output;
     private byte[]? _gathered;
     private volatile bool _closeRequested;
 
@@ -51,9 +52,11 @@ public sealed class FastPathConnection : IDisposable
         _keepAlive = keepAlive;
         _maxRequestSize = maxRequestSize;
         Deadline = new ConnectionDeadline(connection.ConnectionClosed);
+        _output = connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket ? new SocketOutput(socket) : connection.Transport.Output;
     }
 
-    public PipeWriter Output => _connection.Transport.Output;
+    /// <summary>Where responses are written: straight to the client's socket where the transport has one (see <see cref="SocketOutput"/>).</summary>
+    public PipeWriter Output => _output;
 
     /// <summary>The connection's scratch buffer for response heads.</summary>
     public HeadBuffer ResponseHead { get; } = new();
@@ -98,7 +101,11 @@ public sealed class FastPathConnection : IDisposable
 
     public void Abort() => _connection.Abort();
 
-    public void Dispose() => Deadline.Dispose();
+    public void Dispose()
+    {
+        Deadline.Dispose();
+        (_output as SocketOutput)?.Complete();
+    }
 
     /// <summary>True when a request needs Kestrel: the connection's unread bytes are left for it, and nothing here watches the connection any more.</summary>
     private async Task<bool> ServeUntilHandoverAsync(IFastPathExchange exchange)
