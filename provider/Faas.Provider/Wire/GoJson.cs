@@ -67,6 +67,19 @@ internal sealed class GoTimeConverter : JsonConverter<DateTimeOffset>
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+    /// <summary>Formatted without a string: every line a replica logs is written with one (see FunctionLog).</summary>
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        // "O" of a UTC time is yyyy-MM-ddTHH:mm:ss.fffffffZ: seven digits always, where Go drops trailing zeros (and the point with them).
+        Span<byte> text = stackalloc byte[32];
+        value.UtcDateTime.TryFormat(text, out var length, "O", CultureInfo.InvariantCulture);
+        var fraction = text[..(length - 1)].TrimEnd((byte)'0');
+        if (fraction[^1] == (byte)'.')
+        {
+            fraction = fraction[..^1];
+        }
+
+        text[fraction.Length] = (byte)'Z';
+        writer.WriteStringValue(text[..(fraction.Length + 1)]);
+    }
 }

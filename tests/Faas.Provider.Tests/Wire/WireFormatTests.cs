@@ -70,6 +70,23 @@ public class WireFormatTests
         Assert.Equal(message, JsonSerializer.Deserialize(json, ProviderJson.Wire.LogMessage));
     }
 
+    [Theory]
+    [InlineData(0L, "2026-12-01T02:37:56Z")]
+    [InlineData(1L, "2026-12-01T02:37:56.0000001Z")]
+    [InlineData(10L, "2026-12-01T02:37:56.000001Z")]
+    [InlineData(1_000_000L, "2026-12-01T02:37:56.1Z")]
+    [InlineData(1_234_567L, "2026-12-01T02:37:56.1234567Z")]
+    [InlineData(9_000_100L, "2026-12-01T02:37:56.90001Z")]
+    public void Times_keep_only_the_fractional_digits_go_would(long ticks, string expected)
+    {
+        var at = new DateTimeOffset(2026, 12, 1, 3, 37, 56, TimeSpan.FromHours(1)).AddTicks(ticks);
+
+        var json = JsonSerializer.Serialize(new LogMessage { Name = "f", Namespace = "ns", Instance = "f-1", Timestamp = at, Text = "" }, ProviderJson.Wire.LogMessage);
+
+        Assert.Contains($"\"timestamp\":\"{expected}\"", json, StringComparison.Ordinal);
+        Assert.Equal(at, JsonSerializer.Deserialize(json, ProviderJson.Wire.LogMessage)!.Timestamp);
+    }
+
     [Fact]
     public void Status_writes_replica_counts_and_invocations_with_openfaas_names()
     {
