@@ -124,13 +124,16 @@ public class InvokeFastPathTests
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
-        // The replica's watchdog stopped (SIGSTOP): the gateway's own deadline, the caller's X-Timeout plus a second, answers.
-        var replicaPort = gateway.Services.GetRequiredService<RoutingTable>().Pick(new FunctionKey("echo", "openfaas-fn"))!.Endpoint.Port;
-        var watchdog = Assert.Single(ProcessTable.WithEnvironment("port", replicaPort.ToString(CultureInfo.InvariantCulture)),
-            pid => ProcessTable.Executable(pid) == RepoPaths.Watchdog);
-        Assert.True(Signals.Send(watchdog, SigStop));
+        // Every ready replica's watchdog stopped (SIGSTOP): the gateway's own deadline, the caller's X-Timeout plus a second,
+        // answers. All of them, so that a replica the provider added meanwhile cannot answer in the stopped one's place.
+        var function = new FunctionKey("echo", "openfaas-fn");
+        var endpoints = gateway.Services.GetRequiredService<IFunctionProvider>().GetReadyEndpoints(function);
+        Assert.Contains(gateway.Services.GetRequiredService<RoutingTable>().Pick(function)!.Endpoint, endpoints);
+        var watchdogs = endpoints.Select(endpoint => Assert.Single(ProcessTable.WithEnvironment("port", endpoint.Port.ToString(CultureInfo.InvariantCulture)),
+            pid => ProcessTable.Executable(pid) == RepoPaths.Watchdog)).ToList();
         try
         {
+            Assert.All(watchdogs, watchdog => Assert.True(Signals.Send(watchdog, SigStop)));
             using var request = new HttpRequestMessage(HttpMethod.Get, gateway.Url + "/function/echo");
             request.Headers.Add("X-Timeout", "1s");
             request.Headers.Add("X-Call-Id", "stalled-call");
@@ -141,7 +144,7 @@ public class InvokeFastPathTests
         }
         finally
         {
-            Signals.Send(watchdog, SigCont);
+            watchdogs.ForEach(watchdog => Signals.Send(watchdog, SigCont));
         }
 
         Assert.Equal(2, FastPathInvocations(gateway));
