@@ -52,7 +52,10 @@ public sealed class FastPathConnection : IDisposable
         _keepAlive = keepAlive;
         _maxRequestSize = maxRequestSize;
         Deadline = new ConnectionDeadline(connection.ConnectionClosed);
-        _output = connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket ? new SocketOutput(socket) : connection.Transport.Output;
+        // Not under TLS: the socket carries its records, not the plain bytes the fast path reads and writes.
+        _output = connection.Features.Get<ITlsHandshakeFeature>() is null && connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket
+            ? new SocketOutput(socket)
+            : connection.Transport.Output;
     }
 
     /// <summary>Where responses are written: straight to the client's socket where the transport has one (see <see cref="SocketOutput"/>).</summary>

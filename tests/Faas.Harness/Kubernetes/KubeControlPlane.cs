@@ -156,7 +156,12 @@ public sealed class KubeControlPlane : IAsyncDisposable
             try
             {
                 await Admin.CoreV1.ListNamespaceAsync(limit: 1);
-                return true;
+
+                // Ready, not only serving: the administrator is let through before the RBAC authorizer's caches are
+                // filled (readyz's informer-sync), and until then the gateway's own identity is refused after a restart.
+                var client = (k8s.Kubernetes)Admin;
+                using var ready = await client.HttpClient.GetAsync(new Uri(client.BaseUri, "readyz"));
+                return ready.IsSuccessStatusCode;
             }
             catch (Exception error) when (error is HttpRequestException or k8s.Autorest.HttpOperationException or IOException)
             {
