@@ -1,4 +1,5 @@
 using System.Globalization;
+using Faas.Conventions;
 using Faas.Gateway.Calls;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Http;
@@ -34,7 +35,7 @@ internal static class AsyncRoute
     {
         var key = FunctionRoute.Parse(function);
         var headers = context.Request.Headers;
-        var callId = headers[CallId.Header] is { Count: > 0 } given ? given.ToString() : CallId.New();
+        var callId = headers[InvocationHeaders.CallId] is { Count: > 0 } given ? given.ToString() : CallId.New();
         var callback = headers[CallbackHeader] is { Count: > 0 } url ? url.ToString() : null;
         if ((CallId.Check(callId) ?? CheckCallback(callback, callbackTargets)) is { } problem)
         {
@@ -74,7 +75,7 @@ internal static class AsyncRoute
         }
 
         context.Response.StatusCode = StatusCodes.Status202Accepted;
-        context.Response.Headers[CallId.Header] = request.CallId;
+        context.Response.Headers[InvocationHeaders.CallId] = request.CallId;
     }
 
     private static async Task CancelAsync(HttpContext context, string callId, IAsyncQueue queue)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using Faas.Conventions;
 
 namespace Faas.Gateway.Async;
 
@@ -46,10 +47,10 @@ internal sealed partial class CallbackSender(CallbackTargets targets, ILogger<Ca
                 }
 
                 using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-                message.Headers.Add("X-Call-Id", request.CallId);
+                message.Headers.Add(InvocationHeaders.CallId, request.CallId);
                 message.Headers.Add("X-Function-Name", request.Function.Name);
                 message.Headers.Add("X-Function-Status", result.Status.ToString(CultureInfo.InvariantCulture));
-                message.Headers.Add("X-Duration-Seconds", duration.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture));
+                message.Headers.Add(InvocationHeaders.DurationSeconds, duration.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture));
                 using var response = await _client.SendAsync(message, cancellationToken);
                 if ((int)response.StatusCode < 500)
                 {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Faas.Conventions;
 using Faas.Gateway.Calls;
 using Faas.Gateway.Configuration;
 using Microsoft.Extensions.Options;
@@ -140,7 +141,7 @@ internal sealed partial class QueueWorker(IAsyncQueue queue, InternalInvoker inv
         {
             using var body = new ReadOnlyMemoryContent(request.Body);
             response = await invoker.InvokeAsync(request.Function, new HttpMethod(request.Method), body,
-                [.. request.Headers.Where(h => !h.Key.Equals(CallId.Header, StringComparison.OrdinalIgnoreCase)), new(CallId.Header, request.CallId)],
+                [.. request.Headers.Where(h => !h.Key.Equals(InvocationHeaders.CallId, StringComparison.OrdinalIgnoreCase)), new(InvocationHeaders.CallId, request.CallId)],
                 stoppingToken, request.PathAndQuery);
         }
         catch (HttpRequestException error)

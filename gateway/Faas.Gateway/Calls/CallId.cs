@@ -1,3 +1,4 @@
+using Faas.Conventions;
 namespace Faas.Gateway.Calls;
 
 /// <summary>
@@ -8,15 +9,13 @@ namespace Faas.Gateway.Calls;
 /// </summary>
 internal static class CallId
 {
-    public const string Header = "X-Call-Id";
-
     public const int MaxLength = 128;
 
     /// <summary>Null if <paramref name="value"/> is a usable call id, else the 400 message naming the header.</summary>
     public static string? Check(string value) =>
         value.Length is > 0 and <= MaxLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or ':')
             ? null
-            : $"{Header} must be 1 to {MaxLength} letters, digits, '-', '_' or ':' (got {(value.Length > 40 ? $"{value.Length} characters starting \"{value[..40]}\"" : $"\"{value}\"")})";
+            : $"{InvocationHeaders.CallId} must be 1 to {MaxLength} letters, digits, '-', '_' or ':' (got {(value.Length > 40 ? $"{value.Length} characters starting \"{value[..40]}\"" : $"\"{value}\"")})";
 
     public static string New()
     {

@@ -1,3 +1,4 @@
+using Faas.Conventions;
 namespace Faas.Gateway.Connectors;
 
 /// <summary>
@@ -7,7 +8,7 @@ namespace Faas.Gateway.Connectors;
 /// </summary>
 internal static class MessageHeaders
 {
-    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { "X-Topic", "X-Connector", "X-Call-Id", "X-Callback-Url", Faas.Gateway.Security.InternalCaller.Header };
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { "X-Topic", "X-Connector", InvocationHeaders.CallId, "X-Callback-Url", Faas.Gateway.Security.InternalCaller.Header };
 
     public static IEnumerable<KeyValuePair<string, string>> ToRequestHeaders(IEnumerable<KeyValuePair<string, string>> headers)
     {

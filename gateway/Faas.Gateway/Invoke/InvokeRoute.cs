@@ -42,12 +42,12 @@ internal sealed class InvokeRoute(
         {
             var invocation = Invocation.Of(context);
             var headers = context.Response.Headers;
-            headers["X-Call-Id"] = invocation.CallId;
-            headers["X-Start-Time"] = invocation.StartTime;
-            headers["X-Duration-Seconds"] = SecondsText.Format(Stopwatch.GetElapsedTime(invocation.Started));
+            headers[InvocationHeaders.CallId] = invocation.CallId;
+            headers[InvocationHeaders.StartTime] = invocation.StartTime;
+            headers[InvocationHeaders.DurationSeconds] = SecondsText.Format(Stopwatch.GetElapsedTime(invocation.Started));
             if (invocation.ColdStart is { } waited)
             {
-                headers["X-Cold-Start-Seconds"] = SecondsText.Format(waited);
+                headers[InvocationHeaders.ColdStartSeconds] = SecondsText.Format(waited);
             }
         },
     };
@@ -76,7 +76,7 @@ internal sealed class InvokeRoute(
         var invocation = new Invocation
         {
             Function = key,
-            CallId = context.Request.Headers[CallId.Header] is { Count: > 0 } given ? given.ToString() : CallId.New(),
+            CallId = context.Request.Headers[InvocationHeaders.CallId] is { Count: > 0 } given ? given.ToString() : CallId.New(),
             StartTime = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000).ToString(CultureInfo.InvariantCulture),
             Started = Stopwatch.GetTimestamp(),
         };
@@ -157,13 +157,13 @@ internal sealed class InvokeRoute(
 
     /// <summary>Why the caller's <c>X-Timeout</c> or <c>X-Call-Id</c> cannot be used, or null (most requests carry neither).</summary>
     private static string? BadHeader(IHeaderDictionary headers) =>
-        (headers[RequestTimeout.Header] is { Count: > 0 } timeout ? RequestTimeout.Check(timeout.ToString()) : null)
-        ?? (headers[CallId.Header] is { Count: > 0 } callId ? CallId.Check(callId.ToString()) : null);
+        (headers[InvocationHeaders.Timeout] is { Count: > 0 } timeout ? RequestTimeout.Check(timeout.ToString()) : null)
+        ?? (headers[InvocationHeaders.CallId] is { Count: > 0 } callId ? CallId.Check(callId.ToString()) : null);
 
     /// <summary>The function's timeout, or less if the caller asked for less with <c>X-Timeout</c>.</summary>
     private async ValueTask<FunctionTimeouts.Limit> TimeoutForAsync(HttpContext context, FunctionKey key)
     {
-        var asked = context.Request.Headers[RequestTimeout.Header];
+        var asked = context.Request.Headers[InvocationHeaders.Timeout];
         return Shortened(await timeouts.ForAsync(key, context.RequestAborted), asked.Count == 1 ? asked[0] : null);
     }
 
@@ -212,9 +212,9 @@ internal sealed class InvokeRoute(
         var invocation = Invocation.Of(context);
         return
         [
-            new("X-Call-Id", invocation.CallId),
-            new("X-Start-Time", invocation.StartTime),
-            new("X-Timeout", invocation.Timeout.Header),
+            new(InvocationHeaders.CallId, invocation.CallId),
+            new(InvocationHeaders.StartTime, invocation.StartTime),
+            new(InvocationHeaders.Timeout, invocation.Timeout.Header),
             new("traceparent", invocation.TraceParent),
             new("X-Forwarded-For", request.Headers["X-Forwarded-For"] is { Count: > 0 } chain
                 ? $"{chain}, {context.Connection.RemoteIpAddress}" : context.Connection.RemoteIpAddress?.ToString() ?? ""),
@@ -232,7 +232,7 @@ internal sealed class InvokeRoute(
         }
 
         context.Response.Clear();
-        context.Response.Headers["X-Call-Id"] = Invocation.Of(context).CallId;
+        context.Response.Headers[InvocationHeaders.CallId] = Invocation.Of(context).CallId;
         if (retryAfter is not null)
         {
             context.Response.Headers.RetryAfter = retryAfter;

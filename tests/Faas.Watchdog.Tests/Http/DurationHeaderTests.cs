@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Faas.Conventions;
 using Faas.Watchdog.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -14,7 +15,7 @@ public class DurationHeaderTests
         var started = Stopwatch.GetTimestamp() - (long)(1.25 * Stopwatch.Frequency);
 
         DurationHeader.Set(context.Response, started);
-        var written = context.Response.Headers[DurationHeader.Name].ToString();
+        var written = context.Response.Headers[InvocationHeaders.DurationSeconds].ToString();
 
         Assert.Matches(@"^\d+\.\d{6}$", written);
         Assert.InRange(double.Parse(written, CultureInfo.InvariantCulture), 1.25, 5);
@@ -27,6 +28,6 @@ public class DurationHeaderTests
 
         DurationHeader.Set(context.Response, Stopwatch.GetTimestamp());
 
-        Assert.Matches(@"^0\.0\d{5}$", context.Response.Headers[DurationHeader.Name].ToString());
+        Assert.Matches(@"^0\.0\d{5}$", context.Response.Headers[InvocationHeaders.DurationSeconds].ToString());
     }
 }

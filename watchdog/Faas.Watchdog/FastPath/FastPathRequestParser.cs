@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Faas.Conventions;
 using Faas.Proxy.FastPath;
 
 namespace Faas.Watchdog.FastPath;
@@ -38,7 +39,7 @@ internal sealed class FastPathRequestParser(string upstreamHost, int upstreamPor
         string? timeout = null;
         while (head.Next(out var line, out var name, out var value))
         {
-            if (Ascii.EqualsIgnoreCase(name, "X-Timeout"u8))
+            if (Ascii.EqualsIgnoreCase(name, InvocationHeaders.TimeoutBytes))
             {
                 timeouts++;
                 timeout = Encoding.ASCII.GetString(value);

@@ -38,12 +38,12 @@ internal sealed class WatchdogExchange(HttpModeFastPath fastPath, FastPathConnec
         _ => InvokeAsync(),
     };
 
-    bool IResponseHeaderSource.Replaces(ReadOnlySpan<byte> name) => Ascii.EqualsIgnoreCase(name, "X-Duration-Seconds"u8);
+    bool IResponseHeaderSource.Replaces(ReadOnlySpan<byte> name) => Ascii.EqualsIgnoreCase(name, InvocationHeaders.DurationSecondsBytes);
 
     void IResponseHeaderSource.WriteHeaders(HeadBuffer head)
     {
         Span<char> duration = stackalloc char[SecondsText.MaxLength];
-        head.Header("X-Duration-Seconds"u8, duration[..DurationHeader.Format(_invocationStart, duration)]);
+        head.Header(InvocationHeaders.DurationSecondsBytes, duration[..DurationHeader.Format(_invocationStart, duration)]);
         if (connection.CloseRequested)
         {
             head.Append("Connection: close\r\n"u8);

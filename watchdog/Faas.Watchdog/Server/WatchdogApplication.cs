@@ -65,7 +65,7 @@ internal sealed class WatchdogApplication(WatchdogConfig config, IFunctionMode m
     private async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        var timeout = request.Headers[RequestTimeout.Header] is { Count: > 0 } asked ? asked.ToString() : null;
+        var timeout = request.Headers[InvocationHeaders.Timeout] is { Count: > 0 } asked ? asked.ToString() : null;
         if (policy.Admit(request.Method, timeout, out var started) is { } refused)
         {
             await WriteAsync(context, refused);

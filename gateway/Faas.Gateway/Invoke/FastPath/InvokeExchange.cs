@@ -165,24 +165,21 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
         }
     }
 
-    bool IResponseHeaderSource.Replaces(ReadOnlySpan<byte> name) => name.Length switch
-    {
-        9 => Ascii.EqualsIgnoreCase(name, "X-Call-Id"u8),
-        12 => Ascii.EqualsIgnoreCase(name, "X-Start-Time"u8),
-        18 => Ascii.EqualsIgnoreCase(name, "X-Duration-Seconds"u8),
-        20 => _coldStart is not null && Ascii.EqualsIgnoreCase(name, "X-Cold-Start-Seconds"u8),
-        _ => false,
-    };
+    bool IResponseHeaderSource.Replaces(ReadOnlySpan<byte> name) =>
+        Ascii.EqualsIgnoreCase(name, InvocationHeaders.CallIdBytes)
+        || Ascii.EqualsIgnoreCase(name, InvocationHeaders.StartTimeBytes)
+        || Ascii.EqualsIgnoreCase(name, InvocationHeaders.DurationSecondsBytes)
+        || (_coldStart is not null && Ascii.EqualsIgnoreCase(name, InvocationHeaders.ColdStartSecondsBytes));
 
     void IResponseHeaderSource.WriteHeaders(HeadBuffer head)
     {
-        head.Header("X-Call-Id"u8, _callId);
-        head.Header("X-Start-Time"u8, _startTime);
+        head.Header(InvocationHeaders.CallIdBytes, _callId);
+        head.Header(InvocationHeaders.StartTimeBytes, _startTime);
         Span<char> seconds = stackalloc char[SecondsText.MaxLength];
-        head.Header("X-Duration-Seconds"u8, seconds[..SecondsText.Format(Stopwatch.GetElapsedTime(_started), seconds)]);
+        head.Header(InvocationHeaders.DurationSecondsBytes, seconds[..SecondsText.Format(Stopwatch.GetElapsedTime(_started), seconds)]);
         if (_coldStart is { } waited)
         {
-            head.Header("X-Cold-Start-Seconds"u8, seconds[..SecondsText.Format(waited, seconds)]);
+            head.Header(InvocationHeaders.ColdStartSecondsBytes, seconds[..SecondsText.Format(waited, seconds)]);
         }
         if (connection.CloseRequested)
         {
@@ -204,9 +201,9 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
         upstream.AppendDecimal(endpoint.Port);
         upstream.Append("\r\n"u8);
         upstream.Append(_request.Fields.WrittenSpan);
-        upstream.Header("X-Call-Id"u8, _callId);
-        upstream.Header("X-Start-Time"u8, _startTime);
-        upstream.Header("X-Timeout"u8, timeout.Header);
+        upstream.Header(InvocationHeaders.CallIdBytes, _callId);
+        upstream.Header(InvocationHeaders.StartTimeBytes, _startTime);
+        upstream.Header(InvocationHeaders.TimeoutBytes, timeout.Header);
         var body = _request.Body.WrittenSpan;
         if (!body.IsEmpty)
         {
@@ -221,5 +218,5 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
 
     /// <summary>A failure in the gateway's words (as <see cref="PlainTextError"/> writes it), with the call's id where Kestrel's path gives it; false if the client is gone.</summary>
     private ValueTask<bool> AnswerAsync(int status, string message, bool withCallId, string extraHeaders = "") =>
-        connection.AnswerAsync(status, message, Encoding.ASCII.GetBytes((withCallId ? $"X-Call-Id: {_callId}\r\n" : "") + extraHeaders));
+        connection.AnswerAsync(status, message, Encoding.ASCII.GetBytes((withCallId ? $"{InvocationHeaders.CallId}: {_callId}\r\n" : "") + extraHeaders));
 }

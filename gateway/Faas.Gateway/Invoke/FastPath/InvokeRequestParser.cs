@@ -143,12 +143,12 @@ internal static class InvokeRequestParser
         // Most fields are none of these: one length test rules nearly all out.
         return name.Length switch
         {
-            9 when Ascii.EqualsIgnoreCase(name, "X-Call-Id"u8) => Field.CallId,
-            9 when Ascii.EqualsIgnoreCase(name, "X-Timeout"u8) => Field.Timeout,
+            9 when Ascii.EqualsIgnoreCase(name, InvocationHeaders.CallIdBytes) => Field.CallId,
+            9 when Ascii.EqualsIgnoreCase(name, InvocationHeaders.TimeoutBytes) => Field.Timeout,
             11 when Ascii.EqualsIgnoreCase(name, "traceparent"u8) => Field.TraceParent,
             15 when Ascii.EqualsIgnoreCase(name, "X-Forwarded-For"u8) => Field.ForwardedFor,
             16 when Ascii.EqualsIgnoreCase(name, "X-Forwarded-Host"u8) => Field.ForwardedHost,
-            12 when Ascii.EqualsIgnoreCase(name, "X-Start-Time"u8) => Field.Replaced,
+            12 when Ascii.EqualsIgnoreCase(name, InvocationHeaders.StartTimeBytes) => Field.Replaced,
             17 when Ascii.EqualsIgnoreCase(name, "X-Forwarded-Proto"u8) => Field.Replaced,
             13 when Ascii.EqualsIgnoreCase(name, "Authorization"u8) => Field.Kestrel,
             6 when Ascii.EqualsIgnoreCase(name, "Cookie"u8) && value.IndexOf(SessionCookie) >= 0 => Field.Kestrel,
