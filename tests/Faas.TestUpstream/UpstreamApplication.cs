@@ -14,7 +14,8 @@ namespace Faas.TestUpstream;
 /// Routes: <c>/</c> "OK"; <c>/echo</c> the body back with its content type; <c>/headers</c> the request headers as
 /// JSON; <c>/slow?ms=N</c>; <c>/sse?count=N&amp;interval=MS</c> server-sent events; <c>/size</c> the number of body
 /// bytes; <c>/ready</c>; <c>/status?code=N</c>; <c>/download</c> a Content-Disposition whose file name is Latin-1, as
-/// Python's http.server would send it; <c>/crash</c> exits the process; <c>/ws</c> a WebSocket echo.
+/// Python's http.server would send it; <c>/cookies?set=C&amp;set=D</c> a Set-Cookie per value; <c>/crash</c> exits the
+/// process; <c>/ws</c> a WebSocket echo.
 /// </summary>
 internal sealed class UpstreamApplication(TimeSpan readyAfter) : IHttpApplication<HttpContext>
 {
@@ -80,6 +81,10 @@ internal sealed class UpstreamApplication(TimeSpan readyAfter) : IHttpApplicatio
             case "/redirect":
                 response.StatusCode = Query(request, "code", 302);
                 response.Headers.Location = request.Query["to"].ToString();
+                break;
+            case "/cookies":
+                response.Headers.SetCookie = request.Query["set"];
+                await response.Body.WriteAsync(Ok);
                 break;
             case "/download":
                 response.Headers.ContentDisposition = "attachment; filename=\"caf\u00e9.txt\"";

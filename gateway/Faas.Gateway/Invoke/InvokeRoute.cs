@@ -6,6 +6,7 @@ using Faas.Gateway.Configuration;
 using Faas.Gateway.Http;
 using Faas.Gateway.Invoke.Forwarding;
 using Faas.Gateway.Metrics;
+using Faas.Gateway.Security;
 using Faas.Provider;
 using Faas.Provider.Timeouts;
 using Faas.Provider.Wire;
@@ -49,6 +50,8 @@ internal sealed class InvokeRoute(
             {
                 headers[InvocationHeaders.ColdStartSeconds] = SecondsText.Format(waited);
             }
+
+            DashboardSessions.StripFrom(context.Response);
         },
     };
 

@@ -13,6 +13,8 @@ internal sealed class DashboardSessions(IOptions<GatewayOptions> options, Dashbo
 {
     public const string CookieName = "faas_session";
 
+    private static ReadOnlySpan<byte> CookieNameBytes => "faas_session"u8;
+
     /// <summary>The header a signed-in page sends with every change, which a cross-site form or link cannot send.</summary>
     public const string ChangeHeader = "X-Faas-Dashboard";
 
@@ -92,6 +94,39 @@ internal sealed class DashboardSessions(IOptions<GatewayOptions> options, Dashbo
         {
             request.Headers.Cookie = string.Join("; ", kept);
         }
+    }
+
+    /// <summary>
+    /// Takes a <c>Set-Cookie</c> of the session's name off a function's response (its other cookies pass): a cookie
+    /// belongs to every port of its host, so a function's page could otherwise replace or delete the admin's session.
+    /// </summary>
+    public static void StripFrom(HttpResponse response)
+    {
+        var setCookie = response.Headers.SetCookie;
+        if (setCookie.Count == 0)
+        {
+            return;
+        }
+
+        var kept = setCookie.Where(line => line is not null && !SetsSessionCookie(line)).ToArray();
+        if (kept.Length != setCookie.Count)
+        {
+            response.Headers.SetCookie = kept;
+        }
+    }
+
+    /// <summary>Whether a <c>Set-Cookie</c> value names the session's cookie, read as browsers read it: the name before the first '=' of the part before the first ';', spaces trimmed.</summary>
+    public static bool SetsSessionCookie(ReadOnlySpan<char> value)
+    {
+        var pair = value.IndexOf(';') is >= 0 and var end ? value[..end] : value;
+        return pair.IndexOf('=') is >= 0 and var equals && pair[..equals].Trim(" \t").SequenceEqual(CookieName);
+    }
+
+    /// <inheritdoc cref="SetsSessionCookie(ReadOnlySpan{char})"/>
+    public static bool SetsSessionCookie(ReadOnlySpan<byte> value)
+    {
+        var pair = value.IndexOf((byte)';') is >= 0 and var end ? value[..end] : value;
+        return pair.IndexOf((byte)'=') is >= 0 and var equals && pair[..equals].Trim(" \t"u8).SequenceEqual(CookieNameBytes);
     }
 
     public void Close(HttpRequest request)

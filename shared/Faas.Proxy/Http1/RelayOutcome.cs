@@ -9,9 +9,10 @@ public readonly record struct RelayOutcome(ForwardResult Result, int StatusCode,
 /// <summary>Header lines the caller adds to a relayed response, after the upstream's own.</summary>
 public interface IResponseHeaderSource
 {
-    /// <summary>Whether the caller writes this header itself, so the upstream's is dropped.</summary>
+    /// <summary>Whether the upstream's field is left out: the caller writes this header itself, or the client must not get it.</summary>
     /// <param name="name">The upstream's field name as received (ASCII bytes, any case).</param>
-    bool Replaces(ReadOnlySpan<byte> name);
+    /// <param name="value">Its value as received.</param>
+    bool Drops(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value);
 
     void WriteHeaders(HeadBuffer head);
 }

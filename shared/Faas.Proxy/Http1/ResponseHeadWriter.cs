@@ -19,7 +19,7 @@ internal static class ResponseHeadWriter
         for (var i = 0; i < response.FieldCount; i++)
         {
             var name = response.Name(i);
-            if (IsFraming(name) || response.IsHopByHop(name) || extraHeaders.Replaces(name))
+            if (IsFraming(name) || response.IsHopByHop(name) || extraHeaders.Drops(name, response.Value(i)))
             {
                 continue;
             }

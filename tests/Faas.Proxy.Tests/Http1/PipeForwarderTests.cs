@@ -263,7 +263,7 @@ public class PipeForwarderTests
     /// <summary>Writes a fixed X-Duration-Seconds, replacing the upstream's, as the watchdog does with the real one.</summary>
     private sealed class DurationHeaders : IResponseHeaderSource
     {
-        public bool Replaces(ReadOnlySpan<byte> name) => System.Text.Ascii.EqualsIgnoreCase(name, "X-Duration-Seconds"u8);
+        public bool Drops(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) => System.Text.Ascii.EqualsIgnoreCase(name, "X-Duration-Seconds"u8);
 
         public void WriteHeaders(HeadBuffer head) => head.Header("X-Duration-Seconds"u8, "0.5");
     }

@@ -122,7 +122,7 @@ public sealed class ResponseHeadParserTests
 
     private sealed class ExtraHeaders : IResponseHeaderSource
     {
-        public bool Replaces(ReadOnlySpan<byte> name) => Ascii.EqualsIgnoreCase(name, "X-Duration-Seconds"u8);
+        public bool Drops(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) => Ascii.EqualsIgnoreCase(name, "X-Duration-Seconds"u8);
 
         public void WriteHeaders(HeadBuffer head) => head.Append("X-Duration-Seconds: 0.2\r\n"u8);
     }

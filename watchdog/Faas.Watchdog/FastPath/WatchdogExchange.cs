@@ -38,7 +38,7 @@ internal sealed class WatchdogExchange(HttpModeFastPath fastPath, FastPathConnec
         _ => InvokeAsync(),
     };
 
-    bool IResponseHeaderSource.Replaces(ReadOnlySpan<byte> name) => Ascii.EqualsIgnoreCase(name, InvocationHeaders.DurationSecondsBytes);
+    bool IResponseHeaderSource.Drops(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) => Ascii.EqualsIgnoreCase(name, InvocationHeaders.DurationSecondsBytes);
 
     void IResponseHeaderSource.WriteHeaders(HeadBuffer head)
     {

@@ -5,6 +5,7 @@ using Faas.Conventions;
 using Faas.Gateway.Calls;
 using Faas.Gateway.Http;
 using Faas.Gateway.Metrics;
+using Faas.Gateway.Security;
 using Faas.Provider;
 using Faas.Provider.Wire;
 using Faas.Proxy;
@@ -165,11 +166,13 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
         }
     }
 
-    bool IResponseHeaderSource.Replaces(ReadOnlySpan<byte> name) =>
+    /// <summary>The headers written here (see <see cref="IResponseHeaderSource.WriteHeaders"/>), and a cookie of the dashboard's session's name (see <see cref="DashboardSessions.StripFrom(HttpResponse)"/>).</summary>
+    bool IResponseHeaderSource.Drops(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) =>
         Ascii.EqualsIgnoreCase(name, InvocationHeaders.CallIdBytes)
         || Ascii.EqualsIgnoreCase(name, InvocationHeaders.StartTimeBytes)
         || Ascii.EqualsIgnoreCase(name, InvocationHeaders.DurationSecondsBytes)
-        || (_coldStart is not null && Ascii.EqualsIgnoreCase(name, InvocationHeaders.ColdStartSecondsBytes));
+        || (_coldStart is not null && Ascii.EqualsIgnoreCase(name, InvocationHeaders.ColdStartSecondsBytes))
+        || (Ascii.EqualsIgnoreCase(name, "Set-Cookie"u8) && DashboardSessions.SetsSessionCookie(value));
 
     void IResponseHeaderSource.WriteHeaders(HeadBuffer head)
     {
