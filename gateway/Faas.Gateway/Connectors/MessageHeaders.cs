@@ -1,4 +1,5 @@
 using Faas.Conventions;
+
 namespace Faas.Gateway.Connectors;
 
 /// <summary>

@@ -13,7 +13,8 @@ internal sealed class DashboardSessions(IOptions<GatewayOptions> options, Dashbo
 {
     public const string CookieName = "faas_session";
 
-    private static ReadOnlySpan<byte> CookieNameBytes => "faas_session"u8;
+    /// <summary><see cref="CookieName"/> as the fast path reads and writes it (SessionCookieTests hold the two equal).</summary>
+    public static ReadOnlySpan<byte> CookieNameBytes => "faas_session"u8;
 
     /// <summary>The header a signed-in page sends with every change, which a cross-site form or link cannot send.</summary>
     public const string ChangeHeader = "X-Faas-Dashboard";

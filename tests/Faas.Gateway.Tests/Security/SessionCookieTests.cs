@@ -27,6 +27,10 @@ public class SessionCookieTests
         Assert.Equal(session, DashboardSessions.SetsSessionCookie(Encoding.ASCII.GetBytes(value)));
     }
 
+    [Fact]
+    public void The_cookies_name_is_spelt_the_same_as_text_and_as_bytes() =>
+        Assert.Equal(DashboardSessions.CookieName, Encoding.ASCII.GetString(DashboardSessions.CookieNameBytes));
+
     [Theory]
     [InlineData("fast path")]
     [InlineData("Kestrel's path")]

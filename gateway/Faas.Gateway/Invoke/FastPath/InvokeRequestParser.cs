@@ -21,7 +21,6 @@ internal static class InvokeRequestParser
 
     private static readonly SearchValues<byte> NameBytes = SearchValues.Create("-.0123456789abcdefghijklmnopqrstuvwxyz"u8);
 
-    private static readonly byte[] SessionCookie = Encoding.ASCII.GetBytes(DashboardSessions.CookieName);
     private static readonly byte[] InternalCallerHeader = Encoding.ASCII.GetBytes(InternalCaller.Header);
 
     private static ReadOnlySpan<byte> Prefix => "/function/"u8;
@@ -151,7 +150,7 @@ internal static class InvokeRequestParser
             12 when Ascii.EqualsIgnoreCase(name, InvocationHeaders.StartTimeBytes) => Field.Replaced,
             17 when Ascii.EqualsIgnoreCase(name, "X-Forwarded-Proto"u8) => Field.Replaced,
             13 when Ascii.EqualsIgnoreCase(name, "Authorization"u8) => Field.Kestrel,
-            6 when Ascii.EqualsIgnoreCase(name, "Cookie"u8) && value.IndexOf(SessionCookie) >= 0 => Field.Kestrel,
+            6 when Ascii.EqualsIgnoreCase(name, "Cookie"u8) && value.IndexOf(DashboardSessions.CookieNameBytes) >= 0 => Field.Kestrel,
             _ when Ascii.EqualsIgnoreCase(name, InternalCallerHeader) => Field.Kestrel,
             _ => Field.Passed,
         };
