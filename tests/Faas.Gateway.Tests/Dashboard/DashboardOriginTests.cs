@@ -80,4 +80,39 @@ public sealed class DashboardOriginTests(ChromiumFixture chromium) : IClassFixtu
         await Expect(page.Locator("tr[data-function=victim]")).ToBeVisibleAsync();
         await context.CloseAsync();
     }
+
+    [Fact]
+    public async Task A_functions_page_cannot_delete_or_replace_the_admins_session_cookie_though_its_own_cookies_stay()
+    {
+        await using var gateway = await GatewayProcess.StartAsync();
+        var baker = new JsonObject
+        {
+            ["service"] = "baker",
+            ["image"] = "local",
+            ["envProcess"] = RepoPaths.TestUpstream,
+            ["envVars"] = new JsonObject { ["mode"] = "http" },
+        };
+        await gateway.DeployAsync(baker.ToJsonString());
+        await TestHttp.WaitForOkAsync(gateway.Url + "/function/baker/", TimeSpan.FromSeconds(20), () => gateway.Output);
+
+        var context = await chromium.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        await page.GotoAsync(gateway.DashboardUrl + "/ui/");
+        await page.GetByLabel("Password").FillAsync(GatewayProcess.AdminPassword);
+        await page.GetByLabel("Password").PressAsync("Enter");
+        await Expect(page.Locator("tr[data-function=baker]")).ToBeVisibleAsync();
+        var session = (await context.CookiesAsync()).Single(cookie => cookie.Name == "faas_session").Value;
+
+        // The function's answer tries a sign-out (the session's name, expired) and a planted value, and sets its own.
+        var cookies = new[] { "faas_session=; Path=/; Max-Age=0", " faas_session=planted; Path=/", "flavour=oat; Path=/" };
+        await page.GotoAsync($"{gateway.Url}/function/baker/cookies?{string.Join("&", cookies.Select(cookie => "set=" + Uri.EscapeDataString(cookie)))}");
+
+        var held = await context.CookiesAsync();
+        Assert.Equal(session, held.Single(cookie => cookie.Name == "faas_session").Value);
+        Assert.Equal("oat", held.Single(cookie => cookie.Name == "flavour").Value);
+        await page.GotoAsync(gateway.DashboardUrl + "/ui/");
+        await Expect(page.Locator("tr[data-function=baker]")).ToBeVisibleAsync();
+        await context.CloseAsync();
+    }
 }
