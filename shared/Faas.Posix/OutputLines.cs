@@ -7,6 +7,9 @@ namespace Faas.Posix;
 /// rather than being held whole: a process that writes gigabytes without a newline costs its reader a bounded buffer.
 /// Decoded as UTF-8; a CR is dropped, so CRLF ends a line as LF does. Lines are cut with vectorised searches, not a
 /// character at a time: at the watchdog's default level every request adds a line to its replica's log.
+/// Lines are handed on from the thread pool. A pipe's read completes on a socket thread in a process whose sockets
+/// complete inline (the gateway, the watchdog: see InlineSocketCompletions in Faas.Proxy), and what the caller does
+/// with a batch of lines (a log file's writes among it) must not hold up every connection that thread serves.
 /// </summary>
 public static class OutputLines
 {
@@ -24,6 +27,11 @@ public static class OutputLines
         int read;
         while ((read = await source.ReadAsync(bytes).ConfigureAwait(false)) > 0)
         {
+            if (!Thread.CurrentThread.IsThreadPoolThread)
+            {
+                await Task.Yield();
+            }
+
             var count = decoder.GetChars(bytes, 0, read, chars, 0);
             capture?.Append(chars, 0, count);
             Split(chars.AsSpan(0, count), line, maxLineLength, onLine);

@@ -48,6 +48,22 @@ public class OutputLinesTests
         Assert.Equal(text, capture.ToString());
     }
 
+    [Fact]
+    public async Task Lines_are_handed_on_from_the_thread_pool_when_a_read_completes_on_a_thread_outside_it()
+    {
+        // As a pipe's read completes on a socket thread in a process whose sockets complete inline (the gateway):
+        // the read here completes at once, on the thread that started it, one outside the pool.
+        var fromPool = new List<bool>();
+        Task? reading = null;
+        var socketThread = new Thread(() => reading = OutputLines.ReadAsync(
+            new TrickleStream("one\ntwo\n"u8.ToArray(), bytesPerRead: 4), 100, _ => fromPool.Add(Thread.CurrentThread.IsThreadPoolThread)));
+        socketThread.Start();
+        socketThread.Join();
+        await reading!;
+
+        Assert.Equal([true, true], fromPool);
+    }
+
     private static async Task<List<string>> ReadAsync(string text, int maxLineLength, int bytesPerRead = int.MaxValue, StringBuilder? capture = null)
     {
         var lines = new List<string>();
