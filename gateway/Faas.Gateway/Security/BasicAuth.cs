@@ -9,7 +9,7 @@ namespace Faas.Gateway.Security;
 /// <see cref="GatewayOptions.AuthenticateInvocations"/> asks for the admin credentials there too; the gateway's own
 /// invocations pass with their <see cref="InternalCaller"/> token instead, and the dashboard's with its session cookie
 /// (on the dashboard's port only). A request a function's page made in a browser gets nothing from the credentials the
-/// browser adds by itself (see <see cref="DashboardOrigin.FromFunctionPage"/>): a 403, and no challenge, so such a page
+/// browser adds by itself (see <see cref="DashboardOrigin.FunctionPageSign"/>): a 403, and no challenge, so such a page
 /// cannot make the browser ask the admin for the password either. Nor is there a challenge on the dashboard's port.
 /// </summary>
 internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentials, InternalCaller internalCaller, DashboardSessions sessions,
@@ -22,8 +22,8 @@ internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentia
         var internalCall = internalCaller.Claim(context.Request);
         var guarded = path.StartsWithSegments("/system") || (options.Value.AuthenticateInvocations && invocation);
         var admin = context.Request.Headers.Authorization.Count > 0 && credentials.Accepts(context.Request.Headers.Authorization);
-        var fromFunctionPage = guarded && dashboard.FromFunctionPage(context);
-        var allowed = !guarded || (invocation && internalCall) || (admin && !fromFunctionPage) || sessions.Accepts(context);
+        var functionPageSign = guarded ? dashboard.FunctionPageSign(context) : null;
+        var allowed = !guarded || (invocation && internalCall) || (admin && functionPageSign is null) || sessions.Accepts(context);
         if (invocation)
         {
             // A function must never hold what opens the admin API: the admin's own credentials and the dashboard's
@@ -41,10 +41,10 @@ internal sealed class BasicAuth(RequestDelegate next, AdminCredentials credentia
         }
 
         var what = path.StartsWithSegments("/system") ? "the /system API" : "invoking functions";
-        if (fromFunctionPage)
+        if (functionPageSign is not null)
         {
             return PlainTextError.WriteAsync(context, StatusCodes.Status403Forbidden,
-                $"forbidden: {what} takes no request a web page makes here, where a page may be a function's (Sec-Fetch-Site: {context.Request.Headers["Sec-Fetch-Site"]}): use the dashboard's address or a client such as faas-cli");
+                $"forbidden: {what} takes no request a web page makes here, where a page may be a function's ({functionPageSign}): use the dashboard's address or a client such as faas-cli");
         }
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -14,6 +14,9 @@ internal sealed class DashboardOrigin(IOptions<GatewayOptions> options)
 {
     private const string FetchSiteHeader = "Sec-Fetch-Site";
 
+    /// <summary>What a browser without <c>Sec-Fetch-Site</c> sends with a page's requests.</summary>
+    private static readonly string[] PageHeaders = ["Origin", "Referer"];
+
     /// <summary>The port of <see cref="DashboardOptions.Url"/>; null when the dashboard is off.</summary>
     public int? Port { get; } = options.Value.Dashboard.Url is { Length: > 0 } url ? new Uri(url).Port : null;
 
@@ -21,19 +24,43 @@ internal sealed class DashboardOrigin(IOptions<GatewayOptions> options)
     public bool Serves(HttpContext context) => Port is { } port && context.Connection.LocalPort == port;
 
     /// <summary>
-    /// Whether a browser says a page made the request (<c>Sec-Fetch-Site</c>) that may be a function's: any page on the
-    /// main port, a page of another origin on the dashboard's. Such a request gets nothing from the admin's credentials,
-    /// which the browser adds by itself (a session cookie, Basic auth it once typed in). Clients that are not browsers,
-    /// and an address typed in (<c>none</c>), send no such value.
+    /// What says that a page that may be a function's made the request, as <c>Header: value</c>; null when nothing does.
+    /// Such a request gets nothing from the admin's credentials, which the browser adds by itself (a session cookie,
+    /// Basic auth it once typed in). Browsers name who asks in <c>Sec-Fetch-Site</c>: any page on the main port, a page
+    /// of another origin on the dashboard's; an address typed in is <c>none</c>. A browser without it (Safari before
+    /// 16.4) still sends <c>Origin</c> with a page's every request but a GET or HEAD, and a <c>Referer</c> unless the
+    /// page turns it off: on the main port either is a page's request too. (On the dashboard's port a page of another
+    /// origin gains nothing that way: a change needs the dashboard's header, which takes a CORS preflight the gateway
+    /// does not grant, and an answer is not readable to it.) Clients that are not browsers send none of these.
     /// </summary>
-    public bool FromFunctionPage(HttpContext context) =>
-        context.Request.Headers[FetchSiteHeader] is { Count: > 0 } site
-        && site.ToString() switch
+    public string? FunctionPageSign(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        if (headers[FetchSiteHeader] is { Count: > 0 } site)
         {
-            "none" => false,
-            "same-origin" => !Serves(context),
-            _ => true,
-        };
+            return site.ToString() switch
+            {
+                "none" => null,
+                "same-origin" when Serves(context) => null,
+                _ => $"{FetchSiteHeader}: {site}",
+            };
+        }
+
+        if (Serves(context))
+        {
+            return null;
+        }
+
+        foreach (var name in PageHeaders)
+        {
+            if (headers[name] is { Count: > 0 } value)
+            {
+                return $"{name}: {value}";
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Why <paramref name="url"/> cannot be the dashboard's address, or null.</summary>
     public static string? Check(string? url) =>

@@ -49,12 +49,12 @@ internal sealed class DashboardSessions(IOptions<GatewayOptions> options, Dashbo
     /// <summary>
     /// Whether the request carries a live session's cookie, on the dashboard's port, not from a function's page (and, for
     /// changes, with the dashboard's header); a use extends it. Browsers send a cookie to every port of its host, so
-    /// where it came in is checked, and who asks (see <see cref="DashboardOrigin.FromFunctionPage"/>).
+    /// where it came in is checked, and who asks (see <see cref="DashboardOrigin.FunctionPageSign"/>).
     /// </summary>
     public bool Accepts(HttpContext context)
     {
         var request = context.Request;
-        if (!origin.Serves(context) || origin.FromFunctionPage(context)
+        if (!origin.Serves(context) || origin.FunctionPageSign(context) is not null
             || request.Cookies[CookieName] is not { Length: 64 } token || !_lastUse.TryGetValue(token, out var lastUse))
         {
             return false;

@@ -62,6 +62,60 @@ public class BasicAuthTests
     }
 
     [Fact]
+    public async Task In_a_browser_without_Sec_Fetch_Site_a_page_on_the_main_port_is_known_by_its_Origin_or_Referer()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        (await gateway.DeployAsync("kept", "cat")).EnsureSuccessStatusCode();
+        await gateway.WaitForAvailableAsync("kept");
+
+        // Safari before 16.4: a page's change carries Origin ("null" under a no-referrer policy), a page's read a Referer.
+        var fromPages = new (HttpMethod Method, string Path, string Header, string Value)[]
+        {
+            (HttpMethod.Post, "/system/scale-function/kept", "Origin", gateway.Url),
+            (HttpMethod.Delete, "/system/functions", "Origin", "null"),
+            (HttpMethod.Get, "/system/functions", "Referer", gateway.Url + "/function/kept"),
+        };
+        foreach (var (method, path, header, value) in fromPages)
+        {
+            using var fromPage = new HttpRequestMessage(method, gateway.Url + path)
+            {
+                Content = method == HttpMethod.Get ? null : GatewayFixture.Json(method == HttpMethod.Post ? """{"replicas":0}""" : """{"functionName":"kept"}"""),
+            };
+            fromPage.Headers.Authorization = gateway.Admin.DefaultRequestHeaders.Authorization;
+            fromPage.Headers.TryAddWithoutValidation(header, value);
+            using var refused = await TestHttp.Client.SendAsync(fromPage);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Empty(refused.Headers.WwwAuthenticate);
+            Assert.Contains($"({header}: {value})", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Nothing was changed, and a client that is not a browser (none of these headers) is still the admin.
+        using var functions = await gateway.Admin.GetAsync(gateway.Url + "/system/function/kept");
+        Assert.Equal(HttpStatusCode.OK, functions.StatusCode);
+        Assert.Equal(1, System.Text.Json.JsonDocument.Parse(await functions.Content.ReadAsStringAsync()).RootElement.GetProperty("replicas").GetInt32());
+    }
+
+    [Fact]
+    public async Task In_a_browser_without_Sec_Fetch_Site_the_dashboards_own_requests_keep_their_session()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        (await gateway.DeployAsync("kept", "cat")).EnsureSuccessStatusCode();
+        await gateway.WaitForAvailableAsync("kept");
+        using var signedIn = await TestHttp.Client.PostAsync(gateway.DashboardUrl + "/ui/session",
+            GatewayFixture.Json($$"""{"user":"admin","password":"{{gateway.AdminPassword}}"}"""));
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+
+        // The dashboard's page has a no-referrer policy: its changes carry "Origin: null" and its reads no Referer.
+        using var change = new HttpRequestMessage(HttpMethod.Post, gateway.DashboardUrl + "/system/scale-function/kept") { Content = GatewayFixture.Json("""{"replicas":0}""") };
+        change.Headers.Add("Cookie", cookie);
+        change.Headers.Add("X-Faas-Dashboard", "1");
+        change.Headers.TryAddWithoutValidation("Origin", "null");
+        using var changed = await TestHttp.Client.SendAsync(change);
+
+        Assert.True(changed.IsSuccessStatusCode, $"{changed.StatusCode}: {await changed.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
     public async Task Invocations_and_health_stay_public()
     {
         await using var gateway = await GatewayFixture.StartAsync();
