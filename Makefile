@@ -48,7 +48,7 @@ deps-run:
 	./scripts/ensure-packages.sh curl:curl python3:python3 node:nodejs npm:npm bwrap:bubblewrap
 
 deps-test:
-	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs npm:npm chromium:chromium nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry bwrap:bubblewrap etcd:etcd-server xz:xz-utils rabbitmq-server:rabbitmq-server mosquitto:mosquitto
+	./scripts/ensure-packages.sh promtool:prometheus python3:python3 node:nodejs npm:npm chromium:chromium nats-server:nats-server dockerd:docker.io busybox:busybox-static debootstrap:debootstrap docker-registry:docker-registry bwrap:bubblewrap etcd:etcd-server xz:xz-utils rabbitmq-server:rabbitmq-server mosquitto:mosquitto valgrind:valgrind callgrind_control:valgrind
 
 ## images: the gateway image and the templates' base images, made without a registry and imported into the Docker Engine (see README)
 images: images-rootfs
@@ -61,7 +61,7 @@ images-rootfs: publish-watchdog
 	./scripts/images.sh
 
 deps-bench:
-	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nginx:nginx-light nats-server:nats-server python3:python3 node:nodejs npm:npm chromium:chromium dockerd:docker.io busybox:busybox-static rabbitmq-server:rabbitmq-server mosquitto:mosquitto
+	./scripts/ensure-packages.sh wrk:wrk hyperfine:hyperfine nginx:nginx-light nats-server:nats-server python3:python3 node:nodejs npm:npm chromium:chromium dockerd:docker.io busybox:busybox-static rabbitmq-server:rabbitmq-server mosquitto:mosquitto valgrind:valgrind
 
 clean:
 	rm -rf $(OUT)

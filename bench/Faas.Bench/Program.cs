@@ -27,6 +27,7 @@ var scenarios = new Dictionary<string, Func<BenchReport, BenchSettings, Task>>
     ["dashboard"] = DashboardScenario.RunAsync,
     ["gateway-aot"] = GatewayAotScenario.RunAsync,
     ["gateway-start"] = GatewayStartScenario.RunAsync,
+    ["instructions"] = InstructionsScenario.RunAsync,
 };
 
 var selected = args.Length == 0 ? [.. scenarios.Keys] : args;

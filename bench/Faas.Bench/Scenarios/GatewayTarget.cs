@@ -19,7 +19,8 @@ internal static class GatewayTarget
     /// <summary>The gateway alone; the target URL is its root.</summary>
     /// <param name="settings">Extra environment, such as <c>Gateway__Async__NatsUrl</c>.</param>
     /// <param name="binary">Another published gateway (a baseline build, its watchdog beside it) instead of out/gateway.</param>
-    public static async Task<Target> StartGatewayAsync(IReadOnlyDictionary<string, string>? settings = null, string? binary = null)
+    /// <param name="launcher">What runs the gateway, such as <see cref="Callgrind.Launcher"/>; null runs it directly.</param>
+    public static async Task<Target> StartGatewayAsync(IReadOnlyDictionary<string, string>? settings = null, string? binary = null, IReadOnlyList<string>? launcher = null)
     {
         var state = new TempDirectory("faas-bench-gateway-");
         var port = FreePort.Next();
@@ -35,20 +36,21 @@ internal static class GatewayTarget
             environment[name] = value;
         }
 
-        var process = ChildProcess.Start(binary ?? Binaries.Gateway, ["--urls", url], environment);
-        await TestHttp.WaitForOkAsync(url + "/healthz", TimeSpan.FromSeconds(30), () => process.Output);
+        var (program, arguments) = Targets.Command(binary ?? Binaries.Gateway, ["--urls", url], launcher);
+        var process = ChildProcess.Start(program, arguments, environment);
+        await TestHttp.WaitForOkAsync(url + "/healthz", Targets.StartTimeout(launcher) + TimeSpan.FromSeconds(10), () => process.Output);
         return new Target(process, port, state);
     }
 
     /// <summary>The gateway with one http-mode function whose upstream is the test upstream; the target URL is the function's route.</summary>
-    public static async Task<Target> StartAsync(string? binary = null, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<Target> StartAsync(string? binary = null, IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<string>? launcher = null)
     {
-        var gateway = await StartGatewayAsync(settings, binary);
+        var gateway = await StartGatewayAsync(settings, binary, launcher);
         using var admin = AdminClient();
         using var body = new StringContent(Deployment.Replace("UPSTREAM", Binaries.TestUpstream, StringComparison.Ordinal), Encoding.UTF8, "application/json");
         using var deployed = await admin.PostAsync(gateway.Url + "/system/functions", body);
         deployed.EnsureSuccessStatusCode();
-        await TestHttp.WaitForOkAsync(gateway.Url + "/function/bench/", TimeSpan.FromSeconds(30), () => "");
+        await TestHttp.WaitForOkAsync(gateway.Url + "/function/bench/", Targets.StartTimeout(launcher) + TimeSpan.FromSeconds(10), () => "");
         return gateway.WithPath("/function/bench");
     }
 

@@ -58,7 +58,8 @@ internal static class Targets
         ["log_level"] = "info",
     });
 
-    public static async Task<Target> StartWatchdogAsync(Dictionary<string, string> environment, string? binary = null)
+    /// <param name="launcher">What runs the watchdog, such as <see cref="Callgrind.Launcher"/>; null runs it directly.</param>
+    public static async Task<Target> StartWatchdogAsync(Dictionary<string, string> environment, string? binary = null, IReadOnlyList<string>? launcher = null)
     {
         var temp = new TempDirectory("faas-bench-");
         var port = FreePort.Next();
@@ -67,8 +68,16 @@ internal static class Targets
         environment["listen_address"] = "127.0.0.1";
         environment["healthcheck_interval"] = "0";
         environment["TMPDIR"] = temp.Path;
-        var process = ChildProcess.Start(binary ?? Binaries.Watchdog, [], environment);
-        await TestHttp.WaitForOkAsync($"http://127.0.0.1:{port}/_/health", TimeSpan.FromSeconds(20), () => process.Output);
+        var (program, arguments) = Command(binary ?? Binaries.Watchdog, [], launcher);
+        var process = ChildProcess.Start(program, arguments, environment);
+        await TestHttp.WaitForOkAsync($"http://127.0.0.1:{port}/_/health", StartTimeout(launcher), () => process.Output);
         return new Target(process, port, temp);
     }
+
+    /// <summary>The program to start and its arguments: the binary itself, or the launcher with the binary after it.</summary>
+    public static (string Program, string[] Arguments) Command(string binary, string[] arguments, IReadOnlyList<string>? launcher) =>
+        launcher is null ? (binary, arguments) : (launcher[0], [.. launcher.Skip(1), binary, .. arguments]);
+
+    /// <summary>How long a start may take: under a launcher such as valgrind, minutes rather than seconds.</summary>
+    public static TimeSpan StartTimeout(IReadOnlyList<string>? launcher) => launcher is null ? TimeSpan.FromSeconds(20) : TimeSpan.FromMinutes(3);
 }
