@@ -37,7 +37,8 @@ internal static class Targets
 
     /// <param name="logLevel">The watchdog's <c>log_level</c>: info (its default) logs a line per request, warn none.</param>
     /// <param name="binary">Another published watchdog (a baseline build) instead of out/watchdog.</param>
-    public static Task<Target> StartWatchdogHttpAsync(string logLevel = "info", string? binary = null)
+    /// <param name="launcher">What runs the watchdog, such as <see cref="Callgrind.Launcher"/>; null runs it directly.</param>
+    public static Task<Target> StartWatchdogHttpAsync(string logLevel = "info", string? binary = null, IReadOnlyList<string>? launcher = null)
     {
         var upstreamPort = FreePort.Next();
         return StartWatchdogAsync(new()
@@ -46,7 +47,7 @@ internal static class Targets
             ["fprocess"] = $"{Binaries.TestUpstream} {upstreamPort}",
             ["upstream_url"] = $"http://127.0.0.1:{upstreamPort}",
             ["log_level"] = logLevel,
-        }, binary);
+        }, binary, launcher);
     }
 
     /// <summary>A second watchdog in http mode whose upstream is <paramref name="inner"/>: a hop that costs what the watchdog's costs.</summary>

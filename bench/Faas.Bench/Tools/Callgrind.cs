@@ -21,17 +21,6 @@ internal sealed class Callgrind : IDisposable
     /// <summary>What runs a program under callgrind: valgrind and its options, the program and its arguments follow.</summary>
     public IReadOnlyList<string> Launcher => ["valgrind", "--tool=callgrind", $"--callgrind-out-file={OutFile}", $"--vgdb-prefix={VgdbPrefix}"];
 
-    public static void RequireInstalled()
-    {
-        foreach (var tool in new[] { "valgrind", "callgrind_control" })
-        {
-            if (!Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(directory => File.Exists(Path.Combine(directory, tool))))
-            {
-                throw new InvalidOperationException($"{tool} is missing: install valgrind (make bench does: deps-bench)");
-            }
-        }
-    }
-
     public Task ZeroAsync(int pid) => ControlAsync(pid, "--zero");
 
     /// <summary>The instructions the process executed since its counters were last zeroed.</summary>
