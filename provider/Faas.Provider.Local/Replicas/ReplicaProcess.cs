@@ -26,12 +26,19 @@ internal sealed class ReplicaProcess : IRunningReplica
     /// </summary>
     private const int MaxLogLine = 64 * 1024;
 
+    /// <summary>
+    /// How long disposal waits for the end of the replica's output after it exited: its group is killed by then, so
+    /// only a process that left the group can hold the pipes open longer.
+    /// </summary>
+    private static readonly TimeSpan OutputEndLimit = TimeSpan.FromSeconds(2);
+
     private readonly Process _process;
     private readonly ReplicaSandbox _sandbox;
     private readonly string _pidFile;
     private readonly ReplicaDirectory _directory;
     private volatile Assignment? _assignment;
     private volatile string? _lastOutput;
+    private Task _output = Task.CompletedTask;
 
     private ReplicaProcess(Process process, ReplicaSandbox sandbox, string id, int port, ReplicaDirectory directory, string pidFile)
     {
@@ -102,10 +109,14 @@ internal sealed class ReplicaProcess : IRunningReplica
     public Task StopAsync(TimeSpan grace, bool stillRouted = true) =>
         ProcessGroup.TerminateAsync(Pid, Exited, grace, terminate: _sandbox.InnerPid(Pid), signal: stillRouted ? Signals.SigTerm : Signals.SigInt);
 
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Waits for the end of the replica's output first: its lines are handed on from the thread pool, behind its exit,
+    /// and its last ones (a drain's report) must reach the function's log before the provider closes it.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
+        await _output.WaitAsync(OutputEndLimit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _process.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     /// <param name="functionEnvironment">The function's variables, over the watchdog's defaults (<see cref="WatchdogVariables"/> are the backend's).</param>
@@ -155,8 +166,9 @@ internal sealed class ReplicaProcess : IRunningReplica
         var pidFile = Path.Combine(state.RunningReplicas, id);
         StateDirectory.WriteAtomically(pidFile, System.Text.Encoding.ASCII.GetBytes(process.Id.ToString(CultureInfo.InvariantCulture)));
         var replica = new ReplicaProcess(process, sandbox, id, port, directory, pidFile);
-        _ = OutputLines.ReadAsync(process.StandardOutput.BaseStream, MaxLogLine, replica.Capture);
-        _ = OutputLines.ReadAsync(process.StandardError.BaseStream, MaxLogLine, replica.Capture);
+        replica._output = Task.WhenAll(
+            OutputLines.ReadAsync(process.StandardOutput.BaseStream, MaxLogLine, replica.Capture),
+            OutputLines.ReadAsync(process.StandardError.BaseStream, MaxLogLine, replica.Capture));
         return replica;
     }
 
