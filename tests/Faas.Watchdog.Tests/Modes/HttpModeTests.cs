@@ -179,6 +179,21 @@ public class HttpModeTests
     }
 
     [Fact]
+    public async Task A_dying_functions_last_output_is_logged_before_the_watchdog_exits()
+    {
+        await using var watchdog = await WatchdogProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["mode"] = "http",
+            ["fprocess"] = "sh -c 'seq 1 100000 >&2; echo cannot bind: permission denied >&2; exit 3'",
+            ["upstream_url"] = $"http://127.0.0.1:{FreePort.Next()}",
+        }, waitUntilHealthy: false);
+
+        Assert.True(await watchdog.Process.WaitForExitAsync(TimeSpan.FromSeconds(10)), "watchdog kept running");
+        Assert.Equal(1, watchdog.Process.ExitCode);
+        Assert.Contains("cannot bind: permission denied", watchdog.Process.Output);
+    }
+
+    [Fact]
     public async Task WebSockets_pass_through_to_the_function()
     {
         await using var watchdog = await StartAsync();

@@ -20,6 +20,9 @@ internal sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime 
 {
     private static readonly TimeSpan ChildStopGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a stop waits for the end of the function's output once it exited (a child it left may hold it open).</summary>
+    private static readonly TimeSpan OutputEndLimit = TimeSpan.FromSeconds(1);
+
     private readonly Uri _upstream = config.UpstreamUrl!;
     private readonly ForwardOptions _forwardOptions = new()
     {
@@ -27,6 +30,7 @@ internal sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime 
         OnResponseStarting = static context => DurationHeader.Set(context.Response, context.Features.GetRequiredFeature<InvocationStart>().Timestamp),
     };
     private FunctionProcess? _child;
+    private Task _output = Task.CompletedTask;
 
     /// <summary>Connections to the function, shared with the fast path.</summary>
     public UpstreamClient Client { get; } = new();
@@ -43,8 +47,9 @@ internal sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime 
     {
         _child = FunctionProcess.Start(config.FunctionProcess, [], ownGroup: false);
         var child = _child;
-        _ = log.LogOutputAsync(child.StandardOutput, FunctionStream.Stdout, config.LogBufferSize);
-        _ = log.LogOutputAsync(child.StandardError, FunctionStream.Stderr, config.LogBufferSize);
+        _output = Task.WhenAll(
+            log.LogOutputAsync(child.StandardOutput, FunctionStream.Stdout, config.LogBufferSize),
+            log.LogOutputAsync(child.StandardError, FunctionStream.Stderr, config.LogBufferSize));
         child.StandardInput.Close();
         _ = WatchChildAsync(child);
         await WaitUntilUpstreamReadyAsync(child, cancellationToken);
@@ -77,6 +82,9 @@ internal sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime 
         {
             await _child.TerminateAsync(ChildStopGrace);
         }
+
+        // Its lines are handed on from the thread pool: the last ones (why it died) are logged before the log closes.
+        await _output.WaitAsync(OutputEndLimit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public void Dispose()
