@@ -108,6 +108,20 @@ public static class ProcessTable
             }
         });
 
+    /// <summary>The pipes a process holds an end of, as /proc names them (<c>pipe:[INODE]</c>), one entry per descriptor.</summary>
+    public static IReadOnlyList<string> OpenPipes(int pid) =>
+        [.. Directory.EnumerateFiles($"/proc/{pid}/fd").Select(fd =>
+        {
+            try
+            {
+                return new FileInfo(fd).LinkTarget;
+            }
+            catch (IOException)
+            {
+                return null; // closed since it was listed
+            }
+        }).OfType<string>().Where(target => target.StartsWith("pipe:", StringComparison.Ordinal))];
+
     /// <summary>The fields of a stat file after "PID (COMMAND) ", or null if it is gone.</summary>
     internal static string[]? StatFields(string path)
     {

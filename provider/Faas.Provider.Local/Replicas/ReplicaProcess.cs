@@ -116,7 +116,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     public async ValueTask DisposeAsync()
     {
         await _output.WaitAsync(OutputEndLimit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _process.Dispose();
+        _process.DisposeWithPipes();
     }
 
     /// <param name="functionEnvironment">The function's variables, over the watchdog's defaults (<see cref="WatchdogVariables"/> are the backend's).</param>

@@ -61,7 +61,11 @@ internal sealed class StandbyPool(LocalProviderOptions options, StateDirectory s
             _idle.Clear();
         }
 
-        await Task.WhenAll(idle.Select(standby => standby.StopAsync(TimeSpan.FromSeconds(2))));
+        await Task.WhenAll(idle.Select(async standby =>
+        {
+            await standby.StopAsync(TimeSpan.FromSeconds(2));
+            await standby.DisposeAsync();
+        }));
     }
 
     private async Task RespawnWhenDeadAsync(ReplicaProcess standby)
@@ -73,8 +77,10 @@ internal sealed class StandbyPool(LocalProviderOptions options, StateDirectory s
             wasIdle = _idle.Remove(standby);
         }
 
-        if (wasIdle && !_disposed)
+        if (wasIdle)
         {
+            // A standby taken is its replica's to dispose; one that died idle is the pool's.
+            await standby.DisposeAsync();
             await Task.Delay(RespawnDelay);
             Fill();
         }

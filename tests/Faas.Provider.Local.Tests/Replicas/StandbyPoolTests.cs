@@ -40,6 +40,26 @@ public class StandbyPoolTests
     }
 
     [Fact]
+    public async Task A_standby_that_dies_idle_leaves_none_of_its_pipes_open_here()
+    {
+        await using var fixture = await LocalProviderFixture.StartAsync(standbys: 1);
+        Assert.True(await ProcessTable.EventuallyAsync(() => fixture.AllProcesses().Count == 1, TimeSpan.FromSeconds(10)), "no standby was started");
+        var standby = Assert.Single(fixture.AllProcesses());
+        // Its standard streams are pipes to this process.
+        var pipes = ProcessTable.OpenPipes(standby).ToHashSet();
+        Assert.Equal(3, OpenHere(pipes).Count);
+
+        Faas.Posix.Signals.Send(standby, Faas.Posix.Signals.SigKill);
+
+        Assert.True(await ProcessTable.EventuallyAsync(() => OpenHere(pipes).Count == 0, TimeSpan.FromSeconds(4)),
+            $"still open here: {string.Join(", ", OpenHere(pipes))}");
+        Assert.True(await ProcessTable.EventuallyAsync(() => fixture.AllProcesses().Count == 1, TimeSpan.FromSeconds(10)), "the pool did not replace the standby");
+    }
+
+    /// <summary>Which of <paramref name="pipes"/> this process still holds an end of.</summary>
+    private static List<string> OpenHere(HashSet<string> pipes) => [.. ProcessTable.OpenPipes(Environment.ProcessId).Where(pipes.Contains)];
+
+    [Fact]
     public async Task Stopping_the_provider_stops_its_standbys()
     {
         var fixture = await LocalProviderFixture.StartAsync(standbys: 2);

@@ -18,6 +18,29 @@ public class StreamingModeTests
     }
 
     [Fact]
+    public async Task A_request_leaves_none_of_its_functions_pipes_open_in_the_watchdog()
+    {
+        await using var watchdog = await WatchdogProcess.StartAsync(new Dictionary<string, string> { ["fprocess"] = "cat" });
+        // The first fork also opens the runtime's own pipe for child signals, kept for the process's life.
+        using (var first = await TestHttp.Client.PostAsync(watchdog.Url, new StringContent("first")))
+        {
+            Assert.Equal(200, (int)first.StatusCode);
+        }
+
+        // Pipes, not descriptors: the watchdog's own output is duplicated onto further descriptors as it goes.
+        var before = ProcessTable.OpenPipes(watchdog.Process.Pid).ToHashSet();
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await TestHttp.Client.PostAsync(watchdog.Url, new StringContent($"request {i}"));
+            Assert.Equal($"request {i}", await response.Content.ReadAsStringAsync());
+        }
+
+        List<string> Opened() => [.. ProcessTable.OpenPipes(watchdog.Process.Pid).Distinct().Except(before)];
+        Assert.True(await ProcessTable.EventuallyAsync(() => Opened().Count == 0, TimeSpan.FromSeconds(4)),
+            $"{Opened().Count} pipes opened by 20 requests are still open");
+    }
+
+    [Fact]
     public async Task Output_is_streamed_before_the_process_exits()
     {
         await using var watchdog = await WatchdogProcess.StartAsync(new Dictionary<string, string>

@@ -116,5 +116,5 @@ internal sealed class FunctionProcess : IDisposable
         }
     }
 
-    public void Dispose() => _process.Dispose();
+    public void Dispose() => _process.DisposeWithPipes();
 }
