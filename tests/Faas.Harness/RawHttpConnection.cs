@@ -81,6 +81,12 @@ public sealed class RawHttpConnection : IDisposable
         }
     }
 
+    /// <summary>Closes the connection with a reset (RST) instead of an orderly close, as wrk and browsers often do.</summary>
+    public void Reset()
+    {
+        _client.Client.Close(timeout: 0);
+    }
+
     public void Dispose() => _client.Dispose();
 }
 

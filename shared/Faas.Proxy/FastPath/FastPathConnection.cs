@@ -120,7 +120,16 @@ public sealed class FastPathConnection : IDisposable
         while (true)
         {
             keepAlive.Idle();
-            var read = await input.ReadAsync();
+            ReadResult read;
+            try
+            {
+                read = await input.ReadAsync();
+            }
+            catch (Exception error) when (ClientLeft(error))
+            {
+                return false;
+            }
+
             keepAlive.Busy();
             var buffer = read.Buffer;
             FastPathRoute route;
@@ -142,7 +151,15 @@ public sealed class FastPathConnection : IDisposable
 
                 // The head is here and the body is small: wait for the rest of it (Kestrel sets no body rate either).
                 input.AdvanceTo(buffer.Start, buffer.End);
-                read = await input.ReadAsync();
+                try
+                {
+                    read = await input.ReadAsync();
+                }
+                catch (Exception error) when (ClientLeft(error))
+                {
+                    return false;
+                }
+
                 buffer = read.Buffer;
             }
 
@@ -166,6 +183,12 @@ public sealed class FastPathConnection : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// A read failed because the client reset the connection, or it was aborted. A client leaving is no error (Kestrel's
+    /// own path logs it at debug level); let through, Kestrel would log it as a failed connection.
+    /// </summary>
+    private static bool ClientLeft(Exception error) => error is IOException or ConnectionAbortedException;
 
     private void OnCloseRequested()
     {

@@ -152,6 +152,30 @@ public class InvokeFastPathTests
         Assert.Contains("gateway_function_invocation_total{function_name=\"echo.openfaas-fn\",code=\"504\"} 1\n", text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// wrk, browsers and proxies often end a connection with a reset. Kestrel's path takes that for the client leaving;
+    /// the fast path let the reset through to Kestrel as a connection that failed, an error logged for each one.
+    /// </summary>
+    [Fact]
+    public async Task A_client_that_resets_its_connection_is_no_error_in_the_log()
+    {
+        await using var gateway = await StartAsync(fastPath: true);
+        var port = new Uri(gateway.Url).Port;
+        for (var i = 0; i < 3; i++)
+        {
+            using var connection = await RawHttpConnection.ConnectAsync(port);
+            await connection.SendAsync($"GET /function/echo/a HTTP/1.1\r\n{Host}\r\n");
+            Assert.Equal(200, (await connection.ReadResponseAsync()).StatusCode);
+            connection.Reset();
+        }
+
+        Assert.False(await gateway.Warnings.WaitForAsync("Unhandled exception", TimeSpan.FromSeconds(2)), gateway.Warnings.ToString());
+        Assert.Equal(3, FastPathInvocations(gateway));
+        using var after = await RawHttpConnection.ConnectAsync(port);
+        await after.SendAsync($"GET /function/echo/a HTTP/1.1\r\n{Host}\r\n");
+        Assert.Equal(200, (await after.ReadResponseAsync()).StatusCode);
+    }
+
     private static async Task<GatewayFixture> StartAsync(bool fastPath)
     {
         var gateway = await GatewayFixture.StartAsync(options => options.FastPath = fastPath);
