@@ -18,15 +18,25 @@ internal static class CallId
             ? null
             : $"{InvocationHeaders.CallId} must be 1 to {MaxLength} letters, digits, '-', '_' or ':' (got {(value.Length > 40 ? $"{value.Length} characters starting \"{value[..40]}\"" : $"\"{value}\"")})";
 
+    /// <summary>A new id in the UUID's text form (see <see cref="LowerHex"/> for why it is written here).</summary>
     public static string New()
     {
         Span<byte> bytes = stackalloc byte[16];
         Random.Shared.NextBytes(bytes);
 
-        // The version nibble (4) sits in the high half of the 8th byte of Guid's little-endian layout; the RFC 4122
-        // variant bits (10) in the 9th.
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
+        // The version nibble (4) is the 13th hex digit, the RFC 4122 variant bits (10) open the 17th.
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes).ToString();
+        Span<char> text = stackalloc char[36];
+        LowerHex.Write(bytes[..4], text);
+        text[8] = '-';
+        LowerHex.Write(bytes[4..6], text[9..]);
+        text[13] = '-';
+        LowerHex.Write(bytes[6..8], text[14..]);
+        text[18] = '-';
+        LowerHex.Write(bytes[8..10], text[19..]);
+        text[23] = '-';
+        LowerHex.Write(bytes[10..], text[24..]);
+        return new string(text);
     }
 }

@@ -23,14 +23,15 @@ public sealed class FunctionTimeouts(IFunctionProvider provider, IOptions<Gatewa
         public static Limit Of(TimeSpan value) => new(value, FunctionTimeout.Format(value));
     }
 
-    public async ValueTask<Limit> ForAsync(FunctionKey function, CancellationToken cancellationToken)
+    /// <summary>Synchronous while the function's entry is fresh: it is asked on every invocation.</summary>
+    public ValueTask<Limit> ForAsync(FunctionKey function, CancellationToken cancellationToken) =>
+        _entries.TryGetValue(function, out var entry) && entry.ExpiresAt > Environment.TickCount64
+            ? new ValueTask<Limit>(entry.Timeout)
+            : ReadAsync(function, cancellationToken);
+
+    private async ValueTask<Limit> ReadAsync(FunctionKey function, CancellationToken cancellationToken)
     {
         var now = Environment.TickCount64;
-        if (_entries.TryGetValue(function, out var entry) && entry.ExpiresAt > now)
-        {
-            return entry.Timeout;
-        }
-
         var maximum = options.Value.UpstreamTimeout;
         try
         {

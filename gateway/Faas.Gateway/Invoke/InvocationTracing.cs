@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Faas.Gateway.Calls;
 using Faas.Provider;
 
 namespace Faas.Gateway.Invoke;
@@ -51,15 +52,15 @@ internal static class InvocationTracing
     /// <summary>Without a span: the caller's <c>traceparent</c> when it is valid, else a new trace.</summary>
     public static string PassedOn(string? given) => ActivityContext.TryParse(given, null, out _) ? given! : NewTraceParent();
 
-    /// <summary>A sampled <c>traceparent</c> with random trace and span ids, formatted straight into one string.</summary>
+    /// <summary>A sampled <c>traceparent</c> with random trace and span ids, formatted straight into one string (see <see cref="LowerHex"/>).</summary>
     private static string NewTraceParent() => string.Create(55, 0, static (chars, _) =>
     {
         Span<byte> ids = stackalloc byte[24];
         Random.Shared.NextBytes(ids);
         "00-".CopyTo(chars);
-        Convert.TryToHexStringLower(ids[..16], chars[3..], out _);
+        LowerHex.Write(ids[..16], chars[3..]);
         chars[35] = '-';
-        Convert.TryToHexStringLower(ids[16..], chars[36..], out _);
+        LowerHex.Write(ids[16..], chars[36..]);
         "-01".CopyTo(chars[52..]);
     });
 

@@ -43,7 +43,7 @@ internal sealed partial class FunctionLog(string path, long maxBytes, ILogger lo
 
             _line.ResetWrittenCount();
             _json.Reset(_line);
-            JsonSerializer.Serialize(_json, message, ProviderJson.Default.LogMessage);
+            message.WriteTo(_json);
             WriteToFile(_line.WrittenSpan);
             if (_line.Capacity > RetainedLineBytes)
             {

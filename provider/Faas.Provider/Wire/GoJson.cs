@@ -67,8 +67,10 @@ internal sealed class GoTimeConverter : JsonConverter<DateTimeOffset>
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
-    /// <summary>Formatted without a string: every line a replica logs is written with one (see FunctionLog).</summary>
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => WriteValue(writer, value);
+
+    /// <summary>Formatted without a string: every line a replica logs is written with one (see <see cref="LogMessage.WriteTo"/>).</summary>
+    public static void WriteValue(Utf8JsonWriter writer, DateTimeOffset value)
     {
         // "O" of a UTC time is yyyy-MM-ddTHH:mm:ss.fffffffZ: seven digits always, where Go drops trailing zeros (and the point with them).
         Span<byte> text = stackalloc byte[32];

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Faas.Provider.Wire;
@@ -24,4 +25,28 @@ public sealed record LogMessage
     [JsonPropertyName("text")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string Text { get; set; } = "";
+
+    private static readonly JsonEncodedText NameProperty = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText NamespaceProperty = JsonEncodedText.Encode("namespace");
+    private static readonly JsonEncodedText InstanceProperty = JsonEncodedText.Encode("instance");
+    private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText TextProperty = JsonEncodedText.Encode("text");
+
+    /// <summary>
+    /// This line as <see cref="ProviderJson.Default"/> writes it, byte for byte, without the serializer: a replica's
+    /// every line is written so (at the watchdog's default level, a line per request), and the serializer's general
+    /// path costs the native gateway some 4,000 instructions a line.
+    /// </summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(NameProperty, Name);
+        writer.WriteString(NamespaceProperty, Namespace);
+        writer.WriteString(InstanceProperty, Instance);
+        writer.WritePropertyName(TimestampProperty);
+        GoTimeConverter.WriteValue(writer, Timestamp);
+        writer.WriteString(TextProperty, Text);
+        writer.WriteEndObject();
+        writer.Flush();
+    }
 }

@@ -46,7 +46,12 @@ internal sealed class ResponseHead
             return true;
         }
 
-        foreach (var token in ConnectionTokens ?? [])
+        if (ConnectionTokens is not { } tokens)
+        {
+            return false;
+        }
+
+        foreach (var token in tokens)
         {
             if (Ascii.EqualsIgnoreCase(name, token))
             {

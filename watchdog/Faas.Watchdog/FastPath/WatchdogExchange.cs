@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Faas.Conventions;
 using Faas.Proxy;
@@ -50,6 +51,8 @@ internal sealed class WatchdogExchange(HttpModeFastPath fastPath, FastPathConnec
         }
     }
 
+    // Pooled state, as the forwarder's: an invocation completes asynchronously every time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> InvokeAsync()
     {
         var policy = fastPath.Policy;

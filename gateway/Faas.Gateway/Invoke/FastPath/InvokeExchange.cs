@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Faas.Conventions;
 using Faas.Gateway.Calls;
@@ -71,6 +72,8 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
         return FastPathRoute.Serve;
     }
 
+    // Pooled state, as the forwarder's: this and ForwardAsync complete asynchronously on every invocation.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ServeAsync()
     {
         _started = Stopwatch.GetTimestamp();
@@ -190,6 +193,7 @@ internal sealed class InvokeExchange(InvokeFastPath fastPath, FastPathConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<RelayOutcome> ForwardAsync(ReplicaLoad replica, FunctionTimeouts.Limit timeout)
     {
         using var lease = replica.Enter();
