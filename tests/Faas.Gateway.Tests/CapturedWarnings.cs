@@ -18,23 +18,6 @@ public sealed class CapturedWarnings : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
-    /// <summary>True once a line containing <paramref name="text"/> is logged, false if none is within <paramref name="timeout"/>.</summary>
-    public async Task<bool> WaitForAsync(string text, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!_lines.Any(line => line.Contains(text, StringComparison.Ordinal)))
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return true;
-    }
-
     public void Dispose()
     {
     }

@@ -8,7 +8,7 @@ public class IdleMemoryReturnTests
     public async Task A_burst_of_invocations_leaves_no_heap_behind_once_the_gateway_is_quiet()
     {
         await using var gateway = await StartWithEchoAsync();
-        await HeapReturnProbe.PostBurstAsync(gateway.Url + "/function/echo", 4000);
+        await HeapReturnProbe.PostBurstAsync(gateway.Url + "/function/echo", HeapReturnProbe.Burst);
         var afterBurst = ProcessMemory.RssMegabytes(gateway.Pid);
         var returnsBefore = HeapReturnProbe.Count(gateway.Output, Marker);
 

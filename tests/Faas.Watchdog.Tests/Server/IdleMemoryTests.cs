@@ -6,17 +6,11 @@ public class IdleMemoryTests
 {
     private const string Marker = "quiet again: heap returned";
 
-    /// <summary>
-    /// Enough requests to allocate past the 4 MB that counts as activity (see IdleMemoryReturn): the fast path now
-    /// allocates well under 1 KB per request, so 4,000 no longer did.
-    /// </summary>
-    private const int Burst = 16_000;
-
     [Fact]
     public async Task A_burst_of_requests_leaves_no_heap_behind_once_the_watchdog_is_quiet()
     {
         await using var watchdog = await HttpModeTests.StartAsync(("idle_memory_check", "1s"));
-        await HeapReturnProbe.PostBurstAsync(watchdog.Url + "/echo", Burst);
+        await HeapReturnProbe.PostBurstAsync(watchdog.Url + "/echo", HeapReturnProbe.Burst);
         var afterBurst = ProcessMemory.RssMegabytes(watchdog.Process.Pid);
         var returnsBefore = HeapReturnProbe.Count(watchdog.Process.Output, Marker);
 
@@ -29,7 +23,7 @@ public class IdleMemoryTests
     public async Task Light_traffic_is_not_quiet_and_its_requests_never_wait_out_the_collection()
     {
         await using var watchdog = await HttpModeTests.StartAsync(("idle_memory_check", "1s"));
-        await HeapReturnProbe.PostBurstAsync(watchdog.Url + "/echo", Burst);
+        await HeapReturnProbe.PostBurstAsync(watchdog.Url + "/echo", HeapReturnProbe.Burst);
 
         var duringTrickle = await HeapReturnProbe.ReturnsDuringTrickleAsync(watchdog.Url + "/echo", TimeSpan.FromSeconds(5), () => watchdog.Process.Output, Marker);
         var returnsBefore = HeapReturnProbe.Count(watchdog.Process.Output, Marker);

@@ -169,7 +169,8 @@ public class InvokeFastPathTests
             connection.Reset();
         }
 
-        Assert.False(await gateway.Warnings.WaitForAsync("Unhandled exception", TimeSpan.FromSeconds(2)), gateway.Warnings.ToString());
+        Assert.False(await ProcessTable.EventuallyAsync(() => gateway.Warnings.Lines.Any(line => line.Contains("Unhandled exception", StringComparison.Ordinal)), TimeSpan.FromSeconds(2)),
+            gateway.Warnings.ToString());
         Assert.Equal(3, FastPathInvocations(gateway));
         using var after = await RawHttpConnection.ConnectAsync(port);
         await after.SendAsync($"GET /function/echo/a HTTP/1.1\r\n{Host}\r\n");
