@@ -8,6 +8,12 @@ if (!args.Any(arg => arg.StartsWith("--urls", StringComparison.Ordinal)) && Envi
     args = [.. args, "--urls", "http://127.0.0.1:8080"];
 }
 
+// A descriptor the gateway's parent left inheritable would otherwise pass through every replica's sandbox to its function.
+if (Faas.Posix.InheritedDescriptors.KeepFromChildren() is { } notKept)
+{
+    Console.Error.WriteLine($"gateway: warning: descriptors inherited from the parent may reach functions: {notKept}");
+}
+
 // Invocations only move bytes between sockets: their completions run on the socket threads (set before any socket
 // exists). Every invocation also passes a watchdog and a function, so the gateway keeps to half the cores: on 2 cores one
 // epoll thread gathers more events per wake-up than two: the full path 0.23x direct, not 0.18x (bench/results/gateway.md).

@@ -30,15 +30,27 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Where <c>inheritedFile</c> is open in a process started with one.</summary>
+    public const int InheritedDescriptor = 7;
+
     /// <param name="interruptIgnored">
     /// Start it with SIGINT ignored, as a non-interactive shell starts a background job (<c>gateway &amp;</c> in a
     /// script); its PID is still the program's own.
     /// </param>
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, bool interruptIgnored = false)
+    /// <param name="inheritedFile">
+    /// Start it with this file open for reading at <see cref="InheritedDescriptor"/>, not close-on-exec, as a parent's
+    /// shell redirection leaves a descriptor.
+    /// </param>
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null,
+        bool interruptIgnored = false, string? inheritedFile = null)
     {
-        if (interruptIgnored)
+        if (interruptIgnored || inheritedFile is not null)
         {
-            arguments = ["-c", "trap '' INT; exec \"$0\" \"$@\"", fileName, .. arguments];
+            // The shell execs the program, so the PID stays the program's own.
+            var script = (interruptIgnored ? "trap '' INT; " : "")
+                + (inheritedFile is not null ? $"exec {InheritedDescriptor}<\"$1\"; shift; " : "")
+                + "exec \"$0\" \"$@\"";
+            arguments = ["-c", script, fileName, .. inheritedFile is not null ? [inheritedFile] : Array.Empty<string>(), .. arguments];
             fileName = "/bin/sh";
         }
 

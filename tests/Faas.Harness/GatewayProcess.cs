@@ -15,15 +15,17 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly string _binary;
     private readonly string? _workingDirectory;
     private readonly bool _interruptIgnored;
+    private readonly string? _inheritedFile;
     private ChildProcess _process = null!;
     private bool _killed;
 
-    private GatewayProcess(IReadOnlyDictionary<string, string> settings, string? binary, string? workingDirectory, bool interruptIgnored)
+    private GatewayProcess(IReadOnlyDictionary<string, string> settings, string? binary, string? workingDirectory, bool interruptIgnored, string? inheritedFile)
     {
         _settings = settings;
         _binary = binary ?? RepoPaths.Built("gateway/Faas.Gateway", "gateway");
         _workingDirectory = workingDirectory;
         _interruptIgnored = interruptIgnored;
+        _inheritedFile = inheritedFile;
         Url = $"http://127.0.0.1:{FreePort.Next()}";
         DashboardUrl = $"http://127.0.0.1:{FreePort.Next()}";
     }
@@ -43,9 +45,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <param name="binary">Another gateway executable (the Native AOT one in out/) instead of the build output.</param>
     /// <param name="workingDirectory">Where it is started (the test's own working directory otherwise).</param>
     /// <param name="interruptIgnored">Start it with SIGINT ignored, as a shell script's <c>gateway &amp;</c> does.</param>
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? binary = null, string? workingDirectory = null, bool interruptIgnored = false)
+    /// <param name="inheritedFile">A file it inherits open, as <see cref="ChildProcess.Start"/> says.</param>
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? binary = null, string? workingDirectory = null,
+        bool interruptIgnored = false, string? inheritedFile = null)
     {
-        var gateway = new GatewayProcess(settings ?? new Dictionary<string, string>(), binary, workingDirectory, interruptIgnored);
+        var gateway = new GatewayProcess(settings ?? new Dictionary<string, string>(), binary, workingDirectory, interruptIgnored, inheritedFile);
         try
         {
             await gateway.StartProcessAsync();
@@ -166,7 +170,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             environment[name] = value;
         }
 
-        _process = ChildProcess.Start(_binary, ["--urls", Url], environment, _workingDirectory, _interruptIgnored);
+        _process = ChildProcess.Start(_binary, ["--urls", Url], environment, _workingDirectory, _interruptIgnored, _inheritedFile);
         _killed = false;
         await TestHttp.WaitForOkAsync(Url + "/healthz", TimeSpan.FromSeconds(30), () => _process.Output);
     }

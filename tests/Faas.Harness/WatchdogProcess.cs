@@ -9,7 +9,7 @@ public sealed class WatchdogProcess : IAsyncDisposable
 {
     private readonly TempDirectory _temp = new("faas-watchdog-");
 
-    private WatchdogProcess(IReadOnlyDictionary<string, string> environment, bool interruptIgnored)
+    private WatchdogProcess(IReadOnlyDictionary<string, string> environment, bool interruptIgnored, string? inheritedFile)
     {
         Port = FreePort.Next();
         MetricsPort = FreePort.Next();
@@ -26,7 +26,7 @@ public sealed class WatchdogProcess : IAsyncDisposable
             merged[name] = value;
         }
 
-        Process = ChildProcess.Start(RepoPaths.Watchdog, [], merged, interruptIgnored: interruptIgnored);
+        Process = ChildProcess.Start(RepoPaths.Watchdog, [], merged, interruptIgnored: interruptIgnored, inheritedFile: inheritedFile);
     }
 
     public ChildProcess Process { get; }
@@ -43,9 +43,11 @@ public sealed class WatchdogProcess : IAsyncDisposable
 
     /// <summary>Starts a watchdog and, unless told not to, waits until <c>/_/health</c> answers 200.</summary>
     /// <param name="interruptIgnored">Start it with SIGINT ignored, as a shell's background job and its children are.</param>
-    public static async Task<WatchdogProcess> StartAsync(IReadOnlyDictionary<string, string> environment, bool waitUntilHealthy = true, bool interruptIgnored = false)
+    /// <param name="inheritedFile">A file it inherits open, as <see cref="ChildProcess.Start"/> says.</param>
+    public static async Task<WatchdogProcess> StartAsync(IReadOnlyDictionary<string, string> environment, bool waitUntilHealthy = true, bool interruptIgnored = false,
+        string? inheritedFile = null)
     {
-        var watchdog = new WatchdogProcess(environment, interruptIgnored);
+        var watchdog = new WatchdogProcess(environment, interruptIgnored, inheritedFile);
         if (waitUntilHealthy)
         {
             await TestHttp.WaitForOkAsync(watchdog.Url + "/_/health", TimeSpan.FromSeconds(20), () => watchdog.Process.Output);

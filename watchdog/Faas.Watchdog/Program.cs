@@ -9,6 +9,12 @@ if (args is ["-version" or "--version"])
     return 0;
 }
 
+// A descriptor the watchdog's parent left inheritable would otherwise pass to the function with every start.
+if (Faas.Posix.InheritedDescriptors.KeepFromChildren() is { } notKept)
+{
+    Console.Error.WriteLine($"watchdog: warning: descriptors inherited from the parent may reach the function: {notKept}");
+}
+
 var environment = Environment.GetEnvironmentVariables()
     .Cast<DictionaryEntry>()
     .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value ?? string.Empty, StringComparer.Ordinal);

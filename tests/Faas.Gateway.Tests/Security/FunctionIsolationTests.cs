@@ -22,6 +22,23 @@ public class FunctionIsolationTests
         Assert.DoesNotContain("Gateway__", environment);
     }
 
+    [Fact]
+    public async Task A_descriptor_the_gateway_inherited_does_not_reach_a_function()
+    {
+        using var temp = new TempDirectory("faas-inherited-");
+        var secret = temp.Combine("parent-secret");
+        await File.WriteAllTextAsync(secret, "the parent's secret");
+        await using var gateway = await GatewayProcess.StartAsync(inheritedFile: secret);
+        // Its own descriptors, and the watchdog's, which shares its sandbox and user: where each leads.
+        var probe = "sh -c 'ls -l /proc/self/fd/ /proc/$PPID/fd/; echo done'";
+        await gateway.DeployAsync($$"""{"service":"descriptors","image":"local","envProcess":"{{probe}}"}""");
+
+        var output = await gateway.InvokeAsync("descriptors");
+
+        Assert.EndsWith("done\n", output);
+        Assert.DoesNotContain("parent-secret", output);
+    }
+
     [SandboxFact]
     public async Task A_function_cannot_read_the_gateways_password_file_or_process()
     {

@@ -1,0 +1,24 @@
+namespace Faas.Watchdog.Tests.Processes;
+
+public class FunctionProcessTests
+{
+    [Fact]
+    public async Task A_descriptor_the_watchdog_inherited_does_not_reach_its_function()
+    {
+        using var temp = new TempDirectory("faas-inherited-");
+        var secret = temp.Combine("parent-secret");
+        await File.WriteAllTextAsync(secret, "the parent's secret");
+        await using var watchdog = await WatchdogProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["mode"] = "serializing",
+            ["fprocess"] = "sh -c 'ls -l /proc/self/fd/; echo done'",
+        }, inheritedFile: secret);
+
+        using var response = await TestHttp.Client.PostAsync(watchdog.Url, new StringContent(""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.EndsWith("done\n", body);
+        Assert.DoesNotContain("parent-secret", body);
+    }
+}
