@@ -40,6 +40,7 @@ internal sealed class BenchReport(string scenario)
             ["scenario"] = scenario,
             ["date"] = DateTime.UtcNow.ToString("O"),
             ["cores"] = Environment.ProcessorCount,
+            ["cpu"] = CpuModel,
             ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             ["invocation"] = Environment.CommandLine,
             ["commands"] = new JsonArray([.. _commands.Select(c => JsonValue.Create(c))]),
@@ -51,10 +52,19 @@ internal sealed class BenchReport(string scenario)
         File.WriteAllText(Path.Combine(directory, scenario + ".md"), ToMarkdown());
     }
 
+    /// <summary>
+    /// The processor's model name: a ratio of several processes sharing two cores moves with the host (its syscall and
+    /// wake-up costs), so a result says where it was taken.
+    /// </summary>
+    private static string CpuModel { get; } = File.ReadLines("/proc/cpuinfo")
+        .Where(line => line.StartsWith("model name", StringComparison.Ordinal))
+        .Select(line => line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim())
+        .FirstOrDefault() ?? "unknown CPU";
+
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.Append($"## {scenario}\n\n{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\n");
+        text.Append($"## {scenario}\n\n{Environment.ProcessorCount} cores ({CpuModel}), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\n");
         if (_rows.Count > 0)
         {
             var columns = _rows.SelectMany(r => r.Keys).Distinct().ToList();
