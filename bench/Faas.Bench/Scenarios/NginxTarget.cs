@@ -40,7 +40,17 @@ internal static class NginxTarget
                 }
             }
             """);
-        var process = ChildProcess.Start("nginx", ["-e", "stderr", "-c", config]);
+        ChildProcess process;
+        try
+        {
+            process = ChildProcess.Start("nginx", ["-e", "stderr", "-c", config]);
+        }
+        catch (System.ComponentModel.Win32Exception error)
+        {
+            temp.Dispose();
+            throw new InvalidOperationException("nginx could not be started (make deps-bench installs nginx-light): " + error.Message, error);
+        }
+
         var target = new Target(process, port, temp);
         try
         {
