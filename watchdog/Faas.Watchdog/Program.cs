@@ -29,6 +29,11 @@ if (environment.GetValueOrDefault("sched_batch") is not ("false" or "0"))
 
 // Held to the end: a stop signal that comes while a standby is being assigned is kept for the server.
 using var lifetime = new Lifetime();
+
+// Functions start with SIGPIPE's default action, not the runtime's ignored one. After Lifetime, which must see how
+// SIGINT was left before .NET's first signal registration does.
+using var brokenPipes = Faas.Posix.BrokenPipeSignal.HandleInsteadOfIgnoring();
+
 WatchdogConfig config;
 try
 {

@@ -21,4 +21,20 @@ public class FunctionProcessTests
         Assert.EndsWith("done\n", body);
         Assert.DoesNotContain("parent-secret", body);
     }
+
+    [Fact]
+    public async Task A_function_starts_with_SIGPIPE_at_its_default_action()
+    {
+        // .NET ignores SIGPIPE, and an ignored signal passes through exec: yes would then fail on its broken pipe
+        // (exit 1, "Broken pipe") instead of ending by the signal (128 + 13), as it does under a shell or of-watchdog.
+        await using var watchdog = await WatchdogProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["mode"] = "serializing",
+            ["fprocess"] = "sh -c '{ (yes 2>/dev/null; echo \"yes ended with $?\" >&2) | head -n 1 >/dev/null; } 2>&1'",
+        });
+
+        using var response = await TestHttp.Client.PostAsync(watchdog.Url, new StringContent(""));
+
+        Assert.Equal("yes ended with 141\n", await response.Content.ReadAsStringAsync());
+    }
 }
