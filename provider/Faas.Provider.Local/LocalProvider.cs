@@ -23,6 +23,7 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
     private readonly BundleStore _bundles;
     private readonly StandbyPool? _standbys;
     private readonly ReplicaSandbox _sandbox;
+    private readonly ReplicaLimits _limits;
     private readonly FunctionLogs _logs;
     private readonly ILogger _log;
 
@@ -38,10 +39,11 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
     }
 
     private LocalProvider(LocalProviderOptions options, Parts parts, ILogger log)
-        : base(options, new ProcessDriver(options, parts.State, parts.Sandbox, parts.Standbys, parts.Logs), new FunctionStore(parts.State), parts.State)
+        : base(options, new ProcessDriver(options, parts.State, parts.Sandbox, parts.Limits, parts.Standbys, parts.Logs), new FunctionStore(parts.State), parts.State)
     {
         _options = options;
         _sandbox = parts.Sandbox;
+        _limits = parts.Limits;
         _standbys = parts.Standbys;
         _logs = parts.Logs;
         _log = log;
@@ -75,6 +77,7 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
         }
 
         LogIsolation(_log, _sandbox.Summary);
+        LogIsolation(_log, _limits.Summary);
         OrphanReaper.KillLeftovers(State.RunningReplicas);
         _standbys?.Fill();
         await RestoreAllAsync((key, problem) => LogUnrestorable(_log, key.ToString(), problem), cancellationToken);
@@ -94,6 +97,8 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
         {
             await _standbys.DisposeAsync();
         }
+
+        _limits.Release();
 
         _logs.Dispose();
     }
@@ -121,6 +126,11 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
         var bundle = BundleReference.IsBundle(deployment.Image) ? _bundles.Resolve(deployment.Image) : ((string, BundleManifest)?)null;
         var secretsDirectory = Path.Combine(State.FunctionDirectory(key), "secrets");
         var launch = ReplicaLaunch.For(deployment, createdAt, bundle, secretsDirectory);
+        if (deployment.Limits is { Memory.Length: > 0 } or { Cpu.Length: > 0 } && !_limits.CanEnforce)
+        {
+            LogLimitsNotEnforced(_log, key.ToString(), _limits.Summary);
+        }
+
         if (!launch.Environment.ContainsKey("fprocess"))
         {
             throw ProviderException.Invalid($"function {key.Name} has no command to run: set envProcess (or deploy a bundle)");
@@ -153,11 +163,14 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
     [LoggerMessage(Level = LogLevel.Information, Message = "Local backend: {Isolation}")]
     private static partial void LogIsolation(ILogger logger, string isolation);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Function {Function} sets limits, and {Limits}")]
+    private static partial void LogLimitsNotEnforced(ILogger logger, string function, string limits);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Function {Function} is not brought back: {Problem}")]
     private static partial void LogUnrestorable(ILogger logger, string function, string problem);
 
     /// <summary>What the provider is made of, from its options; a setting that cannot work is a start-up failure naming it.</summary>
-    private sealed record Parts(StateDirectory State, ReplicaSandbox Sandbox, StandbyPool? Standbys, FunctionLogs Logs)
+    private sealed record Parts(StateDirectory State, ReplicaSandbox Sandbox, ReplicaLimits Limits, StandbyPool? Standbys, FunctionLogs Logs)
     {
         public static Parts Of(LocalProviderOptions options, ILogger log)
         {
@@ -177,7 +190,7 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
             }
 
             var state = new StateDirectory(options.StateDirectory);
-            return new Parts(state, sandbox, options.StandbyReplicas > 0 ? new StandbyPool(options, state, sandbox) : null, new FunctionLogs(state, options.LogFileMaxBytes, log));
+            return new Parts(state, sandbox, ReplicaLimits.Detect(options.StateDirectory), options.StandbyReplicas > 0 ? new StandbyPool(options, state, sandbox) : null, new FunctionLogs(state, options.LogFileMaxBytes, log));
         }
     }
 }

@@ -37,6 +37,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     private readonly string _pidFile;
     private readonly ReplicaDirectory _directory;
     private volatile Assignment? _assignment;
+    private volatile ReplicaGroup? _group;
     private volatile string? _lastOutput;
     private Task _output = Task.CompletedTask;
 
@@ -66,15 +67,18 @@ internal sealed class ReplicaProcess : IRunningReplica
     public Task<int> Exited { get; }
 
     /// <summary>Starts a replica of <paramref name="launch"/> from scratch.</summary>
-    internal static ReplicaProcess Start(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, ReplicaLaunch launch, string instance, FunctionLog log)
+    /// <param name="group">The control group of the function's limits, joined before the watchdog runs.</param>
+    internal static ReplicaProcess Start(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, ReplicaLaunch launch, string instance, FunctionLog log, ReplicaGroup? group)
     {
         var directory = ReplicaDirectory.Create(Path.Combine(state.Replicas, launch.Key.Namespace, instance), sandbox);
         var app = launch.WorkingDirectory ?? directory.App;
         var info = CreateStartInfo(options, state, sandbox, instance, directory, new SandboxMounts(app, launch.SecretsDirectory, directory.Temporary, state.Root),
             FunctionEnvironment(launch, sandbox), out var port);
         info.WorkingDirectory = sandbox.IsIsolated ? directory.Root : app;
+        group?.Enter(info);
 
         var replica = Launch(info, state, sandbox, instance, port, directory);
+        replica._group = group;
         replica.Assign(launch, instance, log, sendToStandby: false);
         return replica;
     }
@@ -92,11 +96,18 @@ internal sealed class ReplicaProcess : IRunningReplica
     }
 
     /// <summary>
-    /// Hands a standby its function: in a sandbox its files and secrets are linked into the directories the standby
-    /// already sees; the environment goes to the watchdog's stdin as one JSON object.
+    /// Hands a standby its function: it moves into <paramref name="group"/> (the function's limits) while it has started
+    /// nothing yet; in a sandbox its files and secrets are linked into the directories the standby already sees; the
+    /// environment goes to the watchdog's stdin as one JSON object.
     /// </summary>
-    public ReplicaProcess AssignStandby(ReplicaLaunch launch, string instance, FunctionLog log)
+    public ReplicaProcess AssignStandby(ReplicaLaunch launch, string instance, FunctionLog log, ReplicaGroup? group)
     {
+        if (group is not null)
+        {
+            _group = group;
+            group.Add(Pid);
+        }
+
         Assign(launch, instance, log, sendToStandby: true);
         return this;
     }
@@ -250,6 +261,12 @@ internal sealed class ReplicaProcess : IRunningReplica
         Signals.SendToGroup(Pid, Signals.SigKill);
         File.Delete(_pidFile);
         _directory.Delete();
+        if (_group is { } group)
+        {
+            // Left behind if its processes outlive this wait: the next start removes it.
+            await group.DeleteAsync();
+        }
+
         return _process.ExitCode;
     }
 

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Faas.Provider.Local.Isolation;
+
+/// <summary>
+/// One replica's control group (one directory per cgroup v1 hierarchy, one in v2), made by <see cref="ReplicaLimits"/>:
+/// a process started through <see cref="Enter"/> is in it before the watchdog runs, a standby is moved in before it
+/// is handed its function, and everything they start stays in it.
+/// </summary>
+internal sealed class ReplicaGroup(IReadOnlyList<string> directories)
+{
+    /// <summary>How long deletion waits for the killed processes to leave the group.</summary>
+    private static readonly TimeSpan EmptyingLimit = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Rewrites <paramref name="info"/> to join the group first: a shell writes its own PID into each group, then execs
+    /// the program in place (exit 125, with the shell's message, if it cannot join).
+    /// </summary>
+    public void Enter(ProcessStartInfo info)
+    {
+        var command = new List<string> { "-c", "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift; exec \"$@\"", "faas-limits" };
+        command.AddRange(directories.Select(directory => Path.Join(directory, "cgroup.procs")));
+        command.Add("--");
+        command.Add(info.FileName);
+        command.AddRange(info.ArgumentList);
+        info.FileName = "/bin/sh";
+        info.ArgumentList.Clear();
+        command.ForEach(info.ArgumentList.Add);
+    }
+
+    /// <summary>Moves <paramref name="pid"/> and every process below it into the group (one that has exited meanwhile aside).</summary>
+    public void Add(int pid)
+    {
+        foreach (var process in Tree(pid))
+        {
+            foreach (var directory in directories)
+            {
+                try
+                {
+                    File.WriteAllText(Path.Join(directory, "cgroup.procs"), process.ToString(CultureInfo.InvariantCulture));
+                }
+                catch (IOException) when (!Directory.Exists($"/proc/{process}"))
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>Removes the group once the processes killed in it are gone; false if some remain after a while.</summary>
+    public async Task<bool> DeleteAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        while (!TryDelete())
+        {
+            if (clock.Elapsed > EmptyingLimit)
+            {
+                return false;
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes the group if no process is in it.</summary>
+    public bool TryDelete()
+    {
+        var deleted = true;
+        foreach (var directory in directories)
+        {
+            try
+            {
+                // A control group is removed with rmdir alone; its files are the kernel's.
+                Directory.Delete(directory);
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
+            catch (IOException)
+            {
+                deleted = false;
+            }
+        }
+
+        return deleted;
+    }
+
+    private static IEnumerable<int> Tree(int pid)
+    {
+        yield return pid;
+        string children;
+        try
+        {
+            children = File.ReadAllText($"/proc/{pid}/task/{pid}/children");
+        }
+        catch (IOException)
+        {
+            yield break;
+        }
+
+        foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var descendant in Tree(int.Parse(child, CultureInfo.InvariantCulture)))
+            {
+                yield return descendant;
+            }
+        }
+    }
+}
