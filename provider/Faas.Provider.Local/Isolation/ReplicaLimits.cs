@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using Faas.Provider.Validation;
 using Faas.Provider.Wire;
@@ -44,7 +44,8 @@ internal sealed class ReplicaLimits
     /// </summary>
     public static ReplicaLimits Detect(string stateDirectory)
     {
-        var name = "faas-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory))))[..12];
+        // Not SHA-256: that would load OpenSSL into the gateway at start (megabytes) for a name.
+        var name = "faas-" + XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory))).ToString("x16", CultureInfo.InvariantCulture);
         try
         {
             var own = File.ReadAllLines("/proc/self/cgroup").Select(line => line.Split(':', 3)).Where(parts => parts.Length == 3).ToList();
