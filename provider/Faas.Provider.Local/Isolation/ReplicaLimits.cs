@@ -59,13 +59,20 @@ internal sealed class ReplicaLimits
             }
             else
             {
-                string V1Parent(string controller) => Path.Join(MountPoint, controller,
-                    own.FirstOrDefault(parts => parts[1].Split(',').Contains(controller))?[2] ?? throw new IOException($"no cgroup v1 {controller} controller is mounted"),
-                    name);
+                string V1Parent(string controller)
+                {
+                    var gateway = Path.Join(MountPoint, controller,
+                        own.FirstOrDefault(parts => parts[1].Split(',').Contains(controller))?[2] ?? throw new IOException($"no cgroup v1 {controller} controller is mounted"));
+
+                    // Not made here: a group missing from this mount (another namespace's view) is not the gateway's.
+                    return Directory.Exists(gateway) ? Path.Join(gateway, name) : throw new IOException($"the gateway's control group {gateway} is not there");
+                }
+
                 limits = new ReplicaLimits(EnforcedSummary("cgroup v1"), V1Parent("memory"), V1Parent("cpu"), unified: false);
             }
 
-            // Made once here, to know that it can be.
+            // Made once here to know that it can be (and to clear what a previous run left), then removed until a
+            // replica needs it.
             foreach (var leftover in limits.MakeParents().SelectMany(Directory.EnumerateDirectories))
             {
                 new ReplicaGroup([leftover]).TryDelete();
@@ -153,13 +160,13 @@ internal sealed class ReplicaLimits
     private static string EnforcedSummary(string version) => $"function limits (memory, CPU) are enforced: a control group per replica ({version})";
 
     /// <summary>
-    /// cgroup v2 gives controllers only down from a group without processes of its own (the root excepted): the
-    /// gateway moves into a leaf of its group first, as a delegated service does, then gives them. A group that holds
-    /// other processes too is left as it was.
+    /// cgroup v2 gives controllers only down from a group without processes of its own (the host's root excepted; a
+    /// container's root is not the host's): the gateway moves into a leaf of its group first, as a delegated service
+    /// does, then gives them. A group that holds other processes too is left as it was.
     /// </summary>
     private static void GiveControllers(string gateway)
     {
-        if (gateway == MountPoint || File.ReadAllText(Path.Join(gateway, "cgroup.procs")).Trim().Length == 0)
+        if (File.ReadAllText(Path.Join(gateway, "cgroup.procs")).Trim().Length == 0)
         {
             Write(gateway, "cgroup.subtree_control", Controllers);
             return;
