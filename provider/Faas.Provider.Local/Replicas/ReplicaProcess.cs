@@ -41,7 +41,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     private volatile string? _lastOutput;
     private Task _output = Task.CompletedTask;
 
-    private ReplicaProcess(Process process, ReplicaSandbox sandbox, string id, int port, ReplicaDirectory directory, string pidFile)
+    private ReplicaProcess(Process process, ReplicaSandbox sandbox, string id, int port, ReplicaDirectory directory, string pidFile, ReplicaGroup? group)
     {
         _process = process;
         _sandbox = sandbox;
@@ -50,6 +50,7 @@ internal sealed class ReplicaProcess : IRunningReplica
         Instance = id;
         _directory = directory;
         _pidFile = pidFile;
+        _group = group;
         Exited = WaitForExitAsync();
     }
 
@@ -77,8 +78,7 @@ internal sealed class ReplicaProcess : IRunningReplica
         info.WorkingDirectory = sandbox.IsIsolated ? directory.Root : app;
         group?.Enter(info);
 
-        var replica = Launch(info, state, sandbox, instance, port, directory);
-        replica._group = group;
+        var replica = Launch(info, state, sandbox, instance, port, directory, group);
         replica.Assign(launch, instance, log, sendToStandby: false);
         return replica;
     }
@@ -92,7 +92,7 @@ internal sealed class ReplicaProcess : IRunningReplica
             functionEnvironment: [], out var port);
         info.WorkingDirectory = directory.Root;
         info.Environment["FAAS_STANDBY"] = "1";
-        return Launch(info, state, sandbox, id, port, directory);
+        return Launch(info, state, sandbox, id, port, directory, group: null);
     }
 
     /// <summary>
@@ -106,6 +106,11 @@ internal sealed class ReplicaProcess : IRunningReplica
         {
             _group = group;
             group.Add(Pid);
+            if (Exited.IsCompleted)
+            {
+                // It died before it could be moved, and its exit did not see the group.
+                group.TryDelete();
+            }
         }
 
         Assign(launch, instance, log, sendToStandby: true);
@@ -166,7 +171,7 @@ internal sealed class ReplicaProcess : IRunningReplica
         return info;
     }
 
-    private static ReplicaProcess Launch(ProcessStartInfo info, StateDirectory state, ReplicaSandbox sandbox, string id, int port, ReplicaDirectory directory)
+    private static ReplicaProcess Launch(ProcessStartInfo info, StateDirectory state, ReplicaSandbox sandbox, string id, int port, ReplicaDirectory directory, ReplicaGroup? group)
     {
         Process process;
         using (BatchScheduling.ForChildren())
@@ -176,7 +181,7 @@ internal sealed class ReplicaProcess : IRunningReplica
 
         var pidFile = Path.Combine(state.RunningReplicas, id);
         StateDirectory.WriteAtomically(pidFile, System.Text.Encoding.ASCII.GetBytes(process.Id.ToString(CultureInfo.InvariantCulture)));
-        var replica = new ReplicaProcess(process, sandbox, id, port, directory, pidFile);
+        var replica = new ReplicaProcess(process, sandbox, id, port, directory, pidFile, group);
         replica._output = Task.WhenAll(
             OutputLines.ReadAsync(process.StandardOutput.BaseStream, MaxLogLine, replica.Capture),
             OutputLines.ReadAsync(process.StandardError.BaseStream, MaxLogLine, replica.Capture));
