@@ -22,8 +22,18 @@ public sealed class JetStreamInspector : IAsyncDisposable
     public const string Queue = QueueStreams.Stream;
     public const string DeadLetters = QueueStreams.DeadLetterStream;
 
-    /// <summary>How many messages the stream holds.</summary>
-    public async Task<long> CountAsync(string stream) => (await _jetStream.GetStreamAsync(stream)).Info.State.Messages;
+    /// <summary>How many messages the stream holds; none while the gateway has not made it yet (it makes its streams one by one when its connection opens).</summary>
+    public async Task<long> CountAsync(string stream)
+    {
+        try
+        {
+            return (await _jetStream.GetStreamAsync(stream)).Info.State.Messages;
+        }
+        catch (NatsJSApiException error) when (error.Error.Code == 404)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>The subjects with messages in the stream that match <paramref name="filter"/>.</summary>
     public async Task<IReadOnlyList<string>> SubjectsAsync(string stream, string filter) =>

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using Faas.Harness.Brokers;
 using Faas.Testing.Brokers;
@@ -44,6 +45,10 @@ public sealed class RabbitMqConnectorTests(RabbitMqFixture rabbit) : IClassFixtu
         Assert.True(updated.IsSuccessStatusCode, $"update: {(int)updated.StatusCode}");
         Assert.True(await LoggedAsync(gateway, $"{name}.openfaas-fn unsubscribed from orders.*"), gateway.Output);
         Assert.True(await SubscribedAsync(gateway, "invoices.#"), gateway.Output);
+        // A rolling update: the first version answers until the new one is ready (under load a message came to it).
+        Assert.True(await ProcessTable.EventuallyAsync(async () =>
+            (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"{gateway.Url}/system/function/{name}")).GetProperty("availableReplicas").GetInt32() == 1,
+            TimeSpan.FromSeconds(30)), "the new version did not become ready");
         await PublishAsync(connection, "orders.created", "m-2", "to nobody");
         await PublishAsync(connection, "invoices.eu.paid", "m-3", "paid");
         var afterUpdate = await replies.NextAsync(TimeSpan.FromSeconds(20));
