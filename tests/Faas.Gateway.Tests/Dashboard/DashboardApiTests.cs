@@ -199,6 +199,10 @@ public class DashboardApiTests
             Assert.True((int)failed.StatusCode >= 500, $"a function exiting 3 answered {(int)failed.StatusCode}");
         }
 
+        // An answer is counted once it has gone out, so the client can have it first: sample once all are counted.
+        var metrics = gateway.Services.GetRequiredService<GatewayMetrics>();
+        Assert.True(await ProcessTable.EventuallyAsync(() => metrics.Load("steady.openfaas-fn").InFlight == 0 && metrics.Find("failing.openfaas-fn")?.Errors == 1,
+            TimeSpan.FromSeconds(5)), "the invocations were not all counted");
         await history.SampleAsync(CancellationToken.None);
         using var document = await JsonDocument.ParseAsync(await gateway.Admin.GetStreamAsync(gateway.Url + "/system/function-history"));
         Assert.Equal(3600, document.RootElement.GetProperty("intervalSeconds").GetDouble());
