@@ -13,7 +13,9 @@ public sealed class JetStreamInspector : IAsyncDisposable
 
     public JetStreamInspector(string url)
     {
-        _connection = new NatsConnection(new NatsOpts { Url = url, Name = "test-inspector" });
+        // A server storing a backlog the test just published answers its API behind it: longer than NATS.Net's 5 s
+        // (CI once saw "No API response" while 100,050 calls were still being stored).
+        _connection = new NatsConnection(new NatsOpts { Url = url, Name = "test-inspector", RequestTimeout = TimeSpan.FromSeconds(60) });
         _jetStream = new NatsJSContext(_connection);
     }
 
