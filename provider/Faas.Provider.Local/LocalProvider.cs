@@ -190,7 +190,13 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
             }
 
             var state = new StateDirectory(options.StateDirectory);
-            return new Parts(state, sandbox, ReplicaLimits.Detect(options.StateDirectory), options.StandbyReplicas > 0 ? new StandbyPool(options, state, sandbox) : null, new FunctionLogs(state, options.LogFileMaxBytes, log));
+            if (options.PidsLimit < 0)
+            {
+                throw ProviderStartException.BadSettings($"Gateway:Local:PidsLimit is {options.PidsLimit}: give the most processes and threads a replica may run, or 0 for no limit of its own");
+            }
+
+            var limits = ReplicaLimits.Detect(options.StateDirectory, options.PidsLimit);
+            return new Parts(state, sandbox, limits, options.StandbyReplicas > 0 ? new StandbyPool(options, state, sandbox, limits) : null, new FunctionLogs(state, options.LogFileMaxBytes, log));
         }
     }
 }

@@ -30,6 +30,14 @@ public sealed class LocalProviderOptions : Host.HostProviderOptions
     /// </summary>
     public List<string> SandboxReadOnlyPaths { get; set; } = [];
 
+    /// <summary>
+    /// The most processes and threads one replica may run (its watchdog, its function and all they start), as a
+    /// container's pids limit: a function that forks without end fails its own forks rather than taking the host's
+    /// PIDs from the gateway and the other functions. 0 sets no limit per replica (all replicas together still hold
+    /// at most half the host's PIDs). Needs control groups, as <c>limits</c> do.
+    /// </summary>
+    public int PidsLimit { get; set; } = 1024;
+
     /// <summary>Largest bundle archive accepted, and largest total size it may unpack to (×4).</summary>
     public long MaxBundleBytes { get; set; } = 256L * 1024 * 1024;
 }

@@ -1,15 +1,17 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Faas.Provider.Local.Isolation;
 
 /// <summary>
 /// One replica's control group (one directory per cgroup v1 hierarchy, one in v2), made by <see cref="ReplicaLimits"/>:
-/// a process started through <see cref="Enter"/> is in it before the watchdog runs, a standby is moved in before it
-/// is handed its function, and everything they start stays in it.
+/// a process started through <see cref="Enter"/> is in it before the watchdog runs (a standby from its start, so
+/// nothing is moved when it is handed its function), and everything it starts stays in it.
 /// </summary>
-internal sealed class ReplicaGroup(IReadOnlyList<string> directories)
+internal sealed class ReplicaGroup(string name, IReadOnlyList<string> directories)
 {
+    /// <summary>The group's name, the same in every hierarchy.</summary>
+    public string Name => name;
+
     /// <summary>How long deletion waits for the killed processes to leave the group.</summary>
     private static readonly TimeSpan EmptyingLimit = TimeSpan.FromSeconds(2);
 
@@ -27,24 +29,6 @@ internal sealed class ReplicaGroup(IReadOnlyList<string> directories)
         info.FileName = "/bin/sh";
         info.ArgumentList.Clear();
         command.ForEach(info.ArgumentList.Add);
-    }
-
-    /// <summary>Moves <paramref name="pid"/> and every process below it into the group (one that has exited meanwhile aside).</summary>
-    public void Add(int pid)
-    {
-        foreach (var process in Tree(pid))
-        {
-            foreach (var directory in directories)
-            {
-                try
-                {
-                    File.WriteAllText(Path.Join(directory, "cgroup.procs"), process.ToString(CultureInfo.InvariantCulture));
-                }
-                catch (IOException) when (!Directory.Exists($"/proc/{process}"))
-                {
-                }
-            }
-        }
     }
 
     /// <summary>Removes the group once the processes killed in it are gone; false if some remain after a while.</summary>
@@ -65,10 +49,13 @@ internal sealed class ReplicaGroup(IReadOnlyList<string> directories)
     }
 
     /// <summary>Removes the group if no process is in it.</summary>
-    public bool TryDelete()
+    public bool TryDelete() => TryDelete(directories);
+
+    /// <summary>Removes each of <paramref name="groups"/> that no process is in; false if any is left.</summary>
+    public static bool TryDelete(IEnumerable<string> groups)
     {
         var deleted = true;
-        foreach (var directory in directories)
+        foreach (var directory in groups)
         {
             try
             {
@@ -85,27 +72,5 @@ internal sealed class ReplicaGroup(IReadOnlyList<string> directories)
         }
 
         return deleted;
-    }
-
-    private static IEnumerable<int> Tree(int pid)
-    {
-        yield return pid;
-        string children;
-        try
-        {
-            children = File.ReadAllText($"/proc/{pid}/task/{pid}/children");
-        }
-        catch (IOException)
-        {
-            yield break;
-        }
-
-        foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            foreach (var descendant in Tree(int.Parse(child, CultureInfo.InvariantCulture)))
-            {
-                yield return descendant;
-            }
-        }
     }
 }

@@ -37,7 +37,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     private readonly string _pidFile;
     private readonly ReplicaDirectory _directory;
     private volatile Assignment? _assignment;
-    private volatile ReplicaGroup? _group;
+    private readonly ReplicaGroup? _group;
     private volatile string? _lastOutput;
     private Task _output = Task.CompletedTask;
 
@@ -61,6 +61,9 @@ internal sealed class ReplicaProcess : IRunningReplica
 
     public string? LastOutput => _lastOutput;
 
+    /// <summary>The replica's control group, where it has one (see <see cref="ReplicaLimits"/>).</summary>
+    public ReplicaGroup? Group => _group;
+
     /// <summary>The process the provider started: the watchdog, or bubblewrap around it.</summary>
     public int Pid { get; }
 
@@ -68,7 +71,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     public Task<int> Exited { get; }
 
     /// <summary>Starts a replica of <paramref name="launch"/> from scratch.</summary>
-    /// <param name="group">The control group of the function's limits, joined before the watchdog runs.</param>
+    /// <param name="group">The replica's control group, joined before the watchdog runs.</param>
     internal static ReplicaProcess Start(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, ReplicaLaunch launch, string instance, FunctionLog log, ReplicaGroup? group)
     {
         var directory = ReplicaDirectory.Create(Path.Combine(state.Replicas, launch.Key.Namespace, instance), sandbox);
@@ -84,7 +87,8 @@ internal sealed class ReplicaProcess : IRunningReplica
     }
 
     /// <summary>Starts a watchdog that belongs to no function yet and waits on stdin for <see cref="AssignStandby"/>.</summary>
-    internal static ReplicaProcess StartStandby(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox)
+    /// <param name="createGroup">Makes the standby's control group, given its id (null: it has none).</param>
+    internal static ReplicaProcess StartStandby(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, Func<string, ReplicaGroup?> createGroup)
     {
         var id = $"standby-{Guid.NewGuid().ToString("N")[..8]}";
         var directory = ReplicaDirectory.Create(Path.Combine(state.Replicas, "standby", id), sandbox);
@@ -92,27 +96,26 @@ internal sealed class ReplicaProcess : IRunningReplica
             functionEnvironment: [], out var port);
         info.WorkingDirectory = directory.Root;
         info.Environment["FAAS_STANDBY"] = "1";
-        return Launch(info, state, sandbox, id, port, directory, group: null);
+        var group = createGroup(id);
+        try
+        {
+            group?.Enter(info);
+            return Launch(info, state, sandbox, id, port, directory, group);
+        }
+        catch
+        {
+            group?.TryDelete();
+            throw;
+        }
     }
 
     /// <summary>
-    /// Hands a standby its function: it moves into <paramref name="group"/> (the function's limits) while it has started
-    /// nothing yet; in a sandbox its files and secrets are linked into the directories the standby already sees; the
-    /// environment goes to the watchdog's stdin as one JSON object.
+    /// Hands a standby its function (its control group already holds it to the function's limits): in a sandbox its
+    /// files and secrets are linked into the directories the standby already sees; the environment goes to the
+    /// watchdog's stdin as one JSON object.
     /// </summary>
-    public ReplicaProcess AssignStandby(ReplicaLaunch launch, string instance, FunctionLog log, ReplicaGroup? group)
+    public ReplicaProcess AssignStandby(ReplicaLaunch launch, string instance, FunctionLog log)
     {
-        if (group is not null)
-        {
-            _group = group;
-            group.Add(Pid);
-            if (Exited.IsCompleted)
-            {
-                // It died before it could be moved, and its exit did not see the group.
-                group.TryDelete();
-            }
-        }
-
         Assign(launch, instance, log, sendToStandby: true);
         return this;
     }
@@ -124,6 +127,9 @@ internal sealed class ReplicaProcess : IRunningReplica
     /// </summary>
     public Task StopAsync(TimeSpan grace, bool stillRouted = true) =>
         ProcessGroup.TerminateAsync(Pid, Exited, grace, terminate: _sandbox.InnerPid(Pid), signal: stillRouted ? Signals.SigTerm : Signals.SigInt);
+
+    /// <summary>SIGKILL to the whole group at once: a standby that cannot be handed its function.</summary>
+    public void Kill() => Signals.SendToGroup(Pid, Signals.SigKill);
 
     /// <summary>
     /// Waits for the end of the replica's output first: its lines are handed on from the thread pool, behind its exit,

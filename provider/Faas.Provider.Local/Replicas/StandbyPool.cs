@@ -6,9 +6,10 @@ namespace Faas.Provider.Local.Replicas;
 /// <summary>
 /// Watchdogs started ahead of demand, belonging to no function yet. A replica that starts from a standby skips
 /// the process start and the runtime's own start-up: scaling from zero answers in well under the time of a
-/// process start. Each one taken is replaced in the background.
+/// process start. Each one taken is replaced in the background. Each runs in its control group from the start (see
+/// <see cref="ReplicaLimits"/>), which takes the function's limits when it is handed one.
 /// </summary>
-internal sealed class StandbyPool(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox) : IAsyncDisposable
+internal sealed class StandbyPool(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, ReplicaLimits limits) : IAsyncDisposable
 {
     /// <summary>After a standby died on its own, wait before the next, so a broken watchdog does not spin.</summary>
     private static readonly TimeSpan RespawnDelay = TimeSpan.FromSeconds(1);
@@ -27,7 +28,7 @@ internal sealed class StandbyPool(LocalProviderOptions options, StateDirectory s
             _idle.RemoveAll(standby => standby.Exited.IsCompleted);
             while (!_disposed && _idle.Count < options.StandbyReplicas)
             {
-                var standby = ReplicaProcess.StartStandby(options, state, sandbox);
+                var standby = ReplicaProcess.StartStandby(options, state, sandbox, id => limits.CanEnforce ? limits.CreateGroup(id) : null);
                 _idle.Add(standby);
                 _ = RespawnWhenDeadAsync(standby);
             }

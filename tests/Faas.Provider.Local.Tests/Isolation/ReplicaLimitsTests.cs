@@ -5,7 +5,8 @@ namespace Faas.Provider.Local.Tests.Isolation;
 
 /// <summary>
 /// A function's limits hold its local replicas as a container's hold it: memory past the limit is killed, CPU past it
-/// throttled, whether the replica started fresh or from a standby, and nothing of its control group is left after.
+/// throttled, a replica's processes capped (a pids limit), whether the replica started fresh or from a standby, and
+/// nothing of its control group is left after.
 /// </summary>
 public class ReplicaLimitsTests
 {
@@ -14,6 +15,40 @@ public class ReplicaLimitsTests
 
     /// <summary>Keeps a core busy for a second of wall time, then prints the CPU seconds it got.</summary>
     private const string Busy = "python3 -c \"import time\nstart = time.monotonic()\nwhile time.monotonic() - start < 1: pass\nprint(round(time.process_time(), 3))\"";
+
+    /// <summary>
+    /// Forks children that sleep (their output closed, so the answer does not wait for them), up to 300 or until a fork
+    /// fails; then ends half of them, so that its watchdog has room to answer again, and prints how many it started.
+    /// </summary>
+    private const string ForkBomb = "python3 -c \"import os, time\nchildren = []\nfor _ in range(300):\n    try:\n        pid = os.fork()\n    except OSError:\n        break\n"
+        + "    if pid == 0:\n        os.closerange(0, 3)\n        time.sleep(60)\n        os._exit(0)\n    children.append(pid)\nfor pid in children[::2]:\n    os.kill(pid, 9)\n    os.waitpid(pid, 0)\nprint(len(children))\"";
+
+    [LimitsTheory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task A_function_that_forks_without_end_is_held_to_its_replicas_pids_limit_and_other_functions_still_start(int standbys)
+    {
+        await using var fixture = await LocalProviderFixture.StartAsync(standbys, configure: options => options.PidsLimit = 64);
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("forker", ForkBomb), CancellationToken.None);
+        var forker = (await fixture.WaitForReadyAsync("forker", 1))[0];
+
+        var started = await ForkAsync(fixture, forker);
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("bystander", "cat"), CancellationToken.None);
+        var bystander = (await fixture.WaitForReadyAsync("bystander", 1))[0];
+        var echoed = await LocalProviderFixture.InvokeAsync(bystander, "still here");
+        var (group, tasks) = PidsGroupOf(ForkedChildren()[0]);
+        var (limit, inAll) = (File.ReadAllText(Path.Join(group, "pids.max")).Trim(), File.ReadAllText(Path.Join(Path.GetDirectoryName(group)!, "pids.max")).Trim());
+
+        // The watchdog's threads and the sandbox take a share of the 64, so fewer children than that fit.
+        Assert.InRange(started, 1, 63);
+        Assert.Equal("64", limit);
+        Assert.Equal((HostPids() / 2).ToString(System.Globalization.CultureInfo.InvariantCulture), inAll);
+        Assert.Equal("still here", echoed);
+
+        await fixture.Provider.DeleteAsync("forker", "openfaas-fn", CancellationToken.None);
+        Assert.True(await ProcessTable.EventuallyAsync(() => !Directory.Exists(group), TimeSpan.FromSeconds(10)), $"{group} is still there, with {tasks} tasks at the limit");
+        Assert.Empty(ForkedChildren());
+    }
 
     [LimitsTheory]
     [InlineData(0)]
@@ -67,6 +102,55 @@ public class ReplicaLimitsTests
 
         Assert.False(Directory.Exists(Path.GetDirectoryName(group)), $"{Path.GetDirectoryName(group)} outlived its gateway");
     }
+
+    /// <summary>
+    /// The fork bomb's count. The watchdog shares its replica's limit, and .NET ends a process that cannot start a
+    /// thread it needs: if it needed one while the bomb held every PID, the replica is started again and asked again.
+    /// </summary>
+    private static async Task<int> ForkAsync(LocalProviderFixture fixture, ReplicaEndpoint forker)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return int.Parse(await LocalProviderFixture.InvokeAsync(forker), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (HttpRequestException) when (attempt < 3)
+            {
+                Assert.True(await ProcessTable.EventuallyAsync(() => ForkedChildren().Count == 0, TimeSpan.FromSeconds(10)), "the children outlived their replica");
+                forker = (await fixture.WaitForReadyAsync("forker", 1))[0];
+            }
+        }
+    }
+
+    /// <summary>The directory of <paramref name="pid"/>'s pids control group, and how many tasks are in it.</summary>
+    private static (string Group, string Tasks) PidsGroupOf(int pid)
+    {
+        var groups = File.ReadAllLines($"/proc/{pid}/cgroup").Select(line => line.Split(':', 3)).ToList();
+        var group = File.Exists("/sys/fs/cgroup/cgroup.controllers")
+            ? Path.Join("/sys/fs/cgroup", groups.Single(parts => parts[0] == "0")[2])
+            : Path.Join("/sys/fs/cgroup/pids", groups.Single(parts => parts[1].Split(',').Contains("pids"))[2]);
+        return (group, File.ReadAllText(Path.Join(group, "pids.current")).Trim());
+    }
+
+    /// <summary>The fork bomb's processes (a standby's replica is not named after its function, so found by its command).</summary>
+    private static IReadOnlyList<int> ForkedChildren() =>
+        [.. ProcessTable.DescendantsOf(Environment.ProcessId).Where(pid => ReadCommandLine(pid).Contains("os.fork", StringComparison.Ordinal))];
+
+    private static string ReadCommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline");
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    private static long HostPids() =>
+        Math.Min(long.Parse(File.ReadAllText("/proc/sys/kernel/pid_max"), System.Globalization.CultureInfo.InvariantCulture), long.Parse(File.ReadAllText("/proc/sys/kernel/threads-max"), System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The directory of <paramref name="pid"/>'s memory control group, and the file of its limit there.</summary>
     private static (string Group, string LimitFile) MemoryGroupOf(int pid)
