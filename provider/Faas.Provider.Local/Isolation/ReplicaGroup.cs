@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using Faas.Posix;
 
 namespace Faas.Provider.Local.Isolation;
 
@@ -31,7 +33,11 @@ internal sealed class ReplicaGroup(string name, IReadOnlyList<string> directorie
         command.ForEach(info.ArgumentList.Add);
     }
 
-    /// <summary>Removes the group once the processes killed in it are gone; false if some remain after a while.</summary>
+    /// <summary>
+    /// Removes the group, killing whatever is still in it first: a process that left the replica's process group (a
+    /// daemon the function started in a session of its own) is still in its control group. False if some remain
+    /// after a while.
+    /// </summary>
     public async Task<bool> DeleteAsync()
     {
         var clock = Stopwatch.StartNew();
@@ -42,6 +48,7 @@ internal sealed class ReplicaGroup(string name, IReadOnlyList<string> directorie
                 return false;
             }
 
+            KillMembers();
             await Task.Delay(20).ConfigureAwait(false);
         }
 
@@ -72,5 +79,24 @@ internal sealed class ReplicaGroup(string name, IReadOnlyList<string> directorie
         }
 
         return deleted;
+    }
+
+    /// <summary>SIGKILL to every process in the group (each hierarchy holds the same ones; one already gone aside).</summary>
+    private void KillMembers()
+    {
+        string members;
+        try
+        {
+            members = File.ReadAllText(Path.Join(directories[0], "cgroup.procs"));
+        }
+        catch (IOException)
+        {
+            return;
+        }
+
+        foreach (var pid in members.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Signals.Send(int.Parse(pid, CultureInfo.InvariantCulture), Signals.SigKill);
+        }
     }
 }

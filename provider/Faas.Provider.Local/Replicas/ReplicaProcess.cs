@@ -274,7 +274,8 @@ internal sealed class ReplicaProcess : IRunningReplica
         _directory.Delete();
         if (_group is { } group)
         {
-            // Left behind if its processes outlive this wait: the next start removes it.
+            // What the group still holds (a daemon the function started) is killed; the group is left behind only if
+            // something outlives that, and the next start removes it.
             await group.DeleteAsync();
         }
 

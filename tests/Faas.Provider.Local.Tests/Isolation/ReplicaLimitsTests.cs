@@ -50,6 +50,28 @@ public class ReplicaLimitsTests
         Assert.Empty(ForkedChildren());
     }
 
+    [LimitsFact]
+    public async Task A_daemon_a_function_left_running_goes_with_its_replica_outside_a_sandbox()
+    {
+        // Without bubblewrap no PID namespace ends with the replica, and a daemon in a session of its own is out of
+        // reach of the watchdog's process-group kill: only the replica's control group still holds it.
+        await using var fixture = await LocalProviderFixture.StartAsync(sandbox: false);
+        var mark = Guid.NewGuid().ToString("N");
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("daemonizer", "sh -c \"setsid sleep 300 </dev/null >/dev/null 2>&1 & echo started\"", new() { ["DAEMON_MARK"] = mark }), CancellationToken.None);
+        var ready = (await fixture.WaitForReadyAsync("daemonizer", 1))[0];
+
+        var answered = await LocalProviderFixture.InvokeAsync(ready);
+        // The watchdog has the function's variables too: the daemon is the one running sleep.
+        IReadOnlyList<int> Daemons() => [.. ProcessTable.WithEnvironment("DAEMON_MARK", mark).Where(pid => ProcessTable.Executable(pid)?.EndsWith("/sleep", StringComparison.Ordinal) == true)];
+        Assert.True(await ProcessTable.EventuallyAsync(() => Daemons().Count == 1, TimeSpan.FromSeconds(5)), "the daemon did not start");
+        var daemon = Daemons()[0];
+        await fixture.Provider.ScaleAsync(new() { ServiceName = "daemonizer", Replicas = 0 }, CancellationToken.None);
+        await fixture.WaitForReadyAsync("daemonizer", 0);
+
+        Assert.Equal("started\n", answered);
+        Assert.True(await ProcessTable.EventuallyAsync(() => !ProcessTable.IsAlive(daemon), TimeSpan.FromSeconds(5)), $"the daemon {daemon} outlived its replica");
+    }
+
     [LimitsTheory]
     [InlineData(0)]
     [InlineData(1)]
