@@ -45,10 +45,38 @@ public class FaultDrillTests
             Assert.Contains(load.Outcomes, outcome => outcome.Result == "503");
         }
 
-        Assert.True(await ProcessTable.EventuallyAsync(() => accepted.All(id => callback.Received.Any(c => c.CallId == id)), TimeSpan.FromSeconds(60)),
-            $"{accepted.Count(id => !callback.Received.Any(c => c.CallId == id))} of {accepted.Count} accepted calls were never called back "
-            + $"({string.Join(", ", accepted.Where(id => !callback.Received.Any(c => c.CallId == id)).Take(10))}); {gateway.Warnings}");
+        var missing = await WaitForCallbacksAsync(accepted, callback);
+        Assert.True(missing.Count == 0, $"{missing.Count} of {accepted.Count} accepted calls were never called back ({string.Join(", ", missing.Take(10))}); {gateway.Warnings}");
         Assert.All(callback.Received, c => Assert.Equal((c.CallId, 200), (c.Body, c.Status)));
+    }
+
+    /// <summary>
+    /// The accepted calls not called back once callbacks stop coming for 15 s. Not a fixed deadline: the function forks
+    /// a process per call, so the seconds of load can leave a minute or more of work (a make test run once called back
+    /// 8,977 of 11,527 in the 60 s that used to be allowed, still at 150 a second).
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> WaitForCallbacksAsync(IReadOnlyCollection<string> accepted, CallbackReceiver callback)
+    {
+        var stall = TimeSpan.FromSeconds(15);
+        var sinceProgress = System.Diagnostics.Stopwatch.StartNew();
+        var received = -1;
+        while (true)
+        {
+            var calledBack = callback.Received.Select(c => c.CallId).ToHashSet(StringComparer.Ordinal);
+            var missing = accepted.Where(id => !calledBack.Contains(id)).ToList();
+            if (missing.Count == 0 || (calledBack.Count == received && sinceProgress.Elapsed > stall))
+            {
+                return missing;
+            }
+
+            if (calledBack.Count != received)
+            {
+                received = calledBack.Count;
+                sinceProgress.Restart();
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     [Fact]
