@@ -50,6 +50,18 @@ public class ReplicaLimitsTests
         Assert.Empty(ForkedChildren());
     }
 
+    [Fact]
+    public async Task A_negative_pids_limit_is_a_start_up_failure_that_names_the_setting()
+    {
+        using var state = new TempDirectory("faas-pids-");
+        var options = LocalProviderFixture.OptionsFor(state.Path);
+        options.PidsLimit = -1;
+
+        var error = await Assert.ThrowsAsync<ProviderStartException>(() => LocalProvider.StartAsync(options));
+
+        Assert.Contains("Gateway:Local:PidsLimit is -1", error.Message);
+    }
+
     [LimitsFact]
     public async Task A_daemon_a_function_left_running_goes_with_its_replica_outside_a_sandbox()
     {
