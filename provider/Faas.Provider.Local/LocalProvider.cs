@@ -68,7 +68,7 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
         return provider;
     }
 
-    /// <summary>Reaps replicas a previous run left behind, starts the standby pool, and brings every stored function back.</summary>
+    /// <summary>Reaps replicas a previous run left behind (and their control groups), starts the standby pool, and brings every stored function back.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(_options.WatchdogPath))
@@ -79,6 +79,7 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
         LogIsolation(_log, _sandbox.Summary);
         LogIsolation(_log, _limits.Summary);
         OrphanReaper.KillLeftovers(State.RunningReplicas);
+        await _limits.RemoveLeftoversAsync();
         _standbys?.Fill();
         await RestoreAllAsync((key, problem) => LogUnrestorable(_log, key.ToString(), problem), cancellationToken);
     }

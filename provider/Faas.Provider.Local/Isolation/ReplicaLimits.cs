@@ -47,8 +47,7 @@ internal sealed class ReplicaLimits
 
     /// <summary>
     /// Finds the gateway's own control groups and tries a group below them for this state directory's replicas (two
-    /// gateways on one machine keep theirs apart): made when a replica needs it, removed with the gateway. What a
-    /// previous run left there is removed too.
+    /// gateways on one machine keep theirs apart): made when a replica needs it, removed with the gateway.
     /// </summary>
     /// <param name="pidsPerReplica">The most processes and threads a replica may run; 0 for no limit of its own.</param>
     public static ReplicaLimits Detect(string stateDirectory, int pidsPerReplica)
@@ -88,9 +87,9 @@ internal sealed class ReplicaLimits
                 limits = new ReplicaLimits("cgroup v1", V1Parent("memory", true)!, V1Parent("cpu", true)!, V1Parent("pids", false), unified: false, pidsPerReplica);
             }
 
-            // Made once here to know that it can be (and to clear what a previous run left), then removed until a
-            // replica needs it.
-            ReplicaGroup.TryDelete(limits.MakeParents().SelectMany(Directory.EnumerateDirectories));
+            // Made once here to know that it can be, then removed until a replica needs it (unless a previous run
+            // left groups in it: RemoveLeftoversAsync).
+            limits.MakeParents();
             limits.Release();
             return limits;
         }
@@ -153,6 +152,27 @@ internal sealed class ReplicaLimits
                 Write(cpuGroup, "cpu.cfs_quota_us", quota);
             }
         }
+    }
+
+    /// <summary>
+    /// Removes the groups a previous run on this state directory left (it was killed before it could), killing what
+    /// is still in them: by their name they are this state directory's replicas, whatever session they moved to.
+    /// Before any replica of this run starts.
+    /// </summary>
+    public async Task RemoveLeftoversAsync()
+    {
+        if (!CanEnforce)
+        {
+            return;
+        }
+
+        var leftovers = Parents.Where(Directory.Exists).SelectMany(Directory.EnumerateDirectories).Select(Path.GetFileName).Distinct().ToList();
+        foreach (var name in leftovers)
+        {
+            await new ReplicaGroup(name!, [.. Parents.Select(parent => Path.Join(parent, name))]).DeleteAsync().ConfigureAwait(false);
+        }
+
+        Release();
     }
 
     /// <summary>Removes this gateway's group of groups if no replica's group is left in it.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Faas.Gateway.Tests.Async;
+using Faas.Testing;
 
 namespace Faas.Gateway.Tests.Drills;
 
@@ -24,12 +25,33 @@ public class GatewayKillDrillTests
         int Watchdogs() => ProcessTable.DescendantsOf(gateway.Pid).Count(pid => ProcessTable.Executable(pid) == RepoPaths.Watchdog);
         var refilled = await ProcessTable.EventuallyAsync(() => Watchdogs() == 3, TimeSpan.FromSeconds(15));
         var replicas = ProcessTable.DescendantsOf(gateway.Pid);
+        var groups = replicas.Where(pid => ProcessTable.Executable(pid) == RepoPaths.Watchdog).Select(PidsGroupOf).OfType<string>().ToList();
 
         await gateway.KillAsync();
         var gone = await ProcessTable.EventuallyAsync(() => !replicas.Any(ProcessTable.IsAlive), TimeSpan.FromSeconds(15));
+        var groupsLeft = groups.Count(Directory.Exists);
+        await gateway.StartAgainAsync();
 
         Assert.True(refilled, $"expected two replicas and a standby, found {replicas.Count(pid => ProcessTable.Executable(pid) == RepoPaths.Watchdog)} watchdogs among {replicas.Count} processes");
         Assert.True(gone, $"still running after the gateway was killed: {string.Join(", ", replicas.Where(ProcessTable.IsAlive).Select(pid => $"{pid} {ProcessTable.Executable(pid)}"))}");
+
+        // A killed gateway cannot remove its replicas' control groups; its next start on the state directory does.
+        if (LimitsAvailability.SkipReason is null)
+        {
+            Assert.Equal(3, groups.Count);
+            Assert.Equal(3, groupsLeft);
+            Assert.DoesNotContain(groups, Directory.Exists);
+        }
+    }
+
+    /// <summary>The directory of <paramref name="pid"/>'s pids control group, if it is a replica's (below a gateway's <c>faas-</c> group).</summary>
+    private static string? PidsGroupOf(int pid)
+    {
+        var groups = File.ReadAllLines($"/proc/{pid}/cgroup").Select(line => line.Split(':', 3)).ToList();
+        var path = File.Exists("/sys/fs/cgroup/cgroup.controllers")
+            ? groups.FirstOrDefault(parts => parts[0] == "0") is { } unified ? Path.Join("/sys/fs/cgroup", unified[2]) : null
+            : groups.FirstOrDefault(parts => parts[1].Split(',').Contains("pids")) is { } pids ? Path.Join("/sys/fs/cgroup/pids", pids[2]) : null;
+        return Path.GetFileName(Path.GetDirectoryName(path))?.StartsWith("faas-", StringComparison.Ordinal) == true ? path : null;
     }
 
     [Fact]
