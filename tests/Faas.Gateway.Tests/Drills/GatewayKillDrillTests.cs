@@ -47,10 +47,7 @@ public class GatewayKillDrillTests
     /// <summary>The directory of <paramref name="pid"/>'s pids control group, if it is a replica's (below a gateway's <c>faas-</c> group).</summary>
     private static string? PidsGroupOf(int pid)
     {
-        var groups = File.ReadAllLines($"/proc/{pid}/cgroup").Select(line => line.Split(':', 3)).ToList();
-        var path = File.Exists("/sys/fs/cgroup/cgroup.controllers")
-            ? groups.FirstOrDefault(parts => parts[0] == "0") is { } unified ? Path.Join("/sys/fs/cgroup", unified[2]) : null
-            : groups.FirstOrDefault(parts => parts[1].Split(',').Contains("pids")) is { } pids ? Path.Join("/sys/fs/cgroup/pids", pids[2]) : null;
+        var path = ControlGroups.DirectoryOf(pid, "pids");
         return Path.GetFileName(Path.GetDirectoryName(path))?.StartsWith("faas-", StringComparison.Ordinal) == true ? path : null;
     }
 

@@ -160,10 +160,7 @@ public class ReplicaLimitsTests
     /// <summary>The directory of <paramref name="pid"/>'s pids control group, and how many tasks are in it.</summary>
     private static (string Group, string Tasks) PidsGroupOf(int pid)
     {
-        var groups = File.ReadAllLines($"/proc/{pid}/cgroup").Select(line => line.Split(':', 3)).ToList();
-        var group = File.Exists("/sys/fs/cgroup/cgroup.controllers")
-            ? Path.Join("/sys/fs/cgroup", groups.Single(parts => parts[0] == "0")[2])
-            : Path.Join("/sys/fs/cgroup/pids", groups.Single(parts => parts[1].Split(',').Contains("pids"))[2]);
+        var group = ControlGroups.DirectoryOf(pid, "pids")!;
         return (group, File.ReadAllText(Path.Join(group, "pids.current")).Trim());
     }
 
@@ -187,11 +184,6 @@ public class ReplicaLimitsTests
         Math.Min(long.Parse(File.ReadAllText("/proc/sys/kernel/pid_max"), System.Globalization.CultureInfo.InvariantCulture), long.Parse(File.ReadAllText("/proc/sys/kernel/threads-max"), System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The directory of <paramref name="pid"/>'s memory control group, and the file of its limit there.</summary>
-    private static (string Group, string LimitFile) MemoryGroupOf(int pid)
-    {
-        var groups = File.ReadAllLines($"/proc/{pid}/cgroup").Select(line => line.Split(':', 3)).ToList();
-        return File.Exists("/sys/fs/cgroup/cgroup.controllers")
-            ? (Path.Join("/sys/fs/cgroup", groups.Single(parts => parts[0] == "0")[2]), "memory.max")
-            : (Path.Join("/sys/fs/cgroup/memory", groups.Single(parts => parts[1].Split(',').Contains("memory"))[2]), "memory.limit_in_bytes");
-    }
+    private static (string Group, string LimitFile) MemoryGroupOf(int pid) =>
+        (ControlGroups.DirectoryOf(pid, "memory")!, ControlGroups.IsUnified ? "memory.max" : "memory.limit_in_bytes");
 }
