@@ -103,10 +103,10 @@ internal sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime 
 
     private async Task WatchChildAsync(FunctionProcess child)
     {
-        await child.WaitForExitAsync(CancellationToken.None);
+        var exitCode = await child.Exited;
         if (!_stopping)
         {
-            log.Info($"function process exited with code {child.ExitCode}; stopping so the replica is restarted");
+            log.Info($"function process exited with code {exitCode}; stopping so the replica is restarted");
             lifetime.RequestFailureStop(exitCode: 1);
         }
     }

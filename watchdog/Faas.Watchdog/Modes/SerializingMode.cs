@@ -36,7 +36,7 @@ internal sealed class SerializingMode(WatchdogConfig config, WatchdogLog log) : 
             process.Kill();
         }
 
-        await process.WaitForExitAsync(CancellationToken.None);
+        var exitCode = await process.Exited;
         await stdin;
 
         if (deadline.Expired)
@@ -50,9 +50,9 @@ internal sealed class SerializingMode(WatchdogConfig config, WatchdogLog log) : 
             return;
         }
 
-        if (process.ExitCode != 0)
+        if (exitCode != 0)
         {
-            var reason = stderrText.Length > 0 ? stderrText.ToString().TrimEnd() : $"function exited with code {process.ExitCode}";
+            var reason = stderrText.Length > 0 ? stderrText.ToString().TrimEnd() : $"function exited with code {exitCode}";
             await PlainText.WriteAsync(context, StatusCodes.Status500InternalServerError, reason);
             return;
         }

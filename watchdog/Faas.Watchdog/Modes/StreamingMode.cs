@@ -37,7 +37,7 @@ internal sealed class StreamingMode(WatchdogConfig config, WatchdogLog log) : IF
             process.Kill();
         }
 
-        await process.WaitForExitAsync(CancellationToken.None);
+        var exitCode = await process.Exited;
         await stdin;
         log.Wrote(output.BytesWritten, started);
 
@@ -49,9 +49,9 @@ internal sealed class StreamingMode(WatchdogConfig config, WatchdogLog log) : IF
         {
             return;
         }
-        else if (process.ExitCode != 0 && !output.Started)
+        else if (exitCode != 0 && !output.Started)
         {
-            await PlainText.WriteAsync(context, StatusCodes.Status500InternalServerError, $"function exited with code {process.ExitCode}");
+            await PlainText.WriteAsync(context, StatusCodes.Status500InternalServerError, $"function exited with code {exitCode}");
         }
         else
         {

@@ -1,19 +1,20 @@
-using System.Diagnostics;
+using System.Collections;
 using Faas.Posix;
 using Faas.Proxy;
 
 namespace Faas.Watchdog.Processes;
 
 /// <summary>
-/// One run of the function's command. In its own process group (through setsid(1), which keeps the PID)
-/// when <c>ownGroup</c> is set, so a timeout kills everything the function started, not only its first process.
+/// One run of the function's command, with the watchdog's environment (less what the watchdog set for itself) and the
+/// invocation's variables. In a session and process group of its own when <c>ownGroup</c> is set, so a timeout kills
+/// everything the function started, not only its first process.
 /// </summary>
 internal sealed class FunctionProcess : IDisposable
 {
-    private readonly Process _process;
+    private readonly SpawnedProcess _process;
     private readonly bool _ownGroup;
 
-    private FunctionProcess(Process process, bool ownGroup)
+    private FunctionProcess(SpawnedProcess process, bool ownGroup)
     {
         _process = process;
         _ownGroup = ownGroup;
@@ -21,100 +22,80 @@ internal sealed class FunctionProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public Stream StandardInput => _process.StandardInput.BaseStream;
+    public Stream StandardInput => _process.StandardInput;
 
-    public Stream StandardOutput => _process.StandardOutput.BaseStream;
+    public Stream StandardOutput => _process.StandardOutput;
 
-    public Stream StandardError => _process.StandardError.BaseStream;
+    public Stream StandardError => _process.StandardError;
 
-    public int ExitCode => _process.ExitCode;
+    /// <summary>Completes with the exit code (128 + the signal for one killed by a signal) once the process has exited.</summary>
+    public Task<int> Exited => _process.Exited;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _process.Exited.IsCompleted;
 
-    public static FunctionProcess Start(IReadOnlyList<string> command, IEnumerable<KeyValuePair<string, string>> extraEnvironment, bool ownGroup, string? workingDirectory = null)
+    /// <param name="command">The program, by absolute path (the configuration resolved it), then its arguments.</param>
+    public static FunctionProcess Start(IReadOnlyList<string> command, IEnumerable<KeyValuePair<string, string>> extraEnvironment, bool ownGroup)
     {
-        var info = new ProcessStartInfo(command[0])
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? string.Empty,
-        };
-        foreach (var argument in command.Skip(1))
-        {
-            info.ArgumentList.Add(argument);
+            environment[(string)variable.Key] = (string?)variable.Value ?? string.Empty;
         }
-
-        var useSetsid = ownGroup && ProcessGroup.UseNewGroup(info);
 
         foreach (var name in InlineSocketCompletions.SetByThisProcess)
         {
-            info.Environment.Remove(name);
+            environment.Remove(name);
         }
 
         foreach (var (name, value) in extraEnvironment)
         {
-            info.Environment[name] = value;
+            environment[name] = value;
         }
 
-        Process process;
+        var entries = environment.Select(variable => $"{variable.Key}={variable.Value}").ToList();
         using (BatchScheduling.ForChildren())
         {
-            process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {command[0]}");
+            return new FunctionProcess(SpawnedProcess.Start(command[0], command, entries, newSession: ownGroup), ownGroup);
         }
-
-        return new FunctionProcess(process, useSetsid);
     }
-
-    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
     /// <summary>Kills the process and, when it has its own group, every process in that group.</summary>
     public void Kill()
     {
         if (_ownGroup)
         {
-            Signals.SendToGroup(_process.Id, Signals.SigKill);
+            Signals.SendToGroup(Id, Signals.SigKill);
         }
-
-        try
+        else if (!HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
+            Signals.Send(Id, Signals.SigKill);
         }
     }
 
-    /// <summary>SIGTERM, then SIGKILL if the process has not exited within <paramref name="grace"/>.</summary>
+    /// <summary>
+    /// SIGTERM to the process, then SIGKILL if it has not exited within <paramref name="grace"/>; with a group of its own,
+    /// SIGKILL to the group once it has exited, for what it left behind.
+    /// </summary>
     public async Task TerminateAsync(TimeSpan grace)
     {
-        if (_process.HasExited)
+        if (_ownGroup)
+        {
+            await ProcessGroup.TerminateAsync(Id, Exited, grace, terminate: Id).ConfigureAwait(false);
+            return;
+        }
+
+        if (HasExited)
         {
             return;
         }
 
-        if (_ownGroup)
-        {
-            Signals.SendToGroup(_process.Id, Signals.SigTerm);
-        }
-        else
-        {
-            Signals.Send(_process.Id, Signals.SigTerm);
-        }
-
-        using var timeout = new CancellationTokenSource(grace);
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
+        Signals.Send(Id, Signals.SigTerm);
+        if (await Task.WhenAny(Exited, Task.Delay(grace)).ConfigureAwait(false) != Exited)
         {
             Kill();
-            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            await Exited.ConfigureAwait(false);
         }
     }
 
-    public void Dispose() => _process.DisposeWithPipes();
+    public void Dispose() => _process.Dispose();
 }

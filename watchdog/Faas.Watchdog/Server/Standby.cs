@@ -68,7 +68,7 @@ internal static class Standby
         if (new[] { "/usr/bin/true", "/bin/true" }.FirstOrDefault(File.Exists) is { } program)
         {
             using var process = Processes.FunctionProcess.Start([program], [], ownGroup: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            await process.Exited;
         }
 
         var template = WatchdogConfigParser.Parse(new Dictionary<string, string> { ["mode"] = "static", ["static_path"] = "/", ["port"] = "1", ["metrics_port"] = "2" });
