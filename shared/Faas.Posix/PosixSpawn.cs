@@ -31,7 +31,7 @@ internal static unsafe partial class PosixSpawn
     }
 
     /// <returns>The child's PID.</returns>
-    public static int Start(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, bool newSession, SafeHandle input, SafeHandle output, SafeHandle error)
+    public static int Start(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, bool newSession, string? workingDirectory, SafeHandle input, SafeHandle output, SafeHandle error)
     {
         var attributes = stackalloc byte[AttributesSize];
         var actions = stackalloc byte[FileActionsSize];
@@ -51,6 +51,10 @@ internal static unsafe partial class PosixSpawn
             Check(FileActionsAddDup2(actions, Descriptor(input), 0), "posix_spawn_file_actions_adddup2");
             Check(FileActionsAddDup2(actions, Descriptor(output), 1), "posix_spawn_file_actions_adddup2");
             Check(FileActionsAddDup2(actions, Descriptor(error), 2), "posix_spawn_file_actions_adddup2");
+            if (!string.IsNullOrEmpty(workingDirectory))
+            {
+                Check(FileActionsAddChdir(actions, workingDirectory), "posix_spawn_file_actions_addchdir_np");
+            }
 
             var result = Spawn(out var pid, path, actions, attributes, argv, envp);
             if (result != 0)
@@ -147,6 +151,10 @@ internal static unsafe partial class PosixSpawn
 
     [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
     private static partial int FileActionsAddDup2(void* actions, int descriptor, int target);
+
+    /// <remarks>glibc 2.29 and musl 1.1.24 have it; a failed chdir fails the spawn, as a failed exec does.</remarks>
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addchdir_np", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int FileActionsAddChdir(void* actions, string path);
 
     [LibraryImport("libc", EntryPoint = "sigemptyset", SetLastError = true)]
     private static partial int SignalSetEmpty(void* signals);

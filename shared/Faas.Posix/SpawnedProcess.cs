@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using System.IO.Pipes;
 using Microsoft.Win32.SafeHandles;
 
@@ -40,15 +41,16 @@ public sealed class SpawnedProcess : IDisposable
     /// <param name="arguments">The whole argv, the program's name first.</param>
     /// <param name="environment">The whole environment, as <c>NAME=value</c> entries.</param>
     /// <param name="newSession">Whether the child leads a session and process group of its own (else it stays in ours).</param>
+    /// <param name="workingDirectory">Where the child starts; null or empty for ours.</param>
     /// <exception cref="Win32Exception">The program could not be started (the path and errno's text in the message).</exception>
-    public static SpawnedProcess Start(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, bool newSession)
+    public static SpawnedProcess Start(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, bool newSession, string? workingDirectory = null)
     {
         var pipes = StandardPipes.Create();
         SpawnedProcess? process = null;
         try
         {
             process = new SpawnedProcess(pipes.Input, pipes.Output, pipes.Error);
-            process.Id = PosixSpawn.Start(path, arguments, environment, newSession, pipes.ChildInput, pipes.ChildOutput, pipes.ChildError);
+            process.Id = PosixSpawn.Start(path, arguments, environment, newSession, workingDirectory, pipes.ChildInput, pipes.ChildOutput, pipes.ChildError);
         }
         catch
         {
@@ -63,6 +65,21 @@ public sealed class SpawnedProcess : IDisposable
 
         process.StartReaper();
         return process;
+    }
+
+    /// <summary>
+    /// Starts the command <paramref name="info"/> describes: its <see cref="ProcessStartInfo.FileName"/> (an absolute
+    /// path), <see cref="ProcessStartInfo.ArgumentList"/>, <see cref="ProcessStartInfo.Environment"/> and
+    /// <see cref="ProcessStartInfo.WorkingDirectory"/>. Its other settings do not apply: the standard streams are always pipes.
+    /// </summary>
+    public static SpawnedProcess Start(ProcessStartInfo info, bool newSession)
+    {
+        if (!Path.IsPathRooted(info.FileName) || !string.IsNullOrEmpty(info.Arguments))
+        {
+            throw new ArgumentException("give the program by absolute path and its arguments in ArgumentList", nameof(info));
+        }
+
+        return Start(info.FileName, [info.FileName, .. info.ArgumentList], [.. info.Environment.Select(variable => $"{variable.Key}={variable.Value}")], newSession, info.WorkingDirectory);
     }
 
     /// <summary>Closes this side of the child's standard streams; the child itself is left alone (and still reaped).</summary>

@@ -32,7 +32,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     /// </summary>
     private static readonly TimeSpan OutputEndLimit = TimeSpan.FromSeconds(2);
 
-    private readonly Process _process;
+    private readonly SpawnedProcess _process;
     private readonly ReplicaSandbox _sandbox;
     private readonly string _pidFile;
     private readonly ReplicaDirectory _directory;
@@ -41,7 +41,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     private volatile string? _lastOutput;
     private Task _output = Task.CompletedTask;
 
-    private ReplicaProcess(Process process, ReplicaSandbox sandbox, string id, int port, ReplicaDirectory directory, string pidFile, ReplicaGroup? group)
+    private ReplicaProcess(SpawnedProcess process, ReplicaSandbox sandbox, string id, int port, ReplicaDirectory directory, string pidFile, ReplicaGroup? group)
     {
         _process = process;
         _sandbox = sandbox;
@@ -138,7 +138,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     public async ValueTask DisposeAsync()
     {
         await _output.WaitAsync(OutputEndLimit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _process.DisposeWithPipes();
+        _process.Dispose();
     }
 
     /// <param name="functionEnvironment">The function's variables, over the watchdog's defaults (<see cref="WatchdogVariables"/> are the backend's).</param>
@@ -147,13 +147,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     {
         port = FreePort.Next();
         var temporary = sandbox.IsIsolated ? ReplicaSandbox.TempDirectory : directory.Temporary;
-        var info = new ProcessStartInfo(options.WatchdogPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo(Path.GetFullPath(options.WatchdogPath));
         info.Environment.Clear();
         info.Environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         info.Environment["LANG"] = "C.UTF-8";
@@ -173,24 +167,23 @@ internal sealed class ReplicaProcess : IRunningReplica
         // Stdin stays open for the replica's life (see Assign): its end tells the watchdog that this gateway is gone.
         info.Environment["FAAS_LIFELINE"] = "1";
         sandbox.Enter(info, mounts);
-        ProcessGroup.UseNewGroup(info);
         return info;
     }
 
     private static ReplicaProcess Launch(ProcessStartInfo info, StateDirectory state, ReplicaSandbox sandbox, string id, int port, ReplicaDirectory directory, ReplicaGroup? group)
     {
-        Process process;
+        SpawnedProcess process;
         using (BatchScheduling.ForChildren())
         {
-            process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+            process = SpawnedProcess.Start(info, newSession: true);
         }
 
         var pidFile = Path.Combine(state.RunningReplicas, id);
         StateDirectory.WriteAtomically(pidFile, System.Text.Encoding.ASCII.GetBytes(process.Id.ToString(CultureInfo.InvariantCulture)));
         var replica = new ReplicaProcess(process, sandbox, id, port, directory, pidFile, group);
         replica._output = Task.WhenAll(
-            OutputLines.ReadAsync(process.StandardOutput.BaseStream, MaxLogLine, replica.Capture),
-            OutputLines.ReadAsync(process.StandardError.BaseStream, MaxLogLine, replica.Capture));
+            OutputLines.ReadAsync(process.StandardOutput, MaxLogLine, replica.Capture),
+            OutputLines.ReadAsync(process.StandardError, MaxLogLine, replica.Capture));
         return replica;
     }
 
@@ -231,7 +224,7 @@ internal sealed class ReplicaProcess : IRunningReplica
                 environment["FAAS_WORKDIR"] = launch.WorkingDirectory ?? _directory.App;
             }
 
-            _process.StandardInput.WriteLine(JsonSerializer.Serialize(environment, AssignmentJson.Default.DictionaryStringString));
+            _process.StandardInput.Write([.. JsonSerializer.SerializeToUtf8Bytes(environment, AssignmentJson.Default.DictionaryStringString), (byte)'\n']);
         }
 
         // Not closed: the watchdog's lifeline (FAAS_LIFELINE). Only this process holds the pipe's writing end, so the
@@ -256,17 +249,7 @@ internal sealed class ReplicaProcess : IRunningReplica
 
     private async Task<int> WaitForExitAsync()
     {
-        // Not Process.WaitForExitAsync: it also waits for the end of the output, which a process left in the group
-        // (a sandbox's watchdog when bubblewrap alone was killed) holds open until it is killed below.
-        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _process.EnableRaisingEvents = true;
-        _process.Exited += (_, _) => exited.TrySetResult();
-        if (_process.HasExited)
-        {
-            exited.TrySetResult();
-        }
-
-        await exited.Task;
+        var exitCode = await _process.Exited;
 
         // Whatever the watchdog left in its group (an http-mode function) goes with it, asked or not.
         Signals.SendToGroup(Pid, Signals.SigKill);
@@ -279,7 +262,7 @@ internal sealed class ReplicaProcess : IRunningReplica
             await group.DeleteAsync();
         }
 
-        return _process.ExitCode;
+        return exitCode;
     }
 
     private sealed record Assignment(FunctionKey Key, string Instance, FunctionLog Log);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Faas.Posix;
 using Faas.Provider.Local.Replicas;
 
 namespace Faas.Provider.Local.Tests.Replicas;
@@ -18,25 +19,25 @@ public class OrphanReaperTests
         var killed = OrphanReaper.KillLeftovers(run.Path);
 
         Assert.Equal(1, killed);
-        Assert.True(await ProcessTable.EventuallyAsync(() => orphan.HasExited, TimeSpan.FromSeconds(5)));
-        Assert.False(stranger.HasExited);
+        Assert.True(await ProcessTable.EventuallyAsync(() => orphan.Exited.IsCompleted, TimeSpan.FromSeconds(5)));
+        Assert.False(stranger.Exited.IsCompleted);
         Assert.Empty(Directory.EnumerateFiles(run.Path));
-        stranger.Kill();
+        Signals.Send(stranger.Id, Signals.SigKill);
     }
 
     /// <summary>Past the exec: before it, /proc shows the parent's environment, not the one a leftover replica has.</summary>
-    private static bool IsRunningSleep(Process process) =>
-        File.ReadAllText($"/proc/{process.Id}/cmdline").StartsWith("sleep", StringComparison.Ordinal);
+    private static bool IsRunningSleep(SpawnedProcess process) =>
+        File.ReadAllText($"/proc/{process.Id}/cmdline").StartsWith("/bin/sleep", StringComparison.Ordinal);
 
-    private static Process StartSleeper(params (string Name, string Value)[] environment)
+    /// <summary>In a session of its own, as a replica is: the reaper signals the whole group.</summary>
+    private static SpawnedProcess StartSleeper(params (string Name, string Value)[] environment)
     {
-        var info = new ProcessStartInfo("sleep") { UseShellExecute = false, ArgumentList = { "60" } };
-        Faas.Posix.ProcessGroup.UseNewGroup(info);
+        var info = new ProcessStartInfo("/bin/sleep") { ArgumentList = { "60" } };
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
         }
 
-        return Process.Start(info)!;
+        return SpawnedProcess.Start(info, newSession: true);
     }
 }
