@@ -30,9 +30,16 @@ internal static unsafe partial class PosixSpawn
         return (new SafePipeHandle(descriptors[0], ownsHandle: true), new SafePipeHandle(descriptors[1], ownsHandle: true));
     }
 
+    /// <param name="descriptors">The child's descriptors from 0 on: its stdin, stdout, stderr, then any more.</param>
     /// <returns>The child's PID.</returns>
-    public static int Start(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, bool newSession, string? workingDirectory, SafeHandle input, SafeHandle output, SafeHandle error)
+    public static int Start(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, bool newSession, string? workingDirectory, IReadOnlyList<SafeHandle> descriptors)
     {
+        // Each is copied to its place in turn: one numbered among the places would be overwritten before it is copied.
+        if (descriptors.Select(Descriptor).Where(descriptor => descriptor < descriptors.Count).Select(descriptor => (int?)descriptor).FirstOrDefault() is { } low)
+        {
+            throw new ArgumentException($"descriptor {low} is among the child's first {descriptors.Count}; this process must keep its standard streams open", nameof(descriptors));
+        }
+
         var attributes = stackalloc byte[AttributesSize];
         var actions = stackalloc byte[FileActionsSize];
         var signals = stackalloc byte[SignalSetSize];
@@ -48,9 +55,10 @@ internal static unsafe partial class PosixSpawn
             Check(SignalSetEmpty(signals) == 0 ? 0 : Marshal.GetLastPInvokeError(), "sigemptyset");
             Check(AttributesSetSignalMask(attributes, signals), "posix_spawnattr_setsigmask");
             Check(AttributesSetFlags(attributes, (short)(SetSignalMask | (newSession ? SetSession : 0))), "posix_spawnattr_setflags");
-            Check(FileActionsAddDup2(actions, Descriptor(input), 0), "posix_spawn_file_actions_adddup2");
-            Check(FileActionsAddDup2(actions, Descriptor(output), 1), "posix_spawn_file_actions_adddup2");
-            Check(FileActionsAddDup2(actions, Descriptor(error), 2), "posix_spawn_file_actions_adddup2");
+            for (var target = 0; target < descriptors.Count; target++)
+            {
+                Check(FileActionsAddDup2(actions, Descriptor(descriptors[target]), target), "posix_spawn_file_actions_adddup2");
+            }
             if (!string.IsNullOrEmpty(workingDirectory))
             {
                 Check(FileActionsAddChdir(actions, workingDirectory), "posix_spawn_file_actions_addchdir_np");

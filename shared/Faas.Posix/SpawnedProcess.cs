@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Pipes;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Faas.Posix;
@@ -42,15 +43,17 @@ public sealed class SpawnedProcess : IDisposable
     /// <param name="environment">The whole environment, as <c>NAME=value</c> entries.</param>
     /// <param name="newSession">Whether the child leads a session and process group of its own (else it stays in ours).</param>
     /// <param name="workingDirectory">Where the child starts; null or empty for ours.</param>
+    /// <param name="descriptors">Open descriptors of ours the child gets as its 3, 4 and so on (each close-on-exec here, numbered above those).</param>
     /// <exception cref="Win32Exception">The program could not be started (the path and errno's text in the message).</exception>
-    public static SpawnedProcess Start(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, bool newSession, string? workingDirectory = null)
+    public static SpawnedProcess Start(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, bool newSession, string? workingDirectory = null,
+        IReadOnlyList<SafeHandle>? descriptors = null)
     {
         var pipes = StandardPipes.Create();
         SpawnedProcess? process = null;
         try
         {
             process = new SpawnedProcess(pipes.Input, pipes.Output, pipes.Error);
-            process.Id = PosixSpawn.Start(path, arguments, environment, newSession, workingDirectory, pipes.ChildInput, pipes.ChildOutput, pipes.ChildError);
+            process.Id = PosixSpawn.Start(path, arguments, environment, newSession, workingDirectory, [pipes.ChildInput, pipes.ChildOutput, pipes.ChildError, .. descriptors ?? []]);
         }
         catch
         {
@@ -72,14 +75,14 @@ public sealed class SpawnedProcess : IDisposable
     /// path), <see cref="ProcessStartInfo.ArgumentList"/>, <see cref="ProcessStartInfo.Environment"/> and
     /// <see cref="ProcessStartInfo.WorkingDirectory"/>. Its other settings do not apply: the standard streams are always pipes.
     /// </summary>
-    public static SpawnedProcess Start(ProcessStartInfo info, bool newSession)
+    public static SpawnedProcess Start(ProcessStartInfo info, bool newSession, IReadOnlyList<SafeHandle>? descriptors = null)
     {
         if (!Path.IsPathRooted(info.FileName) || !string.IsNullOrEmpty(info.Arguments))
         {
             throw new ArgumentException("give the program by absolute path and its arguments in ArgumentList", nameof(info));
         }
 
-        return Start(info.FileName, [info.FileName, .. info.ArgumentList], [.. info.Environment.Select(variable => $"{variable.Key}={variable.Value}")], newSession, info.WorkingDirectory);
+        return Start(info.FileName, [info.FileName, .. info.ArgumentList], [.. info.Environment.Select(variable => $"{variable.Key}={variable.Value}")], newSession, info.WorkingDirectory, descriptors);
     }
 
     /// <summary>Closes this side of the child's standard streams; the child itself is left alone (and still reaped).</summary>

@@ -32,6 +32,9 @@ internal sealed class ContainerReplica : IRunningReplica
 
     public string? LastOutput => null;
 
+    /// <summary>A container's watchdog has no channel to report on: its health is polled.</summary>
+    public Task? ReadyReported => null;
+
     /// <summary>Stopped the engine's way (the image's stop signal) either way: the image decides what its signals mean.</summary>
     public async Task StopAsync(TimeSpan grace, bool stillRouted = true)
     {

@@ -2,18 +2,37 @@ using System.Diagnostics;
 
 namespace Faas.Provider.Host.Supervision;
 
-/// <summary>Polls a replica's <c>/_/health</c> on the host's loopback until it answers 200 (every few milliseconds: this is on the cold-start path).</summary>
+/// <summary>
+/// Checks a replica's <c>/_/health</c> on the host's loopback until it answers 200: when the replica reports itself
+/// ready, where it can (<see cref="IRunningReplica.ReadyReported"/>), else every few milliseconds (this is on the
+/// cold-start path).
+/// </summary>
 internal static class HealthProbe
 {
+    /// <summary>
+    /// How long a replica that can report is left to do so before it is polled anyway (a watchdog too old to report):
+    /// refused checks while it starts only take the CPU it starts on.
+    /// </summary>
+    private static readonly TimeSpan ReportWait = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan LongestDelay = TimeSpan.FromMilliseconds(10);
+
     private static readonly HttpClient Client = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
     {
         Timeout = TimeSpan.FromSeconds(2),
     };
 
     /// <summary>True once healthy; false if <paramref name="exited"/> completes or <paramref name="timeout"/> passes first.</summary>
-    public static async Task<bool> WaitUntilReadyAsync(int port, Task exited, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="readyReported">The replica's own report, or null: the first check follows it.</param>
+    public static async Task<bool> WaitUntilReadyAsync(int port, Task exited, Task? readyReported, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        if (readyReported is not null)
+        {
+            await Task.WhenAny(readyReported, exited, Task.Delay(ReportWait, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         var delay = TimeSpan.FromMilliseconds(1);
         while (clock.Elapsed < timeout && !exited.IsCompleted)
         {
@@ -34,7 +53,7 @@ internal static class HealthProbe
 
             await Task.WhenAny(Task.Delay(delay, cancellationToken), exited);
             cancellationToken.ThrowIfCancellationRequested();
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10));
+            delay = delay * 2 < LongestDelay ? delay * 2 : LongestDelay;
         }
 
         return false;

@@ -23,6 +23,12 @@ public interface IRunningReplica : IAsyncDisposable
     /// <summary>Completes with the exit code when the replica stops for any reason.</summary>
     Task<int> Exited { get; }
 
+    /// <summary>
+    /// Completes when the replica reports that it is ready, or can no longer report it, so its health is checked at that
+    /// moment rather than at the next step of the probe's back-off; null where replicas make no such report.
+    /// </summary>
+    Task? ReadyReported { get; }
+
     /// <summary>The last line the replica wrote, if the backend keeps it: what a failed start said about itself.</summary>
     string? LastOutput { get; }
 

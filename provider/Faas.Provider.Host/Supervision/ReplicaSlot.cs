@@ -115,7 +115,7 @@ public sealed class ReplicaSlot<TVersion>
             bool ready;
             try
             {
-                ready = await HealthProbe.WaitUntilReadyAsync(replica.Port, replica.Exited, _options.ReadyTimeout, stopping);
+                ready = await HealthProbe.WaitUntilReadyAsync(replica.Port, replica.Exited, replica.ReadyReported, _options.ReadyTimeout, stopping);
             }
             catch (OperationCanceledException)
             {

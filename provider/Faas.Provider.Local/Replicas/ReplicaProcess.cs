@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Pipes;
 using System.Text.Json;
 using Faas.Posix;
 using Faas.Provider.Local.Isolation;
@@ -60,6 +61,9 @@ internal sealed class ReplicaProcess : IRunningReplica
     public int Port { get; }
 
     public string? LastOutput => _lastOutput;
+
+    /// <summary>Completes when the watchdog reports itself ready on its descriptor 3, or exits without a report.</summary>
+    public Task? ReadyReported { get; private set; }
 
     /// <summary>The replica's control group, where it has one (see <see cref="ReplicaLimits"/>).</summary>
     public ReplicaGroup? Group => _group;
@@ -166,17 +170,30 @@ internal sealed class ReplicaProcess : IRunningReplica
         info.Environment["FAAS_REPLICA_ID"] = id;
         // Stdin stays open for the replica's life (see Assign): its end tells the watchdog that this gateway is gone.
         info.Environment["FAAS_LIFELINE"] = "1";
+        info.Environment["FAAS_READY_FD"] = "3";
         sandbox.Enter(info, mounts);
         return info;
     }
 
     private static ReplicaProcess Launch(ProcessStartInfo info, StateDirectory state, ReplicaSandbox sandbox, string id, int port, ReplicaDirectory directory, ReplicaGroup? group)
     {
+        // The watchdog's readiness report (FAAS_READY_FD): the pipe's writing end is its descriptor 3 and no one else's.
+        var readyReport = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.None);
         SpawnedProcess process;
-        using (BatchScheduling.ForChildren())
+        try
         {
-            process = SpawnedProcess.Start(info, newSession: true);
+            using (BatchScheduling.ForChildren())
+            {
+                process = SpawnedProcess.Start(info, newSession: true, descriptors: [readyReport.ClientSafePipeHandle]);
+            }
         }
+        catch
+        {
+            readyReport.Dispose();
+            throw;
+        }
+
+        readyReport.DisposeLocalCopyOfClientHandle();
 
         var pidFile = Path.Combine(state.RunningReplicas, id);
         StateDirectory.WriteAtomically(pidFile, System.Text.Encoding.ASCII.GetBytes(process.Id.ToString(CultureInfo.InvariantCulture)));
@@ -184,6 +201,7 @@ internal sealed class ReplicaProcess : IRunningReplica
         replica._output = Task.WhenAll(
             OutputLines.ReadAsync(process.StandardOutput, MaxLogLine, replica.Capture),
             OutputLines.ReadAsync(process.StandardError, MaxLogLine, replica.Capture));
+        replica.ReadyReported = WaitForReportAsync(readyReport);
         return replica;
     }
 
@@ -229,6 +247,22 @@ internal sealed class ReplicaProcess : IRunningReplica
 
         // Not closed: the watchdog's lifeline (FAAS_LIFELINE). Only this process holds the pipe's writing end, so the
         // kernel closes it when the gateway goes, however it goes, and the replica stops instead of living on unseen.
+    }
+
+    /// <summary>Until the report's newline or the end of the pipe (the watchdog gone), whichever comes first.</summary>
+    private static async Task WaitForReportAsync(AnonymousPipeServerStream report)
+    {
+        await using (report)
+        {
+            try
+            {
+                _ = await report.ReadAsync(new byte[1]);
+            }
+            catch (IOException)
+            {
+                // A broken pipe ends the wait as its end would.
+            }
+        }
     }
 
     private void Capture(string line)

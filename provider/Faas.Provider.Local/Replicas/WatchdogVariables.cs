@@ -3,14 +3,14 @@ namespace Faas.Provider.Local.Replicas;
 /// <summary>
 /// Variables the local backend gives every watchdog it starts, which a function's envVars cannot set: where it listens
 /// (the backend routes there, and binds loopback only), the replica's id (how a leftover is recognised after a crash),
-/// its lifeline, and the standby's hand-over. A deploy naming one is refused; a definition stored before this rule
+/// its lifeline and readiness report, and the standby's hand-over. A deploy naming one is refused; a definition stored before this rule
 /// gets the backend's values.
 /// </summary>
 internal static class WatchdogVariables
 {
     private static readonly HashSet<string> Names = new(StringComparer.Ordinal)
     {
-        "port", "metrics_port", "listen_address", "FAAS_REPLICA_ID", "FAAS_LIFELINE", "FAAS_STANDBY", "FAAS_WORKDIR",
+        "port", "metrics_port", "listen_address", "FAAS_REPLICA_ID", "FAAS_LIFELINE", "FAAS_READY_FD", "FAAS_STANDBY", "FAAS_WORKDIR",
     };
 
     public static bool IsReserved(string name) => Names.Contains(name);

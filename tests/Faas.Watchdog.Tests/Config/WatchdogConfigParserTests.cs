@@ -77,6 +77,7 @@ public class WatchdogConfigParserTests
     [InlineData("idle_memory_check", "often", "a duration such as 10s")]
     [InlineData("write_timeout", "0", "a duration greater than zero")]
     [InlineData("max_inflight", "-1", "a whole number of at least 0")]
+    [InlineData("FAAS_READY_FD", "2", "a whole number of at least 3")]
     [InlineData("prefix_logs", "yes", "true, false, 1 or 0")]
     [InlineData("sched_batch", "sometimes", "true, false, 1 or 0")]
     [InlineData("http_fast_path", "yes", "true, false, 1 or 0")]

@@ -56,6 +56,12 @@ internal sealed record WatchdogConfig
     /// <summary>Buffer the whole request body before proxying it (http mode), for upstreams that need Content-Length.</summary>
     public required bool BufferHttp { get; init; }
 
+    /// <summary>
+    /// A descriptor inherited from the watchdog's parent to report readiness on (<c>FAAS_READY_FD</c>, which the local
+    /// backend sets); null without one.
+    /// </summary>
+    public int? ReadyDescriptor { get; init; }
+
     /// <summary>The file whose presence tells exec probes the replica is healthy (<c>$TMPDIR/.lock</c>).</summary>
     public required string LockFilePath { get; init; }
 

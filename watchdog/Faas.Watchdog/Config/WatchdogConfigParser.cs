@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Faas.Conventions;
+using Faas.Watchdog.Server;
 
 namespace Faas.Watchdog.Config;
 
@@ -65,6 +66,7 @@ internal static class WatchdogConfigParser
             SchedBatch = ParseBool("sched_batch", Get("sched_batch"), true),
             HttpFastPath = ParseBool("http_fast_path", Get("http_fast_path"), true),
             LockFilePath = Path.Combine(Get("TMPDIR") ?? "/tmp", ".lock"),
+            ReadyDescriptor = Get(ReadyReport.Variable) is { } readyDescriptor ? ParseInt(ReadyReport.Variable, readyDescriptor, 0, minimum: 3) : null,
             LogInvocations = ParseLogLevel(Get("log_level")),
             FunctionLabel = Get("FAAS_FUNCTION_NAME") is { Length: > 0 } name
                 ? Get("FAAS_FUNCTION_NAMESPACE") is { Length: > 0 } ns ? $"{name}.{ns}" : name

@@ -64,6 +64,7 @@ internal sealed class WatchdogHost(WatchdogConfig config, Lifetime lifetime)
             if (!lifetime.Stopping.IsCompleted)
             {
                 health.MarkFunctionReady();
+                ReadyReport.Send(config.ReadyDescriptor);
             }
         }
 
