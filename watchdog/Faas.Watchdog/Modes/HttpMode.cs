@@ -20,6 +20,12 @@ internal sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime 
 {
     private static readonly TimeSpan ChildStopGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The longest wait between checks of a starting function: a check is a refused connection until it listens, and a
+    /// back-off to 50 ms found a function that took 45 ms to start only at 62 (bench/results/cold-start-local.md).
+    /// </summary>
+    private static readonly TimeSpan LongestUpstreamCheckDelay = TimeSpan.FromMilliseconds(5);
+
     /// <summary>How long a stop waits for the end of the function's output once it exited (a child it left may hold it open).</summary>
     private static readonly TimeSpan OutputEndLimit = TimeSpan.FromSeconds(1);
 
@@ -113,7 +119,7 @@ internal sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime 
 
     private async Task WaitUntilUpstreamReadyAsync(FunctionProcess child, CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(2);
+        var delay = TimeSpan.FromMilliseconds(1);
         while (!await IsUpstreamReadyAsync(cancellationToken))
         {
             if (child.HasExited)
@@ -122,7 +128,7 @@ internal sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime 
             }
 
             await Task.Delay(delay, cancellationToken);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 50));
+            delay = delay * 2 < LongestUpstreamCheckDelay ? delay * 2 : LongestUpstreamCheckDelay;
         }
     }
 
