@@ -37,7 +37,7 @@ internal static unsafe partial class PosixSpawn
         // Each is copied to its place in turn: one numbered among the places would be overwritten before it is copied.
         if (descriptors.Select(Descriptor).Where(descriptor => descriptor < descriptors.Count).Select(descriptor => (int?)descriptor).FirstOrDefault() is { } low)
         {
-            throw new ArgumentException($"descriptor {low} is among the child's first {descriptors.Count}; this process must keep its standard streams open", nameof(descriptors));
+            throw new InvalidOperationException($"descriptor {low} is among the child's first {descriptors.Count}: this process must be started with its standard streams open");
         }
 
         var attributes = stackalloc byte[AttributesSize];
@@ -59,6 +59,7 @@ internal static unsafe partial class PosixSpawn
             {
                 Check(FileActionsAddDup2(actions, Descriptor(descriptors[target]), target), "posix_spawn_file_actions_adddup2");
             }
+
             if (!string.IsNullOrEmpty(workingDirectory))
             {
                 Check(FileActionsAddChdir(actions, workingDirectory), "posix_spawn_file_actions_addchdir_np");

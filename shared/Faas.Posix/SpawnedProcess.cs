@@ -45,6 +45,10 @@ public sealed class SpawnedProcess : IDisposable
     /// <param name="workingDirectory">Where the child starts; null or empty for ours.</param>
     /// <param name="descriptors">Open descriptors of ours the child gets as its 3, 4 and so on (each close-on-exec here, numbered above those).</param>
     /// <exception cref="Win32Exception">The program could not be started (the path and errno's text in the message).</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A descriptor to pass is numbered among the child's first ones, where it would be overwritten before it is copied
+    /// (this process was started with a standard stream closed).
+    /// </exception>
     public static SpawnedProcess Start(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, bool newSession, string? workingDirectory = null,
         IReadOnlyList<SafeHandle>? descriptors = null)
     {

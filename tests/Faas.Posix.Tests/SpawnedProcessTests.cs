@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Faas.Posix.Tests;
 
@@ -86,6 +87,19 @@ public class SpawnedProcessTests
 
         Assert.Contains("/nonexistent/program", error.Message);
         Assert.Contains("No such file", error.Message);
+        Assert.Equal(before, Directory.GetFileSystemEntries("/proc/self/fd").Length);
+    }
+
+    [Fact]
+    public void A_descriptor_numbered_among_the_childs_first_is_refused_rather_than_overwritten_and_nothing_is_left_open()
+    {
+        var before = Directory.GetFileSystemEntries("/proc/self/fd").Length;
+        using var ourStdout = new SafeFileHandle(1, ownsHandle: false);
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            SpawnedProcess.Start("/bin/true", ["/bin/true"], PlainEnvironment, newSession: true, descriptors: [ourStdout]));
+
+        Assert.Contains("descriptor 1", error.Message);
         Assert.Equal(before, Directory.GetFileSystemEntries("/proc/self/fd").Length);
     }
 
