@@ -51,7 +51,7 @@ internal sealed class HttpMode(WatchdogConfig config, WatchdogLog log, Lifetime 
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _child = FunctionProcess.Start(config.FunctionProcess, [], ownGroup: false);
+        _child = FunctionProcess.Start(config.FunctionProcess, FunctionProcess.InheritedEnvironment(), [], ownGroup: false);
         var child = _child;
         _output = Task.WhenAll(
             log.LogOutputAsync(child.StandardOutput, FunctionStream.Stdout, config.LogBufferSize),

@@ -15,11 +15,13 @@ namespace Faas.Watchdog.Modes;
 /// </summary>
 internal sealed class StreamingMode(WatchdogConfig config, WatchdogLog log) : IFunctionMode
 {
+    private readonly IReadOnlyDictionary<string, string> _inheritedEnvironment = FunctionProcess.InheritedEnvironment();
+
     public async Task InvokeAsync(HttpContext context, RequestDeadline deadline)
     {
         var started = context.Features.GetRequiredFeature<InvocationStart>().Timestamp;
         log.Forking();
-        using var process = FunctionProcess.Start(config.FunctionProcess, CgiEnvironment.For(context.Request), ownGroup: true);
+        using var process = FunctionProcess.Start(config.FunctionProcess, _inheritedEnvironment, CgiEnvironment.For(context.Request), ownGroup: true);
         using var kill = deadline.Token.Register(process.Kill);
         using var output = new StreamedResponse(context.Response, config.ContentType, started);
 

@@ -33,8 +33,11 @@ internal sealed class FunctionProcess : IDisposable
 
     public bool HasExited => _process.Exited.IsCompleted;
 
-    /// <param name="command">The program, by absolute path (the configuration resolved it), then its arguments.</param>
-    public static FunctionProcess Start(IReadOnlyList<string> command, IEnumerable<KeyValuePair<string, string>> extraEnvironment, bool ownGroup)
+    /// <summary>
+    /// What a function inherits from the watchdog: its environment, less what it set for itself. Read once by each mode
+    /// (after a standby's assignment), not per invocation.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> InheritedEnvironment()
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
@@ -47,6 +50,16 @@ internal sealed class FunctionProcess : IDisposable
             environment.Remove(name);
         }
 
+        return environment;
+    }
+
+    /// <param name="command">The program, by absolute path (the configuration resolved it), then its arguments.</param>
+    /// <param name="inheritedEnvironment">From <see cref="InheritedEnvironment"/>.</param>
+    /// <param name="extraEnvironment">This run's own variables, over the inherited ones.</param>
+    public static FunctionProcess Start(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> inheritedEnvironment,
+        IEnumerable<KeyValuePair<string, string>> extraEnvironment, bool ownGroup)
+    {
+        var environment = new Dictionary<string, string>(inheritedEnvironment, StringComparer.Ordinal);
         foreach (var (name, value) in extraEnvironment)
         {
             environment[name] = value;

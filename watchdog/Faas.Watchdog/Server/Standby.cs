@@ -67,7 +67,7 @@ internal static class Standby
     {
         if (new[] { "/usr/bin/true", "/bin/true" }.FirstOrDefault(File.Exists) is { } program)
         {
-            using var process = Processes.FunctionProcess.Start([program], [], ownGroup: true);
+            using var process = Processes.FunctionProcess.Start([program], Processes.FunctionProcess.InheritedEnvironment(), [], ownGroup: true);
             await process.Exited;
         }
 
