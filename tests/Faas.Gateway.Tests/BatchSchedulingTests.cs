@@ -18,7 +18,8 @@ public class BatchSchedulingTests
         var fromStandby = await gateway.InvokeAsync("from-standby");
         var ownWatchdog = await gateway.InvokeAsync("own-watchdog");
         var watchdogs = ProcessTable.DescendantsOf(gateway.Pid).Where(pid => ProcessTable.Executable(pid) == RepoPaths.Watchdog).ToList();
-        var unbatched = watchdogs.Intersect(ProcessTable.WithEnvironment("sched_batch", "false")).ToList();
+        // The function's variables reach its watchdog on stdin; the replica id is in the watchdog's environment.
+        var unbatched = watchdogs.Intersect(ProcessTable.WithEnvironment("FAAS_REPLICA_ID", "own-watchdog-")).ToList();
 
         Assert.Equal($"{SchedulingPolicies.Other}\n", fromStandby);
         Assert.Equal($"{SchedulingPolicies.Other}\n", ownWatchdog);

@@ -19,6 +19,20 @@ var environment = Environment.GetEnvironmentVariables()
     .Cast<DictionaryEntry>()
     .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value ?? string.Empty, StringComparer.Ordinal);
 
+var standby = environment.GetValueOrDefault(Standby.Variable) == "1";
+try
+{
+    // Read at once, on this thread (the thread pool is not started yet): the function's variables include sched_batch.
+    if (!standby && Assignment.IsOnStdin(environment) && !Assignment.Apply(Assignment.ReadFirstLine(), environment))
+    {
+        return 0;
+    }
+}
+catch (ConfigException error)
+{
+    return ConfigurationError(error);
+}
+
 // Before the runtime starts its thread pool, so every thread inherits the policy (a bad value is reported below). A
 // standby keeps the policy of its launch environment: the local backend gives a function that sets sched_batch a
 // watchdog of its own.
@@ -37,7 +51,7 @@ using var brokenPipes = Faas.Posix.BrokenPipeSignal.HandleInsteadOfIgnoring();
 WatchdogConfig config;
 try
 {
-    if (environment.GetValueOrDefault(Standby.Variable) == "1" && !await Standby.WaitForAssignmentAsync(environment, lifetime))
+    if (standby && !await Standby.WaitForAssignmentAsync(environment, lifetime))
     {
         return 0;
     }
@@ -46,8 +60,7 @@ try
 }
 catch (ConfigException error)
 {
-    Console.Error.WriteLine($"watchdog: {error.Message}");
-    return 2;
+    return ConfigurationError(error);
 }
 
 if (args is ["-run-healthcheck" or "--run-healthcheck"])
@@ -81,6 +94,11 @@ try
 catch (ConfigException error)
 {
     // A port that is taken, an address that is not this machine's: found only when listening.
+    return ConfigurationError(error);
+}
+
+static int ConfigurationError(ConfigException error)
+{
     Console.Error.WriteLine($"watchdog: {error.Message}");
     return 2;
 }

@@ -15,8 +15,9 @@ namespace Faas.Provider.Local.Replicas;
 /// One running replica: a watchdog process (in its sandbox, where there is one) leading its own process group on a
 /// free loopback port, its output captured to the function's log, its PID recorded under <c>run/</c> so a later start
 /// can reap it if this process dies without stopping it. Started for a function directly, or ahead of demand as a
-/// standby (<c>FAAS_STANDBY=1</c>) that is later assigned a function through its stdin. Its environment is built
-/// from nothing: the function's variables and the watchdog's settings, never the gateway's.
+/// standby (<c>FAAS_STANDBY=1</c>) that is later assigned a function. Either way the function's variables reach the
+/// watchdog through its stdin, never the environment of the programs that sandbox it; nothing of the gateway's own
+/// environment is passed on.
 /// </summary>
 internal sealed class ReplicaProcess : IRunningReplica
 {
@@ -80,13 +81,12 @@ internal sealed class ReplicaProcess : IRunningReplica
     {
         var directory = ReplicaDirectory.Create(Path.Combine(state.Replicas, launch.Key.Namespace, instance), sandbox);
         var app = launch.WorkingDirectory ?? directory.App;
-        var info = CreateStartInfo(options, state, sandbox, instance, directory, new SandboxMounts(app, launch.SecretsDirectory, directory.Temporary, state.Root),
-            FunctionEnvironment(launch, sandbox), out var port);
+        var info = CreateStartInfo(options, sandbox, instance, directory, new SandboxMounts(app, launch.SecretsDirectory, directory.Temporary, state.Root), out var port);
         info.WorkingDirectory = sandbox.IsIsolated ? directory.Root : app;
         group?.Enter(info);
 
         var replica = Launch(info, state, sandbox, instance, port, directory, group);
-        replica.Assign(launch, instance, log, sendToStandby: false);
+        replica.Assign(launch, instance, log, standby: false);
         return replica;
     }
 
@@ -96,8 +96,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     {
         var id = $"standby-{Guid.NewGuid().ToString("N")[..8]}";
         var directory = ReplicaDirectory.Create(Path.Combine(state.Replicas, "standby", id), sandbox);
-        var info = CreateStartInfo(options, state, sandbox, id, directory, new SandboxMounts(directory.App, directory.Secrets, directory.Temporary, state.Root),
-            functionEnvironment: [], out var port);
+        var info = CreateStartInfo(options, sandbox, id, directory, new SandboxMounts(directory.App, directory.Secrets, directory.Temporary, state.Root), out var port);
         info.WorkingDirectory = directory.Root;
         info.Environment["FAAS_STANDBY"] = "1";
         var group = createGroup(id);
@@ -120,7 +119,7 @@ internal sealed class ReplicaProcess : IRunningReplica
     /// </summary>
     public ReplicaProcess AssignStandby(ReplicaLaunch launch, string instance, FunctionLog log)
     {
-        Assign(launch, instance, log, sendToStandby: true);
+        Assign(launch, instance, log, standby: true);
         return this;
     }
 
@@ -145,9 +144,12 @@ internal sealed class ReplicaProcess : IRunningReplica
         _process.Dispose();
     }
 
-    /// <param name="functionEnvironment">The function's variables, over the watchdog's defaults (<see cref="WatchdogVariables"/> are the backend's).</param>
-    private static ProcessStartInfo CreateStartInfo(LocalProviderOptions options, StateDirectory state, ReplicaSandbox sandbox, string id, ReplicaDirectory directory, SandboxMounts mounts,
-        Dictionary<string, string> functionEnvironment, out int port)
+    /// <summary>
+    /// The watchdog's start: its environment has only the backend's variables and the operator's watchdog settings.
+    /// The function's variables go to its stdin (<see cref="Assign"/>): the programs that build the sandbox run as
+    /// root with this environment, and the dynamic loader obeys it (a function's LD_PRELOAD would run as root there).
+    /// </summary>
+    private static ProcessStartInfo CreateStartInfo(LocalProviderOptions options, ReplicaSandbox sandbox, string id, ReplicaDirectory directory, SandboxMounts mounts, out int port)
     {
         port = FreePort.Next();
         var temporary = sandbox.IsIsolated ? ReplicaSandbox.TempDirectory : directory.Temporary;
@@ -157,7 +159,7 @@ internal sealed class ReplicaProcess : IRunningReplica
         info.Environment["LANG"] = "C.UTF-8";
         info.Environment["HOME"] = temporary;
         info.Environment["TMPDIR"] = temporary;
-        foreach (var (name, value) in options.WatchdogEnvironment.Concat(functionEnvironment))
+        foreach (var (name, value) in options.WatchdogEnvironment)
         {
             info.Environment[name] = value;
         }
@@ -171,6 +173,7 @@ internal sealed class ReplicaProcess : IRunningReplica
         // Stdin stays open for the replica's life (see Assign): its end tells the watchdog that this gateway is gone.
         info.Environment["FAAS_LIFELINE"] = "1";
         info.Environment["FAAS_READY_FD"] = "3";
+        info.Environment["FAAS_ENVIRONMENT"] = "stdin";
         sandbox.Enter(info, mounts);
         return info;
     }
@@ -225,13 +228,17 @@ internal sealed class ReplicaProcess : IRunningReplica
         return environment;
     }
 
-    private void Assign(ReplicaLaunch launch, string instance, FunctionLog log, bool sendToStandby)
+    /// <summary>
+    /// Gives the watchdog its function's variables on stdin, as one line of JSON (<c>FAAS_ENVIRONMENT=stdin</c>), and a
+    /// standby its function's files too: in a sandbox they are linked into the directories the standby already sees.
+    /// </summary>
+    private void Assign(ReplicaLaunch launch, string instance, FunctionLog log, bool standby)
     {
         Instance = instance;
         _assignment = new Assignment(launch.Key, instance, log);
-        if (sendToStandby)
+        var environment = FunctionEnvironment(launch, _sandbox);
+        if (standby)
         {
-            var environment = FunctionEnvironment(launch, _sandbox);
             if (_sandbox.IsIsolated)
             {
                 _directory.Fill(launch.WorkingDirectory, launch.SecretsDirectory, _sandbox);
@@ -241,9 +248,9 @@ internal sealed class ReplicaProcess : IRunningReplica
             {
                 environment["FAAS_WORKDIR"] = launch.WorkingDirectory ?? _directory.App;
             }
-
-            _process.StandardInput.Write([.. JsonSerializer.SerializeToUtf8Bytes(environment, AssignmentJson.Default.DictionaryStringString), (byte)'\n']);
         }
+
+        _process.StandardInput.Write([.. JsonSerializer.SerializeToUtf8Bytes(environment, AssignmentJson.Default.DictionaryStringString), (byte)'\n']);
 
         // Not closed: the watchdog's lifeline (FAAS_LIFELINE). Only this process holds the pipe's writing end, so the
         // kernel closes it when the gateway goes, however it goes, and the replica stops instead of living on unseen.

@@ -101,6 +101,43 @@ public class ReplicaIsolationTests
         Assert.DoesNotContain(logs, message => message.Text.Contains(canary, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The programs that make the sandbox (bubblewrap, setpriv, the shell that joins the control group) run as root on
+    /// the host, and the dynamic loader obeys the environment they are given: a function's envVars once reached them,
+    /// so LD_PRELOAD naming a library in its bundle ran its code as root outside the sandbox. Here the loader is only
+    /// asked to log to a host directory the sandbox cannot see: any file there was written by a process outside it.
+    /// </summary>
+    [SandboxFact]
+    public async Task A_functions_variables_reach_only_the_watchdog_never_the_programs_that_build_its_sandbox_as_root()
+    {
+        var outside = Directory.CreateTempSubdirectory("faas-loader-log-");
+        try
+        {
+            await using var fixture = await LocalProviderFixture.StartAsync();
+            var function = LocalProviderFixture.Function("loader", "printenv LD_DEBUG_OUTPUT", new()
+            {
+                ["LD_DEBUG"] = "files",
+                ["LD_DEBUG_OUTPUT"] = Path.Combine(outside.FullName, "loader"),
+            });
+            if (LimitsAvailability.SkipReason is null)
+            {
+                function = function with { Limits = new FunctionResources { Memory = "256Mi" } };
+            }
+
+            await fixture.Provider.DeployAsync(function, CancellationToken.None);
+            var ready = await fixture.WaitForReadyAsync("loader", 1);
+
+            // Inside, the loader cannot open that path and logs to the output instead: the function has its variables.
+            Assert.EndsWith(Path.Combine(outside.FullName, "loader") + "\n", await LocalProviderFixture.InvokeAsync(ready[0]));
+            var written = outside.GetFiles().Select(file => $"{file.Name}: {File.ReadLines(file.FullName).FirstOrDefault()}").ToList();
+            Assert.True(written.Count == 0, "processes outside the sandbox obeyed the function's variables: " + string.Join("; ", written));
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
+    }
+
     [SandboxFact]
     public async Task A_function_reads_its_own_secrets_at_the_openfaas_path_from_a_fresh_replica_and_from_a_standby()
     {

@@ -52,7 +52,7 @@ public class StandbyTests
 
         Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(2, process.ExitCode);
-        Assert.Contains("standby assignment", process.Output);
+        Assert.Contains("function assignment", process.Output);
     }
 
     [Fact]
