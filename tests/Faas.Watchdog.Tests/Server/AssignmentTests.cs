@@ -67,4 +67,19 @@ public class AssignmentTests
         Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(0, process.ExitCode);
     }
+
+    [Theory]
+    [InlineData("""{"fprocess":"cat","GREETING":"h\u00e9 \"there\""}""", "fprocess=cat;GREETING=hé \"there\"")]
+    [InlineData("{}", "")]
+    [InlineData("""{"count":1}""", null)]
+    [InlineData("""{"nested":{"a":"b"}}""", null)]
+    [InlineData("""{"a":"b"} {"c":"d"}""", null)]
+    [InlineData("{\"a\":\"b\"", null)]
+    [InlineData("""["a","b"]""", null)]
+    public void Only_a_flat_object_of_strings_is_an_assignment(string line, string? expected)
+    {
+        var parsed = Faas.Watchdog.Server.Assignment.Parse(System.Text.Encoding.UTF8.GetBytes(line));
+
+        Assert.Equal(expected, parsed is null ? null : string.Join(';', parsed.Select(variable => $"{variable.Key}={variable.Value}")));
+    }
 }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
-using System.Text.Json.Serialization;
 using Faas.Watchdog.Config;
 
 namespace Faas.Watchdog.Server;
@@ -29,7 +28,7 @@ internal static class Assignment
     /// <c>Console.In</c> would set up the console's signal handling before <see cref="Lifetime"/> has restored SIGINT.
     /// Nothing follows the line (the rest of stdin is the lifeline), so reading past it loses nothing.
     /// </summary>
-    public static string? ReadFirstLine()
+    public static byte[]? ReadFirstLine()
     {
         using var stdin = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
         var line = new ArrayBufferWriter<byte>();
@@ -40,39 +39,26 @@ internal static class Assignment
             line.Write(chunk[..(end >= 0 ? end : read)]);
             if (end >= 0)
             {
-                return Encoding.UTF8.GetString(line.WrittenSpan);
+                return line.WrittenSpan.ToArray();
             }
         }
 
-        return line.WrittenCount > 0 ? Encoding.UTF8.GetString(line.WrittenSpan) : null;
+        return line.WrittenCount > 0 ? line.WrittenSpan.ToArray() : null;
     }
 
     /// <summary>
     /// Merges the assignment <paramref name="line"/> into <paramref name="environment"/> and the process environment
     /// (which the function inherits); false if there is none (stdin closed).
     /// </summary>
-    public static bool Apply(string? line, Dictionary<string, string> environment)
+    public static bool Apply(byte[]? line, Dictionary<string, string> environment)
     {
         if (line is null)
         {
             return false;
         }
 
-        Dictionary<string, string>? assignment;
-        try
-        {
-            assignment = JsonSerializer.Deserialize(line, AssignmentJson.Default.DictionaryStringString);
-        }
-        catch (JsonException)
-        {
-            assignment = null;
-        }
-
-        if (assignment is null)
-        {
-            throw new ConfigException("function assignment", line, "one line with a JSON object of environment variables on stdin");
-        }
-
+        var assignment = Parse(line)
+            ?? throw new ConfigException("function assignment", Encoding.UTF8.GetString(line), "one line with a JSON object of environment variables (string values) on stdin");
         foreach (var (name, value) in assignment)
         {
             environment[name] = value;
@@ -86,7 +72,40 @@ internal static class Assignment
 
         return true;
     }
-}
 
-[JsonSerializable(typeof(Dictionary<string, string>))]
-internal sealed partial class AssignmentJson : JsonSerializerContext;
+    /// <summary>
+    /// A flat JSON object of strings; null if <paramref name="json"/> is anything else. Read with
+    /// <see cref="Utf8JsonReader"/>, not the serializer, whose set-up added 1 MB to every replica's idle memory
+    /// (9.6 against 8.6 MB, watchdog-start side by side).
+    /// </summary>
+    internal static Dictionary<string, string>? Parse(ReadOnlySpan<byte> json)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                {
+                    return null;
+                }
+
+                variables[name] = reader.GetString()!;
+            }
+
+            // The object's end, and nothing after it.
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? variables : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

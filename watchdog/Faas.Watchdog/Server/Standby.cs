@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Faas.Watchdog.Config;
 using Faas.Watchdog.Metrics;
 
@@ -44,6 +43,6 @@ internal static class Standby
         var template = WatchdogConfigParser.Parse(new Dictionary<string, string> { ["mode"] = "static", ["static_path"] = "/", ["port"] = "1", ["metrics_port"] = "2" });
         _ = new WatchdogMetrics().Registry.Render();
         using var server = WatchdogHost.CreateServer(template);
-        _ = JsonSerializer.Serialize(new Dictionary<string, string>(), AssignmentJson.Default.DictionaryStringString);
+        _ = Assignment.Parse("{}"u8);
     }
 }
