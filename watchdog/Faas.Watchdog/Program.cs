@@ -22,6 +22,8 @@ var environment = Environment.GetEnvironmentVariables()
 var standby = environment.GetValueOrDefault(Standby.Variable) == "1";
 try
 {
+    RunAs.Apply(environment);
+
     // Read at once, on this thread (the thread pool is not started yet): the function's variables include sched_batch.
     if (!standby && Assignment.IsOnStdin(environment) && !Assignment.Apply(Assignment.ReadFirstLine(), environment))
     {

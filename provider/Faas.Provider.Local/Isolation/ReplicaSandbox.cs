@@ -8,8 +8,8 @@ namespace Faas.Provider.Local.Isolation;
 /// Keeps a replica away from the host: bubblewrap gives it its own PID, IPC and mount namespaces, where the host's
 /// file system is read-only, home directories, <c>/run</c>, <c>/var</c> and the state directory are hidden, <c>/tmp</c>
 /// is its own, its files are at <see cref="AppDirectory"/> (read-only) and only its own secrets at
-/// <see cref="SecretsDirectory"/>. A gateway running as root also gives replicas an unprivileged user (setpriv), so
-/// file permissions protect what the mounts do not. The watchdog is the namespace's PID 1, as in a container: when it
+/// <see cref="SecretsDirectory"/>. A gateway running as root also gives replicas an unprivileged user (the watchdog
+/// leaves root first thing, <c>FAAS_RUN_AS</c>), so file permissions protect what the mounts do not. The watchdog is the namespace's PID 1, as in a container: when it
 /// exits, by a signal or a crash, the kernel ends every process the function left behind. Where bubblewrap is missing or cannot make namespaces, replicas run unsandboxed
 /// (with a clean environment) and <see cref="Summary"/> says so. The network namespace stays the host's: the gateway
 /// reaches replicas on loopback ports, and functions reach the services they call.
@@ -24,15 +24,15 @@ internal sealed class ReplicaSandbox
     private static readonly string[] HiddenDirectories = ["/root", "/home", "/run", "/var", "/tmp", "/mnt", "/media", "/srv"];
 
     private readonly string? _bubblewrap;
-    private readonly string? _setpriv;
+    private readonly bool _switchUser;
     private readonly LocalProviderOptions _options;
     private readonly FunctionUser _user;
 
-    private ReplicaSandbox(LocalProviderOptions options, string? bubblewrap, string? setpriv, string summary)
+    private ReplicaSandbox(LocalProviderOptions options, string? bubblewrap, string summary)
     {
         _options = options;
         _bubblewrap = bubblewrap;
-        _setpriv = setpriv;
+        _switchUser = bubblewrap is not null && FileOwner.IsRoot;
         _user = FunctionUser.Parse(options.FunctionUser);
         Summary = summary;
     }
@@ -41,42 +41,32 @@ internal sealed class ReplicaSandbox
     public bool IsIsolated => _bubblewrap is not null;
 
     /// <summary>The user replicas run as when it is not the provider's own (the provider runs as root).</summary>
-    public FunctionUser? User => _setpriv is not null ? _user : null;
+    public FunctionUser? User => _switchUser ? _user : null;
 
     /// <summary>One line for the start-up log: how replicas are isolated, or why they are not.</summary>
     public string Summary { get; }
 
-    /// <summary>Finds bubblewrap (and setpriv when running as root) and checks that a sandbox can really be made here.</summary>
+    /// <summary>Finds bubblewrap and checks that a sandbox can really be made here.</summary>
     public static ReplicaSandbox Detect(LocalProviderOptions options)
     {
         if (!options.Sandbox)
         {
-            return new ReplicaSandbox(options, null, null, "functions are not sandboxed (the local backend's sandbox is turned off): they run as the gateway's user");
+            return new ReplicaSandbox(options, null, "functions are not sandboxed (the local backend's sandbox is turned off): they run as the gateway's user");
         }
 
         var bubblewrap = FindOnPath("bwrap");
         if (bubblewrap is null)
         {
-            return new ReplicaSandbox(options, null, null, "functions are not sandboxed: bwrap was not found (apt-get install bubblewrap); they run as the gateway's user and can read what it can");
+            return new ReplicaSandbox(options, null, "functions are not sandboxed: bwrap was not found (apt-get install bubblewrap); they run as the gateway's user and can read what it can");
         }
 
-        string? setpriv = null;
-        if (FileOwner.IsRoot)
-        {
-            setpriv = FindOnPath("setpriv");
-            if (setpriv is null)
-            {
-                return new ReplicaSandbox(options, null, null, "functions are not sandboxed: setpriv was not found (util-linux), so they could not leave root");
-            }
-        }
-
-        var sandbox = new ReplicaSandbox(options, bubblewrap, setpriv, "");
+        var sandbox = new ReplicaSandbox(options, bubblewrap, "");
         var probe = sandbox.Probe();
         return probe is null
-            ? new ReplicaSandbox(options, bubblewrap, setpriv, setpriv is not null
+            ? new ReplicaSandbox(options, bubblewrap, sandbox._switchUser
                 ? $"functions are sandboxed: own PID, IPC and mount namespaces (bubblewrap), user {options.FunctionUser}; the host's network is shared"
                 : "functions are sandboxed: own user, PID, IPC and mount namespaces (bubblewrap), the gateway's user mapped; the host's network is shared")
-            : new ReplicaSandbox(options, null, null, $"functions are not sandboxed: bubblewrap cannot make namespaces here ({probe}); they run as the gateway's user");
+            : new ReplicaSandbox(options, null, $"functions are not sandboxed: bubblewrap cannot make namespaces here ({probe}); they run as the gateway's user");
     }
 
     /// <summary>
@@ -103,8 +93,14 @@ internal sealed class ReplicaSandbox
         command.AddRange(["--setenv", "HOME", TempDirectory, "--setenv", "TMPDIR", TempDirectory]);
         info.Environment["HOME"] = mounts.Temporary;
         info.Environment["TMPDIR"] = mounts.Temporary;
+        if (_switchUser)
+        {
+            // The watchdog leaves root as its first step, before it reads the function's variables (an exec of
+            // setpriv in front of it cost 4 ms of every cold start); bubblewrap has set no_new_privs.
+            info.Environment["FAAS_RUN_AS"] = _user.ToString();
+        }
+
         command.Add("--");
-        AddUserSwitch(command);
         command.Add(info.FileName);
         command.AddRange(info.ArgumentList);
         info.FileName = _bubblewrap;
@@ -194,15 +190,6 @@ internal sealed class ReplicaSandbox
         }
 
         command.AddRange([kind, source, destination]);
-    }
-
-    private void AddUserSwitch(List<string> command)
-    {
-        if (_setpriv is not null)
-        {
-            var user = _user;
-            command.AddRange([_setpriv, $"--reuid={user.Uid}", $"--regid={user.Gid}", "--clear-groups", "--inh-caps=-all", "--"]);
-        }
     }
 
     /// <summary>Runs <c>true</c> in a sandbox like a replica's; null if that worked, else what went wrong.</summary>

@@ -10,7 +10,7 @@ internal static class WatchdogVariables
 {
     private static readonly HashSet<string> Names = new(StringComparer.Ordinal)
     {
-        "port", "metrics_port", "listen_address", "FAAS_REPLICA_ID", "FAAS_LIFELINE", "FAAS_READY_FD", "FAAS_STANDBY", "FAAS_WORKDIR", "FAAS_ENVIRONMENT",
+        "port", "metrics_port", "listen_address", "FAAS_REPLICA_ID", "FAAS_LIFELINE", "FAAS_READY_FD", "FAAS_STANDBY", "FAAS_WORKDIR", "FAAS_ENVIRONMENT", "FAAS_RUN_AS",
     };
 
     public static bool IsReserved(string name) => Names.Contains(name);

@@ -77,6 +77,7 @@ public class ReplicaIsolationTests
             "cat $VICTIM/victim-key",
             "cat /proc/$HOSTPID/environ",
             "cat $STATE/secrets/openfaas-fn/victim-key",
+            "grep -E \"^(CapEff|NoNewPrivs):\" /proc/self/status",
             "echo probed"]);
         await fixture.Provider.DeployAsync(LocalProviderFixture.Function("prober", $"sh -c '{probe}'", new()
         {
@@ -89,6 +90,7 @@ public class ReplicaIsolationTests
         var output = await LocalProviderFixture.InvokeAsync(ready[0]);
 
         Assert.EndsWith("probed\n", output);
+        Assert.Contains("CapEff:\t0000000000000000\nNoNewPrivs:\t1\n", output);
         Assert.DoesNotContain(canary, output);
         Assert.DoesNotContain("admin-password", output);
         Assert.DoesNotContain(Canary, output);
@@ -102,7 +104,7 @@ public class ReplicaIsolationTests
     }
 
     /// <summary>
-    /// The programs that make the sandbox (bubblewrap, setpriv, the shell that joins the control group) run as root on
+    /// The programs that make the sandbox (bubblewrap, the shell that joins the control group) run as root on
     /// the host, and the dynamic loader obeys the environment they are given: a function's envVars once reached them,
     /// so LD_PRELOAD naming a library in its bundle ran its code as root outside the sandbox. Here the loader is only
     /// asked to log to a host directory the sandbox cannot see: any file there was written by a process outside it.

@@ -8,9 +8,9 @@ namespace Faas.Watchdog.Server;
 
 /// <summary>
 /// <c>FAAS_ENVIRONMENT=stdin</c> (the local backend sets it): the function's variables come as one JSON object on the
-/// first line of stdin, not in the watchdog's environment. The programs that start the watchdog in its sandbox
-/// (bubblewrap, setpriv) run as root with the environment they are given, and the dynamic loader obeys it
-/// (<c>LD_PRELOAD</c>, <c>LD_DEBUG_OUTPUT</c>): a function's variables must never be there. A standby
+/// first line of stdin, not in the watchdog's environment. The programs that make its sandbox (bubblewrap), and the
+/// watchdog itself until it leaves root (<see cref="RunAs"/>), run as root with the environment they are given, and
+/// the dynamic loader obeys it (<c>LD_PRELOAD</c>, <c>LD_DEBUG_OUTPUT</c>): a function's variables must never be there. A standby
 /// (<see cref="Standby"/>) reads the same line when it is handed its function.
 /// </summary>
 internal static class Assignment
