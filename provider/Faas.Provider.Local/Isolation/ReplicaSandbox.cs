@@ -9,8 +9,9 @@ namespace Faas.Provider.Local.Isolation;
 /// file system is read-only, home directories, <c>/run</c>, <c>/var</c> and the state directory are hidden, <c>/tmp</c>
 /// is its own, its files are at <see cref="AppDirectory"/> (read-only) and only its own secrets at
 /// <see cref="SecretsDirectory"/>. A gateway running as root also gives replicas an unprivileged user (the watchdog
-/// leaves root first thing, <c>FAAS_RUN_AS</c>), so file permissions protect what the mounts do not. The watchdog is the namespace's PID 1, as in a container: when it
-/// exits, by a signal or a crash, the kernel ends every process the function left behind. Where bubblewrap is missing or cannot make namespaces, replicas run unsandboxed
+/// leaves root first thing, <c>FAAS_RUN_AS</c>), so file permissions protect what the mounts do not. The watchdog is
+/// the namespace's PID 1, as in a container: when it exits, by a signal or a crash, the kernel ends every process the
+/// function left behind. Where bubblewrap is missing or cannot make namespaces, replicas run unsandboxed
 /// (with a clean environment) and <see cref="Summary"/> says so. The network namespace stays the host's: the gateway
 /// reaches replicas on loopback ports, and functions reach the services they call.
 /// </summary>
