@@ -8,7 +8,7 @@ namespace Faas.Posix;
 
 /// <summary>
 /// A child started by posix_spawn(3), if asked as the leader of a session (and process group) of its own, its standard
-/// streams on pipes, reaped by a thread of its own. .NET's Process cannot start a child in a new session: it went
+/// streams on pipes, reaped by <see cref="ChildReaper"/>. .NET's Process cannot start a child in a new session: it went
 /// through setsid(1), one exec more per start, about 2 of the 5 ms a per-request function's start cost here
 /// (bench/results/watchdog-streaming.md). Signal it, or its group, through <see cref="Signals"/> with <see cref="Id"/>.
 /// </summary>
@@ -105,19 +105,7 @@ public sealed class SpawnedProcess : IDisposable
         _error.Dispose();
     }
 
-    /// <summary>
-    /// A blocking waitpid(2) for this child alone on a thread of its own: .NET reaps only the children its Process
-    /// started, and waiting for this PID alone takes nothing from it.
-    /// </summary>
-    private void StartReaper()
-    {
-        var reaper = new Thread(() => _exited.SetResult(PosixSpawn.WaitForExit(Id)), maxStackSize: 64 * 1024)
-        {
-            IsBackground = true,
-            Name = "reaper",
-        };
-        reaper.UnsafeStart();
-    }
+    private void StartReaper() => ChildReaper.Watch(Id, _exited);
 
     /// <summary>Three pipes, close-on-exec on both ends: the child's ends become its 0, 1 and 2 (dup2 clears the flag), ours reach no other child.</summary>
     private sealed class StandardPipes

@@ -106,14 +106,36 @@ public class SpawnedProcessTests
     [Fact]
     public async Task Our_ends_of_the_pipes_close_with_the_process_object()
     {
+        // The reaper's wake-up pipe is made with the first child: one is started before counting.
+        using (var first = Start("/bin/true"))
+        {
+            await first.Exited;
+        }
+
         var before = Directory.GetFileSystemEntries("/proc/self/fd").Length;
         var child = Start("/bin/cat");
-        Assert.Equal(before + 3, Directory.GetFileSystemEntries("/proc/self/fd").Length);
+        // Three pipes, and the child's pidfd, which the reaper closes once it has reaped the child.
+        Assert.Equal(before + 4, Directory.GetFileSystemEntries("/proc/self/fd").Length);
 
         child.Dispose();
 
         Assert.Equal(0, await child.Exited);
         Assert.Equal(before, Directory.GetFileSystemEntries("/proc/self/fd").Length);
+    }
+
+    [Fact]
+    public async Task Children_exiting_together_are_reaped_by_one_thread_each_with_its_own_exit_code()
+    {
+        var threadsBefore = Directory.GetDirectories("/proc/self/task").Length;
+        var children = Enumerable.Range(0, 40).Select(code => Start("/bin/sh", "-c", $"sleep 0.3; exit {code}")).ToList();
+        var threadsWhileRunning = Directory.GetDirectories("/proc/self/task").Length;
+
+        var codes = await Task.WhenAll(children.Select(child => child.Exited));
+
+        Assert.Equal(Enumerable.Range(0, 40), codes);
+        Assert.True(threadsWhileRunning - threadsBefore <= 2, $"{threadsWhileRunning - threadsBefore} threads more for 40 children");
+        Assert.All(children, child => Assert.False(Directory.Exists($"/proc/{child.Id}"), $"{child.Id} is not reaped"));
+        children.ForEach(child => child.Dispose());
     }
 
     private static SpawnedProcess Start(string path, params string[] arguments) => Start(newSession: true, path, arguments);
