@@ -1,4 +1,3 @@
-using System.Globalization;
 using Faas.Testing;
 
 namespace Faas.Watchdog.Tests.Server;
@@ -9,21 +8,7 @@ namespace Faas.Watchdog.Tests.Server;
 /// </summary>
 public class AssignmentTests
 {
-    private static (ChildProcess Process, int Port, TempDirectory Temp) Start()
-    {
-        var temp = new TempDirectory();
-        var port = FreePort.Next();
-        var process = ChildProcess.Start(RepoPaths.Watchdog, [], new Dictionary<string, string>
-        {
-            ["FAAS_ENVIRONMENT"] = "stdin",
-            ["port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["metrics_port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["listen_address"] = "127.0.0.1",
-            ["TMPDIR"] = temp.Path,
-            ["healthcheck_interval"] = "0",
-        });
-        return (process, port, temp);
-    }
+    private static (ChildProcess Process, int Port, TempDirectory Temp) Start() => StdinConfiguredWatchdog.Start("FAAS_ENVIRONMENT", "stdin");
 
     [Fact]
     public async Task The_variables_on_stdin_configure_the_watchdog_before_it_starts_and_reach_the_function()

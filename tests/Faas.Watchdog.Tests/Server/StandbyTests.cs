@@ -5,21 +5,7 @@ namespace Faas.Watchdog.Tests.Server;
 
 public class StandbyTests
 {
-    private static (ChildProcess Process, int Port, TempDirectory Temp) StartStandby()
-    {
-        var temp = new TempDirectory();
-        var port = FreePort.Next();
-        var process = ChildProcess.Start(RepoPaths.Watchdog, [], new Dictionary<string, string>
-        {
-            ["FAAS_STANDBY"] = "1",
-            ["port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["metrics_port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["listen_address"] = "127.0.0.1",
-            ["TMPDIR"] = temp.Path,
-            ["healthcheck_interval"] = "0",
-        });
-        return (process, port, temp);
-    }
+    private static (ChildProcess Process, int Port, TempDirectory Temp) StartStandby() => StdinConfiguredWatchdog.Start("FAAS_STANDBY", "1");
 
     [Fact]
     public async Task Standby_serves_nothing_until_assigned_then_runs_the_assigned_function()
