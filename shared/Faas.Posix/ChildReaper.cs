@@ -74,7 +74,9 @@ internal static unsafe partial class ChildReaper
     private static void Run()
     {
         var watched = new List<Child>();
-        var polled = new PollEntry[16];
+        // On the pinned object heap: the array is pinned while poll blocks, for good when no child exits, and pinned
+        // in the ordinary heap it kept a 3 MB region of the gateway's heap from being returned (idle RSS).
+        var polled = GC.AllocateArray<PollEntry>(16, pinned: true);
         var drain = stackalloc byte[64];
         while (true)
         {
@@ -86,7 +88,7 @@ internal static unsafe partial class ChildReaper
 
             if (polled.Length < watched.Count + 1)
             {
-                polled = new PollEntry[(watched.Count + 1) * 2];
+                polled = GC.AllocateArray<PollEntry>((watched.Count + 1) * 2, pinned: true);
             }
 
             polled[0] = new PollEntry { Descriptor = s_wakeRead, Events = Readable };
