@@ -334,7 +334,24 @@ internal sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
         }
         catch (Exception error) when (ApiErrors.IsStatus(error, HttpStatusCode.Conflict))
         {
-            var current = await ApiErrors.CallAsync($"read service {name} in namespace {ns}", () => _client.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken));
+            var current = await ApiErrors.CallAsync($"read service {name} in namespace {ns}", async () =>
+            {
+                try
+                {
+                    return await _client.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken);
+                }
+                catch (Exception gone) when (ApiErrors.IsStatus(gone, HttpStatusCode.NotFound))
+                {
+                    return null;
+                }
+            });
+            if (current is null or { Metadata.DeletionTimestamp: not null })
+            {
+                // The Service of a function deleted a moment ago, gone or going between the create and the read: as for
+                // its Deployment, a conflict (a redeploy raced with the delete), not a function that does not exist.
+                throw ProviderException.Conflict($"function {name} in namespace {ns} is still being deleted: deploy it again once it is gone");
+            }
+
             if (!FunctionObjects.IsManaged(current.Metadata))
             {
                 throw ProviderException.Conflict($"a Service named {name} that the platform did not make exists in namespace {ns}");

@@ -105,7 +105,7 @@ internal static unsafe partial class ChildReaper
 
             if (ready < 0)
             {
-                // EINTR: poll again. Anything else cannot be fixed by waiting: children still get their exit, polled again.
+                // EINTR (a signal) or ENOMEM: poll again; the descriptors are ours and open, so nothing else is expected.
                 continue;
             }
 
