@@ -33,7 +33,7 @@ internal sealed class ContainerReplica : IRunningReplica
     public string? LastOutput => null;
 
     /// <summary>A container's watchdog has no channel to report on: its health is polled.</summary>
-    public Task? ReadyReported => null;
+    public Task<bool>? ReadyReported => null;
 
     /// <summary>Stopped the engine's way (the image's stop signal) either way: the image decides what its signals mean.</summary>
     public async Task StopAsync(TimeSpan grace, bool stillRouted = true)

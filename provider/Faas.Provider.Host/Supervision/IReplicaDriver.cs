@@ -24,10 +24,11 @@ public interface IRunningReplica : IAsyncDisposable
     Task<int> Exited { get; }
 
     /// <summary>
-    /// Completes when the replica reports that it is ready, or can no longer report it, so its health is checked at that
-    /// moment rather than at the next step of the probe's back-off; null where replicas make no such report.
+    /// True when the replica reports that it is ready (it is then routed without a health check); false when it can no
+    /// longer report it, and its health is checked at once rather than at the next step of the probe's back-off; null
+    /// where replicas make no such report.
     /// </summary>
-    Task? ReadyReported { get; }
+    Task<bool>? ReadyReported { get; }
 
     /// <summary>The last line the replica wrote, if the backend keeps it: what a failed start said about itself.</summary>
     string? LastOutput { get; }

@@ -63,8 +63,8 @@ internal sealed class ReplicaProcess : IRunningReplica
 
     public string? LastOutput => _lastOutput;
 
-    /// <summary>Completes when the watchdog reports itself ready on its descriptor 3, or exits without a report.</summary>
-    public Task? ReadyReported { get; private set; }
+    /// <summary>True when the watchdog reports itself ready on its descriptor 3; false if it exits (or closes it) without a report.</summary>
+    public Task<bool>? ReadyReported { get; private set; }
 
     /// <summary>The replica's control group, where it has one (see <see cref="ReplicaLimits"/>).</summary>
     public ReplicaGroup? Group => _group;
@@ -256,18 +256,19 @@ internal sealed class ReplicaProcess : IRunningReplica
         // kernel closes it when the gateway goes, however it goes, and the replica stops instead of living on unseen.
     }
 
-    /// <summary>Until the report's newline or the end of the pipe (the watchdog gone), whichever comes first.</summary>
-    private static async Task WaitForReportAsync(AnonymousPipeServerStream report)
+    /// <summary>True at the report's newline, false at the end of the pipe (the watchdog gone), whichever comes first.</summary>
+    private static async Task<bool> WaitForReportAsync(AnonymousPipeServerStream report)
     {
         await using (report)
         {
             try
             {
-                _ = await report.ReadAsync(new byte[1]);
+                return await report.ReadAsync(new byte[1]) == 1;
             }
             catch (IOException)
             {
                 // A broken pipe ends the wait as its end would.
+                return false;
             }
         }
     }
