@@ -37,27 +37,25 @@ public sealed class IdleMemoryReturn(TimeSpan interval, TimeProvider time, Func<
 
         // Start-up counts as a burst: what it built and dropped is returned at the first quiet check as well.
         var atLastReturn = 0L;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                var allocated = GC.GetTotalAllocatedBytes();
-                var (started, inFlight) = requests();
-                var served = started != startedBefore || inFlight > 0;
-                startedBefore = started;
-                if (!served && allocated - previous < quietAllocation && allocated - atLastReturn > ActivityAllocation)
-                {
-                    var before = Environment.WorkingSet;
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                    returned?.Invoke(before, Environment.WorkingSet);
-                    atLastReturn = GC.GetTotalAllocatedBytes();
-                }
 
-                previous = GC.GetTotalAllocatedBytes();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        // Stopping disposes the timer, which ends the wait with false: a cancelled wait would throw, and a native
+        // build's first exception resolves its stack trace's method names (milliseconds of every replica's stop).
+        await using var stopping = stoppingToken.Register(timer.Dispose);
+        while (await timer.WaitForNextTickAsync(CancellationToken.None))
         {
+            var allocated = GC.GetTotalAllocatedBytes();
+            var (started, inFlight) = requests();
+            var served = started != startedBefore || inFlight > 0;
+            startedBefore = started;
+            if (!served && allocated - previous < quietAllocation && allocated - atLastReturn > ActivityAllocation)
+            {
+                var before = Environment.WorkingSet;
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                returned?.Invoke(before, Environment.WorkingSet);
+                atLastReturn = GC.GetTotalAllocatedBytes();
+            }
+
+            previous = GC.GetTotalAllocatedBytes();
         }
     }
 }

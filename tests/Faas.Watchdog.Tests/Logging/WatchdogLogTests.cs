@@ -3,7 +3,7 @@ using Faas.Watchdog.Logging;
 
 namespace Faas.Watchdog.Tests.Logging;
 
-/// <summary>The log's batching: every line, in order, in a few writes; nothing written while idle; a reader that falls behind costs lines, counted, not requests.</summary>
+/// <summary>The log's batching: every line, in order, in a few writes; nothing written while idle; nothing held back at close; a reader that falls behind costs lines, counted, not requests.</summary>
 public class WatchdogLogTests
 {
     [Fact]
@@ -25,6 +25,18 @@ public class WatchdogLogTests
         Assert.Matches(@"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d stderr: a warning$", errors[2]);
         Assert.Equal("", errors[3]);
         Assert.Matches(@"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d stdout: from the function\n$", stdout.Text);
+    }
+
+    [Fact]
+    public async Task Closing_the_log_writes_what_is_waiting_at_once_rather_than_after_the_batch_rest()
+    {
+        var stderr = new RecordingStream();
+        var log = new WatchdogLog(prefixLogs: false, logInvocations: true, new RecordingStream(), stderr, batchInterval: TimeSpan.FromHours(1));
+
+        log.Info("draining: 0 request(s) in flight");
+        await log.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.EndsWith("draining: 0 request(s) in flight\n", stderr.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Faas.Watchdog.Logging;
 /// <summary>
 /// The watchdog's log: its own messages on stderr, the function's output lines on the stream they came from.
 /// A line is written as UTF-8 straight into the batch of its stream, under a lock; one writer takes both batches,
-/// writes them, and then rests <see cref="BatchInterval"/>, so that a busy replica's lines go out in a few large
+/// writes them, and then rests <see cref="DefaultBatchInterval"/>, so that a busy replica's lines go out in a few large
 /// writes: a line per request costs a copy into a buffer, not an allocation, a wake-up or a system call on the
 /// request's path (bench <c>watchdog-http</c> prices it). If the reader of the log falls behind, so that a stream
 /// holds <see cref="Capacity"/> bytes unwritten, new lines are counted and dropped, and the count is logged, rather
@@ -23,11 +23,15 @@ internal sealed class WatchdogLog : IAsyncDisposable
     /// <summary>The most a batch buffer keeps between batches, so that a burst's memory is not held for good.</summary>
     private const int RetainedCapacity = 256 * 1024;
 
-    private static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan DefaultBatchInterval = TimeSpan.FromMilliseconds(50);
     private static FormattedSecond _timestamp = new(0, []);
 
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _linesWaiting = new(0);
+
+    /// <summary>Completed when the log closes: cuts the batch's rest short, so a stop does not wait it out.</summary>
+    private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeSpan _batchInterval;
     private readonly bool _prefixLogs;
     private readonly bool _logInvocations;
     private readonly Task _writer;
@@ -41,9 +45,11 @@ internal sealed class WatchdogLog : IAsyncDisposable
 
     /// <param name="stdout">Where stdout lines go; the process's stdout unless given (tests).</param>
     /// <param name="stderr">Where stderr lines go; the process's stderr unless given (tests).</param>
-    public WatchdogLog(bool prefixLogs, bool logInvocations, Stream? stdout = null, Stream? stderr = null)
+    /// <param name="batchInterval">How long the writer rests after a batch; 50 ms unless given (tests).</param>
+    public WatchdogLog(bool prefixLogs, bool logInvocations, Stream? stdout = null, Stream? stderr = null, TimeSpan? batchInterval = null)
     {
         (_prefixLogs, _logInvocations, _stdoutStream, _stderrStream) = (prefixLogs, logInvocations, stdout, stderr);
+        _batchInterval = batchInterval ?? DefaultBatchInterval;
         _writer = Task.Run(WriteAsync);
     }
 
@@ -145,6 +151,7 @@ internal sealed class WatchdogLog : IAsyncDisposable
             _closed = true;
         }
 
+        _closing.TrySetResult();
         _linesWaiting.Release();
         await _writer;
     }
@@ -194,7 +201,7 @@ internal sealed class WatchdogLog : IAsyncDisposable
 
             if (!closed)
             {
-                await Task.Delay(BatchInterval);
+                await Task.WhenAny(Task.Delay(_batchInterval), _closing.Task);
             }
 
             ArrayBufferWriter<byte> outLines, errLines;
