@@ -6,7 +6,7 @@ namespace Faas.Provider.Host.Supervision;
 /// Finds when a replica is ready: at its own report, where it makes one (<see cref="IRunningReplica.ReadyReported"/>),
 /// else by checking its <c>/_/health</c> on the host's loopback every few milliseconds until it answers 200. The
 /// watchdog reports only when its health would answer 200, so a report is not checked again: on the cold-start path,
-/// that check was the replica's first HTTP request, 3–4 ms (bench/results/cold-start-local.md).
+/// that check was the replica's first HTTP request, 3–4 ms (README, the `cold-start-local` row).
 /// </summary>
 internal static class HealthProbe
 {
