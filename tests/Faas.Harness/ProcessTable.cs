@@ -109,8 +109,13 @@ public static class ProcessTable
         });
 
     /// <summary>The pipes a process holds an end of, as /proc names them (<c>pipe:[INODE]</c>), one entry per descriptor.</summary>
-    public static IReadOnlyList<string> OpenPipes(int pid) =>
-        [.. Directory.EnumerateFiles($"/proc/{pid}/fd").Select(fd =>
+    public static IReadOnlyList<string> OpenPipes(int pid) => Pipes(Directory.EnumerateFiles($"/proc/{pid}/fd"));
+
+    /// <summary>The pipes among a process's standard input, output and error, named as <see cref="OpenPipes"/> names them.</summary>
+    public static IReadOnlyList<string> StandardStreamPipes(int pid) => Pipes([$"/proc/{pid}/fd/0", $"/proc/{pid}/fd/1", $"/proc/{pid}/fd/2"]);
+
+    private static List<string> Pipes(IEnumerable<string> descriptors) =>
+        [.. descriptors.Select(fd =>
         {
             try
             {

@@ -5,7 +5,7 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Faas.Posix.Tests;
 
-/// <summary>Alone (descriptors of this process are counted): no other test of the assembly opens any meanwhile.</summary>
+/// <summary>Alone (this process's descriptors and threads are read): no other test of the assembly starts any meanwhile.</summary>
 [Collection(nameof(SpawnedProcessTests))]
 [CollectionDefinition(nameof(SpawnedProcessTests), DisableParallelization = true)]
 public class SpawnedProcessTests
@@ -81,46 +81,44 @@ public class SpawnedProcessTests
     [Fact]
     public void A_program_that_cannot_start_fails_with_its_path_and_reason_and_leaves_no_descriptor_open()
     {
-        var before = Directory.GetFileSystemEntries("/proc/self/fd").Length;
+        var before = OpenDescriptors();
 
         var error = Assert.Throws<Win32Exception>(() => Start("/nonexistent/program"));
 
         Assert.Contains("/nonexistent/program", error.Message);
         Assert.Contains("No such file", error.Message);
-        Assert.Equal(before, Directory.GetFileSystemEntries("/proc/self/fd").Length);
+        Assert.Empty(OpenedSince(before));
     }
 
     [Fact]
     public void A_descriptor_numbered_among_the_childs_first_is_refused_rather_than_overwritten_and_nothing_is_left_open()
     {
-        var before = Directory.GetFileSystemEntries("/proc/self/fd").Length;
+        var before = OpenDescriptors();
         using var ourStdout = new SafeFileHandle(1, ownsHandle: false);
 
         var error = Assert.Throws<InvalidOperationException>(() =>
             SpawnedProcess.Start("/bin/true", ["/bin/true"], PlainEnvironment, newSession: true, descriptors: [ourStdout]));
 
         Assert.Contains("descriptor 1", error.Message);
-        Assert.Equal(before, Directory.GetFileSystemEntries("/proc/self/fd").Length);
+        Assert.Empty(OpenedSince(before));
     }
 
     [Fact]
     public async Task Our_ends_of_the_pipes_close_with_the_process_object()
     {
-        // The reaper's wake-up pipe is made with the first child: one is started before counting.
-        using (var first = Start("/bin/true"))
-        {
-            await first.Exited;
-        }
-
-        var before = Directory.GetFileSystemEntries("/proc/self/fd").Length;
         var child = Start("/bin/cat");
-        // Three pipes, and the child's pidfd, which the reaper closes once it has reaped the child.
-        Assert.Equal(before + 4, Directory.GetFileSystemEntries("/proc/self/fd").Length);
+        // A pipe has one inode for both ends: the child's standard streams name the pipes whose other ends are ours.
+        var pipes = Enumerable.Range(0, 3).Select(fd => new FileInfo($"/proc/{child.Id}/fd/{fd}").LinkTarget).ToHashSet();
+        Assert.All(pipes, target => Assert.StartsWith("pipe:", target));
+        Assert.Equal(3, OpenDescriptors().Values.Count(pipes.Contains));
+        // The child's pidfd, which the reaper closes once it has reaped the child.
+        var pidfd = Assert.Single(OpenDescriptors().Keys, fd => PidfdTarget(fd) == child.Id);
 
         child.Dispose();
 
         Assert.Equal(0, await child.Exited);
-        Assert.Equal(before, Directory.GetFileSystemEntries("/proc/self/fd").Length);
+        Assert.DoesNotContain(OpenDescriptors().Values, pipes.Contains);
+        Assert.Null(PidfdTarget(pidfd));
     }
 
     [Fact]
@@ -136,6 +134,41 @@ public class SpawnedProcessTests
         Assert.True(threadsWhileRunning - threadsBefore <= 2, $"{threadsWhileRunning - threadsBefore} threads more for 40 children");
         Assert.All(children, child => Assert.False(Directory.Exists($"/proc/{child.Id}"), $"{child.Id} is not reaped"));
         children.ForEach(child => child.Dispose());
+    }
+
+    /// <summary>This process's descriptors and what each refers to. Compared by what they are, not by how many: the
+    /// runtime and earlier tests' handles open and close descriptors of their own meanwhile.</summary>
+    private static Dictionary<string, string> OpenDescriptors() =>
+        Directory.EnumerateFiles("/proc/self/fd")
+            .Select(fd => (Number: Path.GetFileName(fd), Target: Target(fd)))
+            .Where(entry => entry.Target is not null)
+            .ToDictionary(entry => entry.Number, entry => entry.Target!);
+
+    private static List<string> OpenedSince(Dictionary<string, string> before) =>
+        [.. OpenDescriptors().Where(entry => !(before.TryGetValue(entry.Key, out var target) && target == entry.Value)).Select(entry => $"{entry.Key} -> {entry.Value}")];
+
+    /// <summary>The process a pidfd of ours refers to (-1 once reaped), or null if that descriptor is no pidfd.</summary>
+    private static int? PidfdTarget(string fd)
+    {
+        if (Target($"/proc/self/fd/{fd}") != "anon_inode:[pidfd]")
+        {
+            return null;
+        }
+
+        var pid = File.ReadLines($"/proc/self/fdinfo/{fd}").First(line => line.StartsWith("Pid:", StringComparison.Ordinal))["Pid:".Length..];
+        return int.Parse(pid.Trim(), CultureInfo.InvariantCulture);
+    }
+
+    private static string? Target(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null; // closed since it was listed
+        }
     }
 
     private static SpawnedProcess Start(string path, params string[] arguments) => Start(newSession: true, path, arguments);

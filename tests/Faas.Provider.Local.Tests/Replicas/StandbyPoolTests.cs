@@ -45,8 +45,8 @@ public class StandbyPoolTests
         await using var fixture = await LocalProviderFixture.StartAsync(standbys: 1);
         Assert.True(await ProcessTable.EventuallyAsync(() => fixture.AllProcesses().Count == 1, TimeSpan.FromSeconds(10)), "no standby was started");
         var standby = Assert.Single(fixture.AllProcesses());
-        // Its standard streams are pipes to this process.
-        var pipes = ProcessTable.OpenPipes(standby).ToHashSet();
+        // Its standard streams are pipes to this process (its ready report's pipe, until written, is a fourth).
+        var pipes = ProcessTable.StandardStreamPipes(standby).ToHashSet();
         Assert.Equal(3, OpenHere(pipes).Count);
 
         Faas.Posix.Signals.Send(standby, Faas.Posix.Signals.SigKill);
