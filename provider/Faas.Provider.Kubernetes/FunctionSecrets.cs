@@ -62,6 +62,37 @@ internal sealed class FunctionSecrets(IKubernetes client, Func<string?, Cancella
             () => client.CoreV1.DeleteNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Which of the secrets a function names are registry credentials (its pods' image pull secrets); Invalid if one is
+    /// missing. Any Secret of the namespace counts here, made through the API or not: a <c>regcred</c> made with kubectl
+    /// is what a private image needs.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> RegistrySecretsAmongAsync(IEnumerable<string> names, string ns, CancellationToken cancellationToken)
+    {
+        var registrySecrets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            try
+            {
+                var secret = await client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
+                if (secret.Type == FunctionObjects.RegistrySecretType)
+                {
+                    registrySecrets.Add(name);
+                }
+            }
+            catch (Exception error) when (ApiErrors.IsStatus(error, HttpStatusCode.NotFound))
+            {
+                throw ProviderException.Invalid($"required secret '{name}' was not found in namespace {ns}");
+            }
+            catch (Exception error) when (ApiErrors.Map(error, $"read secret {name} in namespace {ns}") is { } mapped)
+            {
+                throw mapped;
+            }
+        }
+
+        return registrySecrets;
+    }
+
     /// <summary>The secret if the platform made it; NotFound otherwise, whether it is absent or someone else's.</summary>
     private async Task<V1Secret> ManagedAsync(string name, string ns, CancellationToken cancellationToken)
     {

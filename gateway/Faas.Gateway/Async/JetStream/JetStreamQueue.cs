@@ -11,9 +11,9 @@ namespace Faas.Gateway.Async.JetStream;
 
 /// <summary>
 /// Async requests in JetStream (see <see cref="QueueStreams"/> and <see cref="AsyncMessage"/>). A body too large for one
-/// message is stored first as chunks in a stream of its own. While NATS is unreachable the queue refuses requests at
-/// once, and a store that takes longer than <c>Async:EnqueueTimeout</c> is refused too, so a caller waits a bounded time
-/// for its 503. NATS' own exceptions never leave this class: callers see <see cref="QueueUnavailableException"/>.
+/// message is stored first as chunks in a stream of its own (<see cref="BodyChunks"/>). While NATS is unreachable the
+/// queue refuses requests at once, and a store that takes longer than <c>Async:EnqueueTimeout</c> is refused too, so a
+/// caller waits a bounded time for its 503. NATS' own exceptions never leave this class: callers see <see cref="QueueUnavailableException"/>.
 /// </summary>
 internal sealed partial class JetStreamQueue : IAsyncQueue
 {
@@ -24,6 +24,7 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
     private readonly AsyncOptions _options;
     private readonly NatsJSContext _jetStream;
     private readonly QueueStreams _streams;
+    private readonly BodyChunks _chunks;
     private readonly ILogger<JetStreamQueue> _log;
     private volatile Task<INatsJSConsumer>? _setUp;
     private volatile string? _setUpProblem;
@@ -35,6 +36,7 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
         _log = log;
         _jetStream = new NatsJSContext(link.Connection);
         _streams = new QueueStreams(_jetStream, _options);
+        _chunks = new BodyChunks(_jetStream);
 
         // After every (re)connection the streams are checked again: the server may have restarted without them.
         link.Connection.ConnectionOpened += (_, _) =>
@@ -63,7 +65,7 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
         var maxPayload = _link.Connection.ServerInfo?.MaxPayload ?? 1024 * 1024;
         if (request.Body.Length + HeaderRoom > maxPayload)
         {
-            headers[AsyncMessage.BodySequences] = string.Join(',', await StoreChunksAsync(request, maxPayload - HeaderRoom, token));
+            headers[AsyncMessage.BodySequences] = string.Join(',', await _chunks.StoreAsync(request.CallId, request.Body, maxPayload - HeaderRoom, token));
             data = ReadOnlyMemory<byte>.Empty;
         }
 
@@ -154,7 +156,7 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
             var sequences = message.Headers?.TryGetLastValue(AsyncMessage.BodySequences, out var list) == true
                 ? list.Split(',').Select(s => ulong.Parse(s, CultureInfo.InvariantCulture)).ToList()
                 : [];
-            var body = sequences.Count > 0 ? await ReadChunksAsync(sequences, cancellationToken) : message.Data ?? [];
+            var body = sequences.Count > 0 ? await _chunks.ReadAsync(sequences, cancellationToken) : message.Data ?? [];
             return new JetStreamRequest(this, message, AsyncMessage.Request(message.Subject, message.Headers, body), sequences);
         }
         catch (Exception error) when (error is FormatException or OverflowException or IndexOutOfRangeException or NatsJSApiException)
@@ -247,13 +249,7 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
     }
 
     internal Task DeleteChunksAsync(IReadOnlyList<ulong> sequences, CancellationToken cancellationToken) =>
-        RunAsync("delete a body", async token =>
-        {
-            foreach (var sequence in sequences)
-            {
-                await _jetStream.DeleteMessageAsync(QueueStreams.BodyStream, new StreamMsgDeleteRequest { Seq = sequence }, token);
-            }
-        }, _options.EnqueueTimeout, cancellationToken);
+        RunAsync("delete a body", token => _chunks.DeleteAsync(sequences, token), _options.EnqueueTimeout, cancellationToken);
 
     /// <summary>The streams and consumer, set up once per connection; a failed set-up is tried again by the next caller.</summary>
     private Task<INatsJSConsumer> ReadyAsync(CancellationToken cancellationToken)
@@ -281,33 +277,6 @@ internal sealed partial class JetStreamQueue : IAsyncQueue
             LogSetUpFailed(_log, _link.Server, error.Message);
             throw;
         }
-    }
-
-    private async Task<List<ulong>> StoreChunksAsync(AsyncRequest request, int chunk, CancellationToken cancellationToken)
-    {
-        var sequences = new List<ulong>();
-        for (var offset = 0; offset < request.Body.Length; offset += chunk)
-        {
-            var part = request.Body.Slice(offset, Math.Min(chunk, request.Body.Length - offset));
-            var stored = await _jetStream.PublishAsync($"faas.bodies.{request.CallId}", part.ToArray(),
-                opts: new NatsJSPubOpts { MsgId = $"{request.CallId}#{offset}" }, cancellationToken: cancellationToken);
-            stored.EnsureSuccess();
-            sequences.Add(stored.Seq);
-        }
-
-        return sequences;
-    }
-
-    private async Task<byte[]> ReadChunksAsync(IReadOnlyList<ulong> sequences, CancellationToken cancellationToken)
-    {
-        var bodies = await _jetStream.GetStreamAsync(QueueStreams.BodyStream, cancellationToken: cancellationToken);
-        using var assembled = new MemoryStream();
-        foreach (var sequence in sequences)
-        {
-            assembled.Write((await bodies.GetAsync(new StreamMsgGetRequest { Seq = sequence }, cancellationToken)).Message.Data.Span);
-        }
-
-        return assembled.ToArray();
     }
 
     /// <summary>
