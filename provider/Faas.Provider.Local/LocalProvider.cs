@@ -180,6 +180,11 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
                 throw ProviderStartException.BadSettings("the local backend needs a state directory (FAAS_STATE_DIR or Gateway:StateDirectory)");
             }
 
+            if (options.TmpfsBytes <= 0)
+            {
+                throw ProviderStartException.BadSettings($"Gateway:Local:TmpfsBytes is {options.TmpfsBytes}: give the size of a replica's /tmp in bytes");
+            }
+
             ReplicaSandbox sandbox;
             try
             {

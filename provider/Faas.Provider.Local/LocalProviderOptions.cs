@@ -38,6 +38,13 @@ public sealed class LocalProviderOptions : Host.HostProviderOptions
     /// </summary>
     public int PidsLimit { get; set; } = 1024;
 
+    /// <summary>
+    /// Size of a sandboxed replica's <c>/tmp</c> (also its <c>HOME</c>): a tmpfs of its own whose pages count towards
+    /// the replica's memory limit, as the docker backend's <c>TmpfsSize</c>. A function that fills it gets "No space
+    /// left on device" instead of filling the host's disk, where the gateway keeps its state.
+    /// </summary>
+    public long TmpfsBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Largest bundle archive accepted, and largest total size it may unpack to (×4).</summary>
     public long MaxBundleBytes { get; set; } = 256L * 1024 * 1024;
 }

@@ -6,13 +6,14 @@ namespace Faas.Provider.Local.Isolation;
 
 /// <summary>
 /// Keeps a replica away from the host: bubblewrap gives it its own PID, IPC and mount namespaces, where the host's
-/// file system is read-only, home directories, <c>/run</c>, <c>/var</c> and the state directory are hidden, <c>/tmp</c>
-/// is its own, its files are at <see cref="AppDirectory"/> (read-only) and only its own secrets at
-/// <see cref="SecretsDirectory"/>. A gateway running as root also gives replicas an unprivileged user (the watchdog
-/// leaves root first thing, <c>FAAS_RUN_AS</c>), so file permissions protect what the mounts do not. The watchdog is
-/// the namespace's PID 1, as in a container: when it exits, by a signal or a crash, the kernel ends every process the
-/// function left behind. Where bubblewrap is missing or cannot make namespaces, replicas run unsandboxed
-/// (with a clean environment) and <see cref="Summary"/> says so. The network namespace stays the host's: the gateway
+/// file system is read-only, home directories, <c>/run</c>, <c>/var</c> and the state directory are hidden (by empty
+/// read-only directories), <c>/tmp</c> is its own (in memory, of <see cref="LocalProviderOptions.TmpfsBytes"/>), its
+/// files are at <see cref="AppDirectory"/> (read-only) and only its own secrets at <see cref="SecretsDirectory"/>. A
+/// gateway running as root also gives replicas an unprivileged user (the watchdog leaves root first thing,
+/// <c>FAAS_RUN_AS</c>), so file permissions protect what the mounts do not. The watchdog is the namespace's PID 1, as
+/// in a container: when it exits, by a signal or a crash, the kernel ends every process the function left behind.
+/// Where bubblewrap is missing or cannot make namespaces, replicas run unsandboxed (with a clean environment) and
+/// <see cref="Summary"/> says so. The network namespace stays the host's: the gateway
 /// reaches replicas on loopback ports, and functions reach the services they call.
 /// </summary>
 internal sealed class ReplicaSandbox
@@ -84,9 +85,9 @@ internal sealed class ReplicaSandbox
         var command = new List<string>();
         AddNamespaceArguments(command);
         AddHostView(command, mounts.StateDirectory);
-        command.AddRange(["--bind", mounts.Temporary, TempDirectory]);
         Bind(command, "--ro-bind", mounts.App, AppDirectory);
         Bind(command, "--ro-bind", mounts.Secrets, SecretsDirectory);
+        SealHostView(command, mounts.StateDirectory);
         command.AddRange(["--chdir", AppDirectory]);
 
         // Inside, HOME and TMPDIR are the sandbox's /tmp; bubblewrap's own process keeps the host path, so the replica's
@@ -149,6 +150,12 @@ internal sealed class ReplicaSandbox
         command.AddRange(["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]);
         foreach (var hidden in HiddenDirectories.Where(Directory.Exists))
         {
+            if (hidden == TempDirectory)
+            {
+                // The function's own /tmp, in memory and of a set size: the host's disk is not its to fill.
+                command.AddRange(["--perms", "01777", "--size", _options.TmpfsBytes.ToString(CultureInfo.InvariantCulture)]);
+            }
+
             command.AddRange(["--tmpfs", hidden]);
         }
 
@@ -167,6 +174,24 @@ internal sealed class ReplicaSandbox
         if (!HiddenDirectories.Any(hidden => IsUnder(stateDirectory, hidden)))
         {
             command.AddRange(["--tmpfs", stateDirectory]);
+        }
+    }
+
+    /// <summary>
+    /// Once everything is mounted in them, the empty directories that hide the host's are made read-only: under a
+    /// gateway that is not root they belong to the function's (mapped) user, and each, in memory and without a size,
+    /// could take half the host's memory.
+    /// </summary>
+    private static void SealHostView(List<string> command, string stateDirectory)
+    {
+        foreach (var hidden in HiddenDirectories.Where(hidden => hidden != TempDirectory && Directory.Exists(hidden)))
+        {
+            command.AddRange(["--remount-ro", hidden]);
+        }
+
+        if (!HiddenDirectories.Any(hidden => IsUnder(stateDirectory, hidden)))
+        {
+            command.AddRange(["--remount-ro", stateDirectory]);
         }
     }
 

@@ -104,6 +104,50 @@ public class ReplicaIsolationTests
     }
 
     /// <summary>
+    /// The host's disk, where the gateway keeps its state, is not a function's to fill: its /tmp is in memory and of a
+    /// set size (it was a directory of the state). The empty directories that hide the host's are read-only: under a
+    /// gateway that is not root they belonged to the function, in memory and without a size.
+    /// </summary>
+    [SandboxFact]
+    public async Task A_function_writes_no_more_than_its_tmp_holds_and_nothing_beside_it()
+    {
+        const int size = 4 * 1024 * 1024;
+        await using var fixture = await LocalProviderFixture.StartAsync(configure: options => options.TmpfsBytes = size);
+        var probe = string.Join("; ", [
+            "dd if=/dev/zero of=/tmp/fill bs=1M count=8 2>&1 | grep -o \"No space left on device\"",
+            "stat -c \"fill %s\" /tmp/fill",
+            "cut -d \" \" -f 5,6 /proc/self/mountinfo",
+            "echo probed"]);
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("filler", $"sh -c '{probe}'"), CancellationToken.None);
+        var ready = await fixture.WaitForReadyAsync("filler", 1);
+
+        var lines = (await LocalProviderFixture.InvokeAsync(ready[0])).Split('\n');
+
+        Assert.Contains("probed", lines);
+        Assert.Contains("No space left on device", lines);
+        var filled = long.Parse(Assert.Single(lines, line => line.StartsWith("fill ", StringComparison.Ordinal))["fill ".Length..], CultureInfo.InvariantCulture);
+        Assert.InRange(filled, 1, size);
+        // Mount point and options; where one is mounted over another, the later line is the one seen.
+        var mounts = lines.Select(line => line.Split(' ')).Where(fields => fields.Length == 2)
+            .GroupBy(fields => fields[0]).ToDictionary(group => group.Key, group => group.Last()[1]);
+        Assert.StartsWith("rw,", mounts["/tmp"]);
+        Assert.All(new[] { "/root", "/home", "/run", "/var", "/mnt", "/media", "/srv" }.Where(Directory.Exists), hidden =>
+            Assert.True(mounts.TryGetValue(hidden, out var flags) && flags.StartsWith("ro,", StringComparison.Ordinal), $"{hidden} is mounted {flags ?? "not at all"}"));
+    }
+
+    [Fact]
+    public async Task A_tmp_size_that_is_not_positive_is_a_start_up_failure_that_names_the_setting()
+    {
+        using var state = new TempDirectory("faas-tmpfs-");
+        var options = LocalProviderFixture.OptionsFor(state.Path);
+        options.TmpfsBytes = 0;
+
+        var error = await Assert.ThrowsAsync<ProviderStartException>(() => LocalProvider.StartAsync(options));
+
+        Assert.Contains("Gateway:Local:TmpfsBytes is 0", error.Message);
+    }
+
+    /// <summary>
     /// The programs that make the sandbox (bubblewrap, the shell that joins the control group) run as root on
     /// the host, and the dynamic loader obeys the environment they are given: a function's envVars once reached them,
     /// so LD_PRELOAD naming a library in its bundle ran its code as root outside the sandbox. Here the loader is only
