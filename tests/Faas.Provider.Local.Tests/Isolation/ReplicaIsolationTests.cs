@@ -105,8 +105,8 @@ public class ReplicaIsolationTests
 
     /// <summary>
     /// The host's disk, where the gateway keeps its state, is not a function's to fill: its /tmp is in memory and of a
-    /// set size (it was a directory of the state). The empty directories that hide the host's are read-only: under a
-    /// gateway that is not root they belonged to the function, in memory and without a size.
+    /// set size (it was a directory of the state). The empty directories that hide the host's hold one page: under a
+    /// gateway that is not root they belong to the function, and each could take half the host's memory.
     /// </summary>
     [SandboxFact]
     public async Task A_function_writes_no_more_than_its_tmp_holds_and_nothing_beside_it()
@@ -116,7 +116,7 @@ public class ReplicaIsolationTests
         var probe = string.Join("; ", [
             "dd if=/dev/zero of=/tmp/fill bs=1M count=8 2>&1 | grep -o \"No space left on device\"",
             "stat -c \"fill %s\" /tmp/fill",
-            "cut -d \" \" -f 5,6 /proc/self/mountinfo",
+            "cat /proc/self/mountinfo",
             "echo probed"]);
         await fixture.Provider.DeployAsync(LocalProviderFixture.Function("filler", $"sh -c '{probe}'"), CancellationToken.None);
         var ready = await fixture.WaitForReadyAsync("filler", 1);
@@ -127,12 +127,14 @@ public class ReplicaIsolationTests
         Assert.Contains("No space left on device", lines);
         var filled = long.Parse(Assert.Single(lines, line => line.StartsWith("fill ", StringComparison.Ordinal))["fill ".Length..], CultureInfo.InvariantCulture);
         Assert.InRange(filled, 1, size);
-        // Mount point and options; where one is mounted over another, the later line is the one seen.
-        var mounts = lines.Select(line => line.Split(' ')).Where(fields => fields.Length == 2)
-            .GroupBy(fields => fields[0]).ToDictionary(group => group.Key, group => group.Last()[1]);
-        Assert.StartsWith("rw,", mounts["/tmp"]);
+
+        // A mountinfo line: ID PARENT MAJOR:MINOR ROOT MOUNT-POINT OPTIONS ... - TYPE SOURCE SUPER-OPTIONS. Where one
+        // is mounted over another, the later line is the one seen.
+        var mounts = lines.Select(line => line.Split(' ')).Where(fields => fields.Length > 9 && fields[0].All(char.IsAsciiDigit))
+            .GroupBy(fields => fields[4]).ToDictionary(group => group.Key, group => group.Last()[^1]);
+        Assert.Contains("size=4096k", mounts["/tmp"].Split(','));
         Assert.All(new[] { "/root", "/home", "/run", "/var", "/mnt", "/media", "/srv" }.Where(Directory.Exists), hidden =>
-            Assert.True(mounts.TryGetValue(hidden, out var flags) && flags.StartsWith("ro,", StringComparison.Ordinal), $"{hidden} is mounted {flags ?? "not at all"}"));
+            Assert.True(mounts.TryGetValue(hidden, out var options) && options.Split(',').Contains("size=4k"), $"{hidden} is mounted {options ?? "not at all"}"));
     }
 
     [Fact]
