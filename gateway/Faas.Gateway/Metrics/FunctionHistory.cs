@@ -30,6 +30,11 @@ internal sealed partial class FunctionHistory(IFunctionProvider provider, Gatewa
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
+
+        // Stopping disposes the timer, which ends the wait with false: a cancelled wait would throw, and in a native
+        // build the first exception resolves its stack trace's method names, work a stop need not do (as in
+        // IdleMemoryReturn).
+        await using var stopping = stoppingToken.Register(timer.Dispose);
         do
         {
             try
@@ -41,7 +46,7 @@ internal sealed partial class FunctionHistory(IFunctionProvider provider, Gatewa
                 LogSampleFailed(log, error.Message);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await timer.WaitForNextTickAsync(CancellationToken.None));
     }
 
     internal async Task SampleAsync(CancellationToken cancellationToken)
