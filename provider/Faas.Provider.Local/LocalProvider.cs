@@ -39,7 +39,7 @@ public sealed partial class LocalProvider : HostProvider<ReplicaLaunch>, IBundle
     }
 
     private LocalProvider(LocalProviderOptions options, Parts parts, ILogger log)
-        : base(options, new ProcessDriver(options, parts.State, parts.Sandbox, parts.Limits, parts.Standbys, parts.Logs), new FunctionStore(parts.State), parts.State)
+        : base(options, new ProcessDriver(options, parts.State, parts.Sandbox, parts.Limits, parts.Standbys, parts.Logs, log), new FunctionStore(parts.State), parts.State)
     {
         _options = options;
         _sandbox = parts.Sandbox;

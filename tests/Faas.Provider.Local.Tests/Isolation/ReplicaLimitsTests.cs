@@ -116,6 +116,29 @@ public class ReplicaLimitsTests
         Assert.InRange(cpuSeconds, 0, 0.4);
     }
 
+    /// <summary>
+    /// On cgroup v1 a memory limit below what a standby's watchdog already holds (0.8 MB of its own memory here) is
+    /// refused. Such a standby was killed, failing the start, and its pipes stayed open here. It is now let go (never
+    /// handed the function, which would run without its limit), and the replica starts from scratch in a group that
+    /// takes the limit before anything runs: here the kernel ends it at once, as it would a container.
+    /// </summary>
+    [LimitsFact]
+    public async Task A_standby_that_cannot_take_the_functions_memory_limit_is_let_go_and_the_replica_starts_from_scratch()
+    {
+        await using var fixture = await LocalProviderFixture.StartAsync(standbys: 1);
+        Assert.True(await ProcessTable.EventuallyAsync(() => fixture.AllProcesses().Count == 1, TimeSpan.FromSeconds(10)), "no standby was started");
+        var standby = Assert.Single(fixture.AllProcesses());
+        var pipes = ProcessTable.StandardStreamPipes(standby).ToHashSet();
+
+        await fixture.Provider.DeployAsync(LocalProviderFixture.Function("tight", "cat") with { Limits = new FunctionResources { Memory = "512Ki" } }, CancellationToken.None);
+
+        string? lastExit = null;
+        Assert.True(await ProcessTable.EventuallyAsync(async () => (lastExit = (await fixture.Provider.GetAsync("tight", "openfaas-fn", CancellationToken.None)).LastExit) is not null, TimeSpan.FromSeconds(10)), "no replica of the function ended");
+        Assert.StartsWith("exited with code 137", lastExit);
+        Assert.True(await ProcessTable.EventuallyAsync(() => !ProcessTable.IsAlive(standby), TimeSpan.FromSeconds(5)), $"the standby {standby} was not stopped");
+        Assert.True(await ProcessTable.EventuallyAsync(() => !ProcessTable.OpenPipes(Environment.ProcessId).Any(pipes.Contains), TimeSpan.FromSeconds(5)), "the stopped standby's pipes are still open here");
+    }
+
     [LimitsFact]
     public async Task A_replicas_control_group_goes_with_it_and_the_gateways_with_the_gateway()
     {
