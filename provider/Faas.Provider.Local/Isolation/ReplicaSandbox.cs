@@ -13,8 +13,8 @@ namespace Faas.Provider.Local.Isolation;
 /// <c>FAAS_RUN_AS</c>), so file permissions protect what the mounts do not. The watchdog is the namespace's PID 1, as
 /// in a container: when it exits, by a signal or a crash, the kernel ends every process the function left behind.
 /// Where bubblewrap is missing or cannot make namespaces, replicas run unsandboxed (with a clean environment) and
-/// <see cref="Summary"/> says so. The network namespace stays the host's: the gateway
-/// reaches replicas on loopback ports, and functions reach the services they call.
+/// <see cref="Summary"/> says so. The network namespace stays the host's: the gateway reaches replicas on loopback
+/// ports, and functions reach the services they call.
 /// </summary>
 internal sealed class ReplicaSandbox
 {

@@ -5,7 +5,8 @@ using Faas.Provider.Host.State;
 namespace Faas.Provider.Local.Replicas;
 
 /// <summary>
-/// A replica's own directory under <c>replicas/</c>: <c>tmp/</c> (its writable <c>/tmp</c>), <c>app/</c> (its files when
+/// A replica's own directory under <c>replicas/</c>: <c>tmp/</c> (its <c>TMPDIR</c> when it runs unsandboxed; a sandbox
+/// has a <c>/tmp</c> of its own in memory, and only bubblewrap's process is told this one), <c>app/</c> (its files when
 /// they are not a bundle's, or a standby's until it is assigned) and <c>secrets/</c> (a standby's secrets once assigned).
 /// Deleted when the replica exits.
 /// </summary>
