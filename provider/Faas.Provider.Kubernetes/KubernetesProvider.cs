@@ -18,9 +18,9 @@ namespace Faas.Provider.Kubernetes;
 /// <summary>
 /// The Kubernetes backend: a Deployment and a Service per function (<see cref="FunctionObjects"/>, written by
 /// <see cref="FunctionWorkloads"/>), in namespaces that carry the configured label; replicas through the Deployment's
-/// <c>scale</c> subresource; secrets as Secrets; ready replicas from EndpointSlices. The cluster is the record; reads come from watch-fed caches
-/// (<see cref="FunctionNamespaces"/>), writes go to the API server. It acts only in function namespaces and only on
-/// objects it made.
+/// <c>scale</c> subresource; secrets as Secrets; ready replicas from EndpointSlices. The cluster is the record; reads
+/// come from watch-fed caches (<see cref="FunctionNamespaces"/>), writes go to the API server. It acts only in function
+/// namespaces and only on objects it made.
 /// </summary>
 internal sealed class KubernetesProvider : IFunctionProvider, IAsyncDisposable
 {
