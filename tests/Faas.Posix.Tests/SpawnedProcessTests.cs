@@ -155,8 +155,15 @@ public class SpawnedProcessTests
             return null;
         }
 
-        var pid = File.ReadLines($"/proc/self/fdinfo/{fd}").First(line => line.StartsWith("Pid:", StringComparison.Ordinal))["Pid:".Length..];
-        return int.Parse(pid.Trim(), CultureInfo.InvariantCulture);
+        try
+        {
+            var pid = File.ReadLines($"/proc/self/fdinfo/{fd}").First(line => line.StartsWith("Pid:", StringComparison.Ordinal))["Pid:".Length..];
+            return int.Parse(pid.Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null; // closed since it was listed
+        }
     }
 
     private static string? Target(string path)

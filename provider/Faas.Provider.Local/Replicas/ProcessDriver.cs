@@ -24,7 +24,16 @@ internal sealed partial class ProcessDriver(LocalProviderOptions options, StateD
         {
             if ((version.CanUseStandby ? standbys?.TryTake() : null) is { } standby && TakesLimits(standby, version))
             {
-                return Task.FromResult<IRunningReplica>(standby.AssignStandby(version, instance, functionLog));
+                try
+                {
+                    return Task.FromResult<IRunningReplica>(standby.AssignStandby(version, instance, functionLog));
+                }
+                catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+                {
+                    // Its files or its variables could not be handed over: a standby half given a function is no use.
+                    LetGo(standby);
+                    throw;
+                }
             }
 
             group = limits.NeedGroup(version.Deployment.Limits) ? limits.CreateGroup(instance) : null;
@@ -61,17 +70,22 @@ internal sealed partial class ProcessDriver(LocalProviderOptions options, StateD
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             LogStandbyRefusedLimits(log, version.Key.ToString(), error.Message);
-            standby.Kill();
-            _ = DiscardAsync(standby);
+            LetGo(standby);
             return false;
         }
     }
 
-    /// <summary>Closes this process's ends of a stopped standby's pipes once it has exited.</summary>
-    private static async Task DiscardAsync(ReplicaProcess standby)
+    /// <summary>Kills a standby taken from the pool and not handed its function; its pipes here close once it has exited.</summary>
+    private static void LetGo(ReplicaProcess standby)
     {
-        await standby.Exited.ConfigureAwait(false);
-        await standby.DisposeAsync().ConfigureAwait(false);
+        standby.Kill();
+        _ = DisposeWhenExitedAsync(standby);
+
+        static async Task DisposeWhenExitedAsync(ReplicaProcess standby)
+        {
+            await standby.Exited.ConfigureAwait(false);
+            await standby.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A standby watchdog could not take the limits of {Function} ({Problem}): it is stopped, and the replica starts from scratch")]
