@@ -37,10 +37,14 @@ internal sealed class ReplicaSandbox
     private readonly LocalProviderOptions _options;
     private readonly FunctionUser _user;
 
-    private ReplicaSandbox(LocalProviderOptions options, string? bubblewrap, string summary)
+    /// <summary>Whether bubblewrap can size a tmpfs and set its mode (0.8 and later): the function's /tmp is then its own.</summary>
+    private readonly bool _sizedTmpfs;
+
+    private ReplicaSandbox(LocalProviderOptions options, string? bubblewrap, string summary, bool sizedTmpfs = true)
     {
         _options = options;
         _bubblewrap = bubblewrap;
+        _sizedTmpfs = sizedTmpfs;
         _switchUser = bubblewrap is not null && FileOwner.IsRoot;
         _user = FunctionUser.Parse(options.FunctionUser);
         Summary = summary;
@@ -69,14 +73,21 @@ internal sealed class ReplicaSandbox
             return new ReplicaSandbox(options, null, "functions are not sandboxed: bwrap was not found (apt-get install bubblewrap); they run as the gateway's user and can read what it can");
         }
 
-        var sandbox = new ReplicaSandbox(options, bubblewrap, "");
-        var probe = sandbox.Probe();
-        return probe is null
-            ? new ReplicaSandbox(options, bubblewrap, sandbox._switchUser
-                ? $"functions are sandboxed: own PID, IPC and mount namespaces (bubblewrap), user {options.FunctionUser}; the host's network is shared"
-                : "functions are sandboxed: own user, PID, IPC and mount namespaces (bubblewrap), the gateway's user mapped; the host's network is shared")
-            : new ReplicaSandbox(options, null, $"functions are not sandboxed: bubblewrap cannot make namespaces here ({probe}); they run as the gateway's user");
+        if (new ReplicaSandbox(options, bubblewrap, "").Probe() is not { } problem)
+        {
+            return new ReplicaSandbox(options, bubblewrap, SandboxedSummary(options));
+        }
+
+        // Before 0.8 bubblewrap can neither size a tmpfs nor set its mode: the function's /tmp is then a directory of
+        // the state (on the host's disk, without a size), and the start-up line says so.
+        return new ReplicaSandbox(options, bubblewrap, "", sizedTmpfs: false).Probe() is null
+            ? new ReplicaSandbox(options, bubblewrap, $"{SandboxedSummary(options)}; /tmp is a directory of the state, without a size (this bubblewrap cannot size a tmpfs: {problem})", sizedTmpfs: false)
+            : new ReplicaSandbox(options, null, $"functions are not sandboxed: bubblewrap cannot make namespaces here ({problem}); they run as the gateway's user");
     }
+
+    private static string SandboxedSummary(LocalProviderOptions options) => FileOwner.IsRoot
+        ? $"functions are sandboxed: own PID, IPC and mount namespaces (bubblewrap), user {options.FunctionUser}; the host's network is shared"
+        : "functions are sandboxed: own user, PID, IPC and mount namespaces (bubblewrap), the gateway's user mapped; the host's network is shared";
 
     /// <summary>
     /// Rewrites <paramref name="info"/> (the watchdog, its environment already set) to start inside a sandbox with
@@ -92,6 +103,11 @@ internal sealed class ReplicaSandbox
         var command = new List<string>();
         AddNamespaceArguments(command);
         AddHostView(command, mounts.StateDirectory);
+        if (!_sizedTmpfs)
+        {
+            command.AddRange(["--bind", mounts.Temporary, TempDirectory]);
+        }
+
         Bind(command, "--ro-bind", mounts.App, AppDirectory);
         Bind(command, "--ro-bind", mounts.Secrets, SecretsDirectory);
         command.AddRange(["--chdir", AppDirectory]);
@@ -157,8 +173,8 @@ internal sealed class ReplicaSandbox
         foreach (var hidden in HiddenDirectories.Where(Directory.Exists))
         {
             // The function's own /tmp, in memory and of a set size: the host's disk is not its to fill.
-            command.AddRange(hidden == TempDirectory
-                ? ["--perms", "01777", "--size", _options.TmpfsBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", hidden]
+            command.AddRange(!_sizedTmpfs ? ["--tmpfs", hidden]
+                : hidden == TempDirectory ? ["--perms", "01777", "--size", _options.TmpfsBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", hidden]
                 : ["--size", HiddenDirectorySize, "--tmpfs", hidden]);
         }
 
@@ -176,7 +192,7 @@ internal sealed class ReplicaSandbox
         // Last, so that no path shown again above reveals it.
         if (!HiddenDirectories.Any(hidden => IsUnder(stateDirectory, hidden)))
         {
-            command.AddRange(["--size", HiddenDirectorySize, "--tmpfs", stateDirectory]);
+            command.AddRange(_sizedTmpfs ? ["--size", HiddenDirectorySize, "--tmpfs", stateDirectory] : ["--tmpfs", stateDirectory]);
         }
     }
 
